@@ -1,0 +1,99 @@
+//! How a signature's bytes are written in a header: hex or base64.
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use crate::tag::Tag;
+
+/// Standard alphabet; padding optional on input, written on output.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// The text encoding of a signature.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Hexadecimal, upper or lower case on input; lower case on output.
+    Hex,
+    /// Standard base64 (`+/`), padding optional on input; padded on output.
+    Base64,
+}
+
+impl Encoding {
+    /// Decodes `text` into a tag of exactly `len` bytes; `None` when it is not valid in this
+    /// encoding or has another length.
+    pub(crate) fn decode(self, text: &[u8], len: usize) -> Option<Tag> {
+        let mut tag = Tag::zeroed(len)?;
+        match self {
+            Self::Hex => {
+                if text.len() != len.checked_mul(2)? {
+                    return None;
+                }
+                hex::decode_to_slice(text, tag.as_mut_slice()).ok()?;
+            }
+            Self::Base64 => {
+                // Largest base64 text of a 64-byte MAC is 88 characters.
+                if text.len() > 88 {
+                    return None;
+                }
+                let mut buf = [0u8; 66];
+                let n = BASE64.decode_slice(text, &mut buf).ok()?;
+                if n != len {
+                    return None;
+                }
+                tag.as_mut_slice().copy_from_slice(buf.get(..n)?);
+            }
+        }
+        Some(tag)
+    }
+
+    /// Encodes `bytes` as the provider writes them.
+    pub(crate) fn encode(self, bytes: &[u8]) -> String {
+        match self {
+            Self::Hex => hex::encode(bytes),
+            Self::Base64 => BASE64.encode(bytes),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_accepts_both_cases_and_exact_length() {
+        let lower = Encoding::Hex.decode(b"0a0b", 2).unwrap();
+        let upper = Encoding::Hex.decode(b"0A0B", 2).unwrap();
+        assert_eq!(lower.as_slice(), upper.as_slice());
+        assert!(Encoding::Hex.decode(b"0a0", 2).is_none());
+        assert!(Encoding::Hex.decode(b"0a0b0c", 2).is_none());
+        assert!(Encoding::Hex.decode(b"zz0b", 2).is_none());
+    }
+
+    #[test]
+    fn base64_padding_optional_alphabet_strict() {
+        let bytes = [0xfbu8; 32];
+        let padded = Encoding::Base64.encode(&bytes);
+        assert!(padded.ends_with('='));
+        let unpadded = padded.trim_end_matches('=');
+        assert_eq!(
+            Encoding::Base64
+                .decode(padded.as_bytes(), 32)
+                .unwrap()
+                .as_slice(),
+            &bytes
+        );
+        assert_eq!(
+            Encoding::Base64
+                .decode(unpadded.as_bytes(), 32)
+                .unwrap()
+                .as_slice(),
+            &bytes
+        );
+        let url_safe = padded.replace('+', "-").replace('/', "_");
+        assert!(Encoding::Base64.decode(url_safe.as_bytes(), 32).is_none());
+        assert!(Encoding::Base64.decode(padded.as_bytes(), 20).is_none());
+    }
+}

@@ -1,0 +1,141 @@
+//! Reading request headers without tying the core to one HTTP crate.
+//!
+//! Repeated headers are handled deliberately: every header hookshield reads (signature,
+//! timestamp, event id) must appear **at most once**. A second value is refused with
+//! [`Reason::RepeatedHeader`] (`400 malformed_header`) instead of picking one of them, since
+//! a proxy or an attacker could otherwise choose which timestamp or signature is used.
+//! Several signatures travel inside one header value, as the providers send them.
+
+use crate::error::Reason;
+
+/// The longest header value hookshield reads, in bytes.
+pub const MAX_HEADER_VALUE: usize = 8 * 1024;
+
+/// Gives every value of one header, so the verifier never depends on `http` 1.x, `http` 0.2
+/// (actix-web) or any other HTTP crate.
+///
+/// Names are matched ASCII case-insensitively. Implemented for `http::HeaderMap` (feature
+/// `http`), for slices, arrays and `Vec`s of `(name, value)` pairs, and for references.
+///
+/// ```
+/// use hookshield_core::HeaderLookup;
+///
+/// let headers = [("X-Civo-Event", "6b1c…"), ("x-civo-event", "again")];
+/// assert_eq!(headers.header_values("x-civo-event").count(), 2);
+/// ```
+pub trait HeaderLookup {
+    /// Every value of the header `name`, in the order received.
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a;
+}
+
+impl<T: HeaderLookup + ?Sized> HeaderLookup for &T {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        (**self).header_values(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for [(K, V)] {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.iter()
+            .filter(move |(k, _)| k.as_ref().eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>, const N: usize> HeaderLookup for [(K, V); N] {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.as_slice().header_values(name)
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for Vec<(K, V)> {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.as_slice().header_values(name)
+    }
+}
+
+#[cfg(feature = "http")]
+impl HeaderLookup for http::HeaderMap {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.get_all(name)
+            .into_iter()
+            .map(http::HeaderValue::as_bytes)
+    }
+}
+
+/// The one value of the first of `names` that is present.
+///
+/// `Ok(None)` when none is present; an error when the header is repeated or too long.
+pub(crate) fn single<'a, H: HeaderLookup + ?Sized>(
+    headers: &'a H,
+    names: &'a [Box<str>],
+) -> Result<Option<&'a [u8]>, Reason> {
+    for name in names {
+        let mut values = headers.header_values(name);
+        if let Some(value) = values.next() {
+            if values.next().is_some() {
+                return Err(Reason::RepeatedHeader);
+            }
+            if value.len() > MAX_HEADER_VALUE {
+                return Err(Reason::HeaderTooLong);
+            }
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `name` is a valid HTTP field name (RFC 9110 token).
+pub(crate) fn is_valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(n: &[&str]) -> Vec<Box<str>> {
+        n.iter().map(|s| Box::from(*s)).collect()
+    }
+
+    #[test]
+    fn single_reads_first_present_alias() {
+        let h = vec![("svix-id", "b")];
+        assert_eq!(
+            single(&h, &names(&["webhook-id", "svix-id"])),
+            Ok(Some(&b"b"[..]))
+        );
+        assert_eq!(single(&h, &names(&["webhook-id"])), Ok(None));
+    }
+
+    #[test]
+    fn repeated_and_long_values_are_refused() {
+        let h = [("A", "1"), ("a", "2")];
+        assert_eq!(single(&h, &names(&["a"])), Err(Reason::RepeatedHeader));
+        let long = "x".repeat(MAX_HEADER_VALUE + 1);
+        let h = [("a", long.as_str())];
+        assert_eq!(single(&h, &names(&["a"])), Err(Reason::HeaderTooLong));
+    }
+
+    #[cfg(feature = "http")]
+    #[test]
+    fn http_header_map_is_case_insensitive() {
+        let mut map = http::HeaderMap::new();
+        map.insert(
+            "x-hub-signature-256",
+            http::HeaderValue::from_static("sha256=00"),
+        );
+        assert_eq!(map.header_values("X-Hub-Signature-256").count(), 1);
+    }
+
+    #[test]
+    fn header_names_are_validated() {
+        assert!(is_valid_name("X-Civo-Signature"));
+        assert!(!is_valid_name(""));
+        assert!(!is_valid_name("bad name"));
+        assert!(!is_valid_name("bad:name"));
+    }
+}

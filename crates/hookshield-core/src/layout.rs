@@ -1,0 +1,295 @@
+//! How the signature header value is laid out, and reading the signatures out of it.
+
+use crate::encoding::Encoding;
+use crate::error::{ConfigError, Reason};
+use crate::tag::Tag;
+
+/// The most signatures one header may carry (rotation sends one per active secret).
+pub const MAX_SIGNATURES: usize = 32;
+
+/// The layout of the signature header value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// One signature after a fixed prefix, which may be empty: `sha256=<hex>`, `v0=<hex>`.
+    Single { prefix: Box<str> },
+    /// `k=v` pairs separated by `pair` (Stripe: `t=…,v1=…,v1=…`). Signatures are the values
+    /// of `key`; other keys are ignored, which is also how Stripe's `v0` test signatures and
+    /// future schemes are skipped.
+    KeyValue {
+        pair: char,
+        assign: char,
+        key: Box<str>,
+    },
+    /// Space-separated `version,signature` entries (Standard Webhooks: `v1,<b64> v1a,<b64>`).
+    /// Entries of other versions are ignored.
+    Versioned { version: Box<str> },
+}
+
+impl Layout {
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        match self {
+            Self::Single { prefix } if prefix.bytes().any(|b| !b.is_ascii_graphic()) => {
+                Err(ConfigError::Layout("the prefix must be printable ASCII"))
+            }
+            Self::KeyValue { pair, assign, key } => {
+                if pair == assign || !pair.is_ascii_punctuation() || !assign.is_ascii_punctuation()
+                {
+                    Err(ConfigError::Layout(
+                        "separators must be two different ASCII punctuation characters",
+                    ))
+                } else if key.is_empty()
+                    || key.contains([*pair, *assign])
+                    || key.contains(char::is_whitespace)
+                {
+                    Err(ConfigError::Layout(
+                        "the signature key must be a non-empty word",
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+            Self::Versioned { version } if version.is_empty() || version.contains([',', ' ']) => {
+                Err(ConfigError::Layout(
+                    "the version tag must be a non-empty word",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Decodes every signature this scheme accepts from the header value.
+    pub(crate) fn signatures(
+        &self,
+        value: &[u8],
+        encoding: Encoding,
+        len: usize,
+    ) -> Result<Vec<Tag>, Reason> {
+        let decode = |text: &[u8]| encoding.decode(text, len).ok_or(Reason::SignatureEncoding);
+        let mut found = Vec::new();
+        let mut push = |text: &[u8]| -> Result<(), Reason> {
+            if found.len() == MAX_SIGNATURES {
+                return Err(Reason::TooManySignatures);
+            }
+            found.push(decode(text)?);
+            Ok(())
+        };
+        match self {
+            Self::Single { prefix } => {
+                let text = strip_prefix_ignore_case(value, prefix.as_bytes())
+                    .ok_or(Reason::SignatureSyntax)?;
+                push(text)?;
+            }
+            Self::KeyValue { pair, assign, key } => {
+                for (k, v) in pairs(value, *pair, *assign) {
+                    if k.ok_or(Reason::SignatureSyntax)? == key.as_bytes() {
+                        push(v)?;
+                    }
+                }
+            }
+            Self::Versioned { version } => {
+                for entry in value.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+                    let (tag, text) = split_once(entry, b',').ok_or(Reason::SignatureSyntax)?;
+                    if tag == version.as_bytes() {
+                        push(text)?;
+                    }
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(Reason::NoSupportedSignature);
+        }
+        Ok(found)
+    }
+
+    /// The shared token of a header value: what follows the prefix of a single layout.
+    pub(crate) fn token<'a>(&self, value: &'a [u8]) -> Result<&'a [u8], Reason> {
+        match self {
+            Self::Single { prefix } => {
+                strip_prefix_ignore_case(value, prefix.as_bytes()).ok_or(Reason::SignatureSyntax)
+            }
+            _ => Err(Reason::SignatureSyntax),
+        }
+    }
+
+    /// The value of parameter `name` in a `k=v` header (Stripe's `t`). Errors when it is
+    /// given twice; `None` when absent or when the layout has no parameters.
+    pub(crate) fn param<'a>(
+        &self,
+        value: &'a [u8],
+        name: &str,
+    ) -> Result<Option<&'a [u8]>, Reason> {
+        let Self::KeyValue { pair, assign, .. } = self else {
+            return Ok(None);
+        };
+        let mut found = None;
+        for (k, v) in pairs(value, *pair, *assign) {
+            if k == Some(name.as_bytes()) {
+                if found.is_some() {
+                    return Err(Reason::SignatureSyntax);
+                }
+                found = Some(v);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Writes a header value carrying `signatures` (already encoded) and, for `k=v`
+    /// layouts, the timestamp parameter first.
+    pub(crate) fn render(&self, signatures: &[String], param: Option<(&str, &str)>) -> String {
+        match self {
+            Self::Single { prefix } => {
+                format!(
+                    "{prefix}{}",
+                    signatures.first().map(String::as_str).unwrap_or_default()
+                )
+            }
+            Self::KeyValue { pair, assign, key } => param
+                .map(|(k, v)| format!("{k}{assign}{v}"))
+                .into_iter()
+                .chain(signatures.iter().map(|s| format!("{key}{assign}{s}")))
+                .collect::<Vec<_>>()
+                .join(&pair.to_string()),
+            Self::Versioned { version } => signatures
+                .iter()
+                .map(|s| format!("{version},{s}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    /// Whether a header value can carry several signatures (rotation).
+    pub(crate) fn is_list(&self) -> bool {
+        !matches!(self, Self::Single { .. })
+    }
+}
+
+/// `(key, value)` items of a `k=v` list; the key is `None` for an item with no separator.
+/// Whitespace around items is ignored; empty items are skipped.
+fn pairs(value: &[u8], pair: char, assign: char) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
+    let (pair, assign) = (ascii(pair), ascii(assign));
+    value
+        .split(move |b| *b == pair)
+        .map(<[u8]>::trim_ascii)
+        .filter(|item| !item.is_empty())
+        .map(move |item| match split_once(item, assign) {
+            Some((k, v)) => (Some(k.trim_ascii()), v.trim_ascii()),
+            None => (None, item),
+        })
+}
+
+fn ascii(c: char) -> u8 {
+    u8::try_from(c).unwrap_or(b'\0')
+}
+
+fn split_once(bytes: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
+    let at = bytes.iter().position(|b| *b == sep)?;
+    Some((bytes.get(..at)?, bytes.get(at.checked_add(1)?..)?))
+}
+
+fn strip_prefix_ignore_case<'a>(value: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let head = value.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| value.get(prefix.len()..))
+        .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stripe() -> Layout {
+        Layout::KeyValue {
+            pair: ',',
+            assign: '=',
+            key: "v1".into(),
+        }
+    }
+
+    #[test]
+    fn key_value_reads_every_v1_and_the_timestamp() {
+        let sig = "ab".repeat(32);
+        let value = format!("t=12, v1={sig},v0={sig},v1={}", "cd".repeat(32));
+        let found = stripe()
+            .signatures(value.as_bytes(), Encoding::Hex, 32)
+            .unwrap();
+        assert_eq!(found.len(), 2);
+        assert_eq!(stripe().param(value.as_bytes(), "t"), Ok(Some(&b"12"[..])));
+        assert_eq!(
+            stripe().param(b"t=1,t=2", "t"),
+            Err(Reason::SignatureSyntax)
+        );
+        assert_eq!(
+            stripe().signatures(b"t=1,v0=00", Encoding::Hex, 32),
+            Err(Reason::NoSupportedSignature)
+        );
+        assert_eq!(
+            stripe().signatures(b"t=1,garbage", Encoding::Hex, 32),
+            Err(Reason::SignatureSyntax)
+        );
+    }
+
+    #[test]
+    fn versioned_skips_other_versions() {
+        let l = Layout::Versioned {
+            version: "v1".into(),
+        };
+        let b64 = Encoding::Base64.encode(&[7u8; 32]);
+        let value = format!("v1a,AAAA v1,{b64}  v2,zzz");
+        assert_eq!(
+            l.signatures(value.as_bytes(), Encoding::Base64, 32)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert_eq!(
+            l.signatures(b"v1a,AAAA", Encoding::Base64, 32),
+            Err(Reason::NoSupportedSignature)
+        );
+        assert_eq!(
+            l.signatures(b"v1", Encoding::Base64, 32),
+            Err(Reason::SignatureSyntax)
+        );
+    }
+
+    #[test]
+    fn single_prefix_is_case_insensitive() {
+        let l = Layout::Single {
+            prefix: "sha256=".into(),
+        };
+        let sig = format!("SHA256={}", "00".repeat(32));
+        assert!(l.signatures(sig.as_bytes(), Encoding::Hex, 32).is_ok());
+        assert_eq!(
+            l.signatures(b"sha1=00", Encoding::Hex, 32),
+            Err(Reason::SignatureSyntax)
+        );
+    }
+
+    #[test]
+    fn too_many_signatures() {
+        let value = vec![format!("v1={}", "00".repeat(32)); MAX_SIGNATURES + 1].join(",");
+        assert_eq!(
+            stripe().signatures(value.as_bytes(), Encoding::Hex, 32),
+            Err(Reason::TooManySignatures)
+        );
+    }
+
+    #[test]
+    fn render_round_trips() {
+        let sigs = vec!["aa".to_owned(), "bb".to_owned()];
+        assert_eq!(stripe().render(&sigs, Some(("t", "9"))), "t=9,v1=aa,v1=bb");
+        assert_eq!(
+            Layout::Versioned {
+                version: "v1".into()
+            }
+            .render(&sigs, None),
+            "v1,aa v1,bb"
+        );
+        assert_eq!(
+            Layout::Single {
+                prefix: "v0=".into()
+            }
+            .render(&sigs, None),
+            "v0=aa"
+        );
+    }
+}

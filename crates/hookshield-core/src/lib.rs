@@ -1,0 +1,85 @@
+//! Framework-agnostic webhook verification: did this provider really send these exact
+//! bytes, recently, and which event is it?
+//!
+//! The core of [hookshield](https://github.com/hookshield/hookshield). It knows no web
+//! framework: headers are read through [`HeaderLookup`] (implemented for `http::HeaderMap`
+//! with the `http` feature, and for slices of `(name, value)` pairs), bodies are `&[u8]`.
+//!
+//! - [`Secret`]: key bytes that zeroize on drop and never print.
+//! - [`Scheme`] / [`SchemeBuilder`]: a provider's signing scheme, composed from an
+//!   [`Algorithm`], a signed-content template, an [`Encoding`], a header layout, and where
+//!   the event id and timestamp come from. [`presets`] has Civo, HCP, GitHub, Stripe,
+//!   Slack, Shopify, Standard Webhooks/Svix and shared tokens.
+//! - [`Verifier`]: one scheme, one or more active secrets (rotation), a [`TimestampWindow`]
+//!   and a [`Clock`]; answers [`Verified`] or a [`VerifyError`] whose [`ErrorKind`] maps to
+//!   an HTTP status and error code.
+//! - [`Signer`]: the headers a provider would send, for tests and senders.
+//!
+//! ```
+//! use hookshield_core::{presets, ErrorKind, Secret, SignOptions, Signer, Verifier};
+//! use time::{Duration, OffsetDateTime};
+//!
+//! let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+//! let verifier = Verifier::builder(presets::standard_webhooks()).encoded_secret(secret).build()?;
+//!
+//! // What the provider sends (here produced by the signer).
+//! let key = verifier.scheme().parse_secret(secret)?;
+//! let body = br#"{"type":"invoice.paid"}"#;
+//! let now = OffsetDateTime::now_utc();
+//! let headers = Signer::new(presets::standard_webhooks(), key)?
+//!     .sign(body, &SignOptions::new().id("msg_1").timestamp(now))?;
+//!
+//! let verified = verifier.verify(&headers, body).expect("valid");
+//! assert_eq!(verified.event_id(), "msg_1");
+//!
+//! // A replay ten minutes later is refused.
+//! let err = verifier.verify_at(&headers, body, now + Duration::minutes(10)).unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::TimestampOutOfWindow);
+//! assert_eq!(err.status(), 401);
+//! # Ok::<(), hookshield_core::ConfigError>(())
+//! ```
+//!
+//! # Signed-content templates
+//!
+//! [`SchemeBuilder::signed_content`] takes a template: `{body}` (the raw body, exactly
+//! once), `{t}` or `{timestamp}` (the timestamp exactly as received), `{id}` (the event id
+//! exactly as received); anything else is literal, with `{{` and `}}` for braces. The MAC
+//! is fed part by part: the body is never copied.
+//!
+//! # Hostile input
+//!
+//! No input panics. Headers hookshield reads must appear once ([`headers`] explains why);
+//! values over 8 KiB, more than [`MAX_SIGNATURES`] signatures, timestamps that are not plain
+//! unsigned integers, ids over [`MAX_ID_LEN`] bytes or with control characters are refused
+//! with typed errors. Bodies need not be UTF-8.
+
+mod algorithm;
+mod clock;
+mod content;
+mod encoding;
+mod error;
+pub mod headers;
+mod json;
+mod layout;
+pub mod presets;
+mod scheme;
+mod secret;
+mod signer;
+mod source;
+mod tag;
+mod verified;
+mod verifier;
+mod window;
+
+pub use algorithm::Algorithm;
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use encoding::Encoding;
+pub use error::{ConfigError, ErrorKind, Reason, VerifyError};
+pub use headers::HeaderLookup;
+pub use layout::MAX_SIGNATURES;
+pub use scheme::{Scheme, SchemeBuilder};
+pub use secret::{Secret, SecretFormat};
+pub use signer::{SignOptions, SignedHeaders, Signer};
+pub use verified::{IdOrigin, Verified};
+pub use verifier::{MAX_ID_LEN, MAX_SECRETS, Verifier, VerifierBuilder};
+pub use window::{TimestampUnit, TimestampWindow};

@@ -1,0 +1,455 @@
+//! A signature scheme: which headers, which bytes, which algorithm, which encoding.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::algorithm::Algorithm;
+use crate::content::SignedContent;
+use crate::encoding::Encoding;
+use crate::error::ConfigError;
+use crate::layout::Layout;
+use crate::secret::{Secret, SecretFormat};
+use crate::source::{Source, validate_names};
+use crate::window::{TimestampUnit, TimestampWindow};
+
+/// How one provider signs its webhooks. Built with [`Scheme::builder`], or taken from
+/// [`presets`](crate::presets). Holds no secret.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    pub(crate) name: Arc<str>,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) signature: Vec<Box<str>>,
+    pub(crate) layout: Layout,
+    pub(crate) encoding: Encoding,
+    pub(crate) content: SignedContent,
+    pub(crate) timestamp: Option<Source>,
+    pub(crate) unit: TimestampUnit,
+    pub(crate) id: Option<Source>,
+    pub(crate) id_required: bool,
+    pub(crate) secret_format: SecretFormat,
+    pub(crate) window: TimestampWindow,
+    pub(crate) recommended_ttl: Duration,
+    pub(crate) docs: Option<Box<str>>,
+}
+
+impl Scheme {
+    /// Starts a custom scheme named `name`. The defaults are HMAC-SHA256 over the raw body,
+    /// hex, no prefix, no timestamp, no event id (a digest of the signed content stands in),
+    /// secrets as UTF-8 text, a ±5 min window and a 24 h replay TTL.
+    ///
+    /// ```
+    /// use hookshield_core::{Algorithm, Encoding, Scheme};
+    ///
+    /// // A provider that sends `X-Acme-Signature: t=<unix>;sig=<base64>` over `{t}.{body}`.
+    /// let scheme = Scheme::builder("acme")
+    ///     .algorithm(Algorithm::HmacSha512)
+    ///     .signature_header("X-Acme-Signature")
+    ///     .key_value_list(';', '=', "sig")
+    ///     .encoding(Encoding::Base64)
+    ///     .signed_content("{t}.{body}")
+    ///     .timestamp_param("t")
+    ///     .id_header("X-Acme-Delivery")
+    ///     .build()?;
+    /// assert_eq!(scheme.name(), "acme");
+    ///
+    /// // Mistakes are caught when the scheme is built, not at request time.
+    /// let err = Scheme::builder("bad").signed_content("{t}.{body}").build();
+    /// assert!(err.is_err());
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    pub fn builder(name: &str) -> SchemeBuilder {
+        SchemeBuilder::new(name)
+    }
+
+    /// The scheme's name (`"civo"`, `"standard-webhooks"`, …), reported in
+    /// [`Verified`](crate::Verified).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The algorithm.
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// The (first) name of the signature header.
+    pub fn signature_header(&self) -> &str {
+        self.signature
+            .first()
+            .map(AsRef::as_ref)
+            .unwrap_or_default()
+    }
+
+    /// Whether requests carry a timestamp that is checked against the window.
+    pub fn has_timestamp(&self) -> bool {
+        self.timestamp.is_some()
+    }
+
+    /// The default timestamp window of the scheme (a verifier may override it).
+    pub fn window(&self) -> TimestampWindow {
+        self.window
+    }
+
+    /// How long the replay guard should remember an event id: long enough to cover the
+    /// provider's whole retry horizon and the timestamp window.
+    pub fn recommended_ttl(&self) -> Duration {
+        self.recommended_ttl
+    }
+
+    /// How the provider shows its secret as text.
+    pub fn secret_format(&self) -> SecretFormat {
+        self.secret_format
+    }
+
+    /// Turns the secret as the provider shows it (dashboard, environment variable) into key
+    /// bytes, e.g. decodes Standard Webhooks' `whsec_…`.
+    pub fn parse_secret(&self, text: &str) -> Result<Secret, ConfigError> {
+        self.secret_format.parse(text)
+    }
+
+    /// A link to the provider's documentation of the scheme, for presets.
+    pub fn docs(&self) -> Option<&str> {
+        self.docs.as_deref()
+    }
+}
+
+/// Builds a [`Scheme`]; every method takes and returns the builder by value. Mistakes are
+/// reported as [`ConfigError`]s by [`build`](Self::build).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SchemeBuilder {
+    name: String,
+    algorithm: Algorithm,
+    signature: Vec<Box<str>>,
+    layout: Layout,
+    encoding: Encoding,
+    template: String,
+    timestamp: Option<Source>,
+    unit: TimestampUnit,
+    id: Option<Source>,
+    id_required: bool,
+    secret_format: SecretFormat,
+    window: TimestampWindow,
+    recommended_ttl: Duration,
+    docs: Option<Box<str>>,
+}
+
+impl SchemeBuilder {
+    fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            algorithm: Algorithm::HmacSha256,
+            signature: Vec::new(),
+            layout: Layout::Single { prefix: "".into() },
+            encoding: Encoding::Hex,
+            template: "{body}".to_owned(),
+            timestamp: None,
+            unit: TimestampUnit::Seconds,
+            id: None,
+            id_required: false,
+            secret_format: SecretFormat::Text,
+            window: TimestampWindow::symmetric(Duration::from_secs(300)),
+            recommended_ttl: Duration::from_secs(24 * 3600),
+            docs: None,
+        }
+    }
+
+    /// The MAC algorithm, or [`Algorithm::SharedToken`].
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The header carrying the signature (replaces earlier names).
+    pub fn signature_header(mut self, name: &str) -> Self {
+        self.signature = vec![name.into()];
+        self
+    }
+
+    /// Another name the signature header may come under (read when the earlier ones are
+    /// absent), such as `svix-signature` beside `webhook-signature`.
+    pub fn signature_header_alias(mut self, name: &str) -> Self {
+        self.signature.push(name.into());
+        self
+    }
+
+    /// Hex (either case) or base64.
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// One signature per header, after `prefix` (`sha256=`, `v0=`; matched ignoring ASCII
+    /// case). This is the default layout, with an empty prefix.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        self.layout = Layout::Single {
+            prefix: prefix.into(),
+        };
+        self
+    }
+
+    /// A `k=v` list such as Stripe's `t=…,v1=…,v1=…`: items split on `pair`, keys and
+    /// values on `assign`; every value of `key` is a candidate signature; other keys are
+    /// ignored.
+    pub fn key_value_list(mut self, pair: char, assign: char, key: &str) -> Self {
+        self.layout = Layout::KeyValue {
+            pair,
+            assign,
+            key: key.into(),
+        };
+        self
+    }
+
+    /// A space-separated list of `version,signature` entries, such as Standard Webhooks'
+    /// `v1,<b64> v1,<b64>`; entries of other versions (`v1a`) are ignored.
+    pub fn versioned_list(mut self, version: &str) -> Self {
+        self.layout = Layout::Versioned {
+            version: version.into(),
+        };
+        self
+    }
+
+    /// Which bytes are signed: `{body}` (the default), `{t}.{body}`, `{id}.{t}.{body}`,
+    /// `v0:{t}:{body}`, … See the placeholders in the crate docs.
+    pub fn signed_content(mut self, template: &str) -> Self {
+        template.clone_into(&mut self.template);
+        self
+    }
+
+    /// The timestamp comes from this header.
+    pub fn timestamp_header(mut self, name: &str) -> Self {
+        self.timestamp = Some(Source::header(name));
+        self
+    }
+
+    /// Another name of the timestamp header.
+    pub fn timestamp_header_alias(mut self, name: &str) -> Self {
+        self.timestamp = Some(
+            self.timestamp
+                .take()
+                .map_or_else(|| Source::header(name), |s| s.with_alias(name)),
+        );
+        self
+    }
+
+    /// The timestamp is the parameter `key` of a `k=v` signature header (Stripe's `t`).
+    pub fn timestamp_param(mut self, key: &str) -> Self {
+        self.timestamp = Some(Source::Param(key.into()));
+        self
+    }
+
+    /// The timestamp is a top-level field of the JSON body (it cannot then be signed
+    /// through `{t}`: it is read only after the signature is verified).
+    pub fn timestamp_field(mut self, name: &str) -> Self {
+        self.timestamp = Some(Source::Field(name.into()));
+        self
+    }
+
+    /// Seconds (the default) or milliseconds.
+    pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// The event id comes from this header and is required.
+    pub fn id_header(mut self, name: &str) -> Self {
+        self.id = Some(Source::header(name));
+        self.id_required = true;
+        self
+    }
+
+    /// Another name of the event-id header.
+    pub fn id_header_alias(mut self, name: &str) -> Self {
+        self.id = Some(
+            self.id
+                .take()
+                .map_or_else(|| Source::header(name), |s| s.with_alias(name)),
+        );
+        self
+    }
+
+    /// The event id is a top-level field of the JSON body (string or integer) and is
+    /// required; only that field is parsed, after the signature is verified.
+    pub fn id_field(mut self, name: &str) -> Self {
+        self.id = Some(Source::Field(name.into()));
+        self.id_required = true;
+        self
+    }
+
+    /// Whether a request without the event id is refused (`true`, the default once an id
+    /// source is set) or identified by a SHA-256 digest of its signed content (`false`).
+    pub fn id_required(mut self, required: bool) -> Self {
+        self.id_required = required;
+        self
+    }
+
+    /// How the provider shows its secret as text.
+    pub fn secret_format(mut self, format: SecretFormat) -> Self {
+        self.secret_format = format;
+        self
+    }
+
+    /// The default timestamp window (a verifier may override it).
+    pub fn window(mut self, window: TimestampWindow) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// How long the replay guard should remember ids (must cover the window).
+    pub fn recommended_ttl(mut self, ttl: Duration) -> Self {
+        self.recommended_ttl = ttl;
+        self
+    }
+
+    /// A link to the provider's documentation.
+    pub fn docs(mut self, url: &str) -> Self {
+        self.docs = Some(url.into());
+        self
+    }
+
+    /// The secret format this builder will give its scheme.
+    pub(crate) fn pending_secret_format(&self) -> SecretFormat {
+        self.secret_format
+    }
+
+    /// Checks that the parts fit together and builds the scheme.
+    pub fn build(self) -> Result<Scheme, ConfigError> {
+        if self.name.is_empty() {
+            return Err(ConfigError::EmptyName);
+        }
+        validate_names(&self.signature)?;
+        self.layout.validate()?;
+        let content = SignedContent::parse(&self.template)?;
+        for source in self.timestamp.iter().chain(&self.id) {
+            source.validate()?;
+        }
+        if self.algorithm == Algorithm::SharedToken
+            && (!content.is_body_only() || self.layout.is_list() || self.timestamp.is_some())
+        {
+            return Err(ConfigError::Inconsistent(
+                "a shared token signs nothing: no template, list layout or timestamp",
+            ));
+        }
+        if content.uses_timestamp()
+            && !matches!(self.timestamp, Some(Source::Headers(_) | Source::Param(_)))
+        {
+            return Err(ConfigError::Inconsistent(
+                "{t} needs a timestamp header or signature parameter",
+            ));
+        }
+        if content.uses_id() && !matches!(self.id, Some(Source::Headers(_))) {
+            return Err(ConfigError::Inconsistent("{id} needs an event-id header"));
+        }
+        if matches!(self.timestamp, Some(Source::Param(_)))
+            && !matches!(self.layout, Layout::KeyValue { .. })
+        {
+            return Err(ConfigError::Inconsistent(
+                "a timestamp parameter needs a key_value_list layout",
+            ));
+        }
+        let span = self.window.past().saturating_add(self.window.future());
+        if self.timestamp.is_some() && self.recommended_ttl < span {
+            return Err(ConfigError::Inconsistent(
+                "the replay TTL must cover the timestamp window",
+            ));
+        }
+        Ok(Scheme {
+            name: self.name.into(),
+            algorithm: self.algorithm,
+            signature: self.signature,
+            layout: self.layout,
+            encoding: self.encoding,
+            id_required: self.id_required || content.uses_id(),
+            content,
+            timestamp: self.timestamp,
+            unit: self.unit,
+            id: self.id,
+            secret_format: self.secret_format,
+            window: self.window,
+            recommended_ttl: self.recommended_ttl,
+            docs: self.docs,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_mistakes_are_config_errors() {
+        let base = || Scheme::builder("x").signature_header("X-Sig");
+        assert_eq!(
+            Scheme::builder("")
+                .signature_header("a")
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyName
+        );
+        assert!(matches!(
+            Scheme::builder("x").build(),
+            Err(ConfigError::InvalidHeaderName(_))
+        ));
+        assert!(matches!(
+            base().signature_header("bad name").build(),
+            Err(ConfigError::InvalidHeaderName(_))
+        ));
+        assert!(matches!(
+            base().signed_content("{t}.{body}").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base()
+                .signed_content("{t}.{body}")
+                .timestamp_field("ts")
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().signed_content("{id}.{body}").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().timestamp_param("t").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base()
+                .algorithm(Algorithm::SharedToken)
+                .signed_content("x{body}")
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().key_value_list(',', ',', "v1").build(),
+            Err(ConfigError::Layout(_))
+        ));
+        assert!(matches!(
+            base().versioned_list("").build(),
+            Err(ConfigError::Layout(_))
+        ));
+        assert_eq!(
+            base().id_field("").build().unwrap_err(),
+            ConfigError::EmptyField
+        );
+        assert!(matches!(
+            base()
+                .timestamp_header("t")
+                .recommended_ttl(Duration::from_secs(60))
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+    }
+
+    #[test]
+    fn id_in_template_is_required() {
+        let s = Scheme::builder("x")
+            .signature_header("s")
+            .id_header("i")
+            .id_required(false)
+            .signed_content("{id}{body}")
+            .build()
+            .unwrap();
+        assert!(s.id_required);
+    }
+}

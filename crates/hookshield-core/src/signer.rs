@@ -1,0 +1,214 @@
+//! The signer: the headers a provider would send with a body. For tests, examples, the CLI
+//! and services that send webhooks themselves.
+
+use std::fmt;
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+use crate::algorithm::Keyed;
+use crate::clock::{Clock, SystemClock};
+use crate::error::ConfigError;
+use crate::headers::HeaderLookup;
+use crate::scheme::{Scheme, SchemeBuilder};
+use crate::secret::Secret;
+use crate::source::Source;
+use crate::verifier::{MAX_ID_LEN, MAX_SECRETS};
+use crate::window::TimestampUnit;
+
+/// What to sign a body with besides the secret: the timestamp and the event id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[must_use]
+pub struct SignOptions {
+    timestamp: Option<OffsetDateTime>,
+    id: Option<String>,
+}
+
+impl SignOptions {
+    /// Signs "now" (the signer's clock) with a fresh random (UUID v4) event id.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Signs as of this instant.
+    pub fn timestamp(mut self, at: OffsetDateTime) -> Self {
+        self.timestamp = Some(at);
+        self
+    }
+
+    /// Uses this event id (for schemes that send one in a header).
+    pub fn id(mut self, id: &str) -> Self {
+        self.id = Some(id.to_owned());
+        self
+    }
+}
+
+/// Produces the headers a provider would send for a body.
+///
+/// ```
+/// use hookshield_core::{presets, Secret, SignOptions, Signer};
+/// use time::OffsetDateTime;
+///
+/// let key = Secret::from_prefixed_base64("whsec_", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
+/// let at = OffsetDateTime::from_unix_timestamp(1_614_265_330).unwrap();
+/// let headers = Signer::new(presets::standard_webhooks(), key)?
+///     .sign(br#"{"test": 2432232314}"#, &SignOptions::new().timestamp(at).id("msg_p5jXN8AQM9LWM0D4loKWxJek"))?;
+/// assert_eq!(
+///     headers.get("webhook-signature"),
+///     Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
+/// );
+/// # Ok::<(), hookshield_core::ConfigError>(())
+/// ```
+#[derive(Clone)]
+pub struct Signer {
+    scheme: Arc<Scheme>,
+    keys: Vec<Keyed>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Signer {
+    /// A signer for `scheme` with one secret.
+    pub fn new(scheme: SchemeBuilder, secret: Secret) -> Result<Self, ConfigError> {
+        let scheme = scheme.build()?;
+        let keys = vec![Keyed::new(scheme.algorithm, &secret)?];
+        Ok(Self {
+            scheme: Arc::new(scheme),
+            keys,
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Also signs with `secret`, as a provider does while a secret is being rotated: one
+    /// more signature in the list. Only for list layouts (Stripe, Standard Webhooks).
+    pub fn with_secret(mut self, secret: Secret) -> Result<Self, ConfigError> {
+        if !self.scheme.layout.is_list() {
+            return Err(ConfigError::Inconsistent(
+                "this scheme's header carries one signature",
+            ));
+        }
+        if self.keys.len() == MAX_SECRETS {
+            return Err(ConfigError::TooManySecrets);
+        }
+        self.keys.push(Keyed::new(self.scheme.algorithm, &secret)?);
+        Ok(self)
+    }
+
+    /// The clock used when [`SignOptions`] gives no timestamp.
+    pub fn with_clock(mut self, clock: impl Clock) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> &Scheme {
+        &self.scheme
+    }
+
+    /// The headers for `body`: signature, and the timestamp and event-id headers the scheme
+    /// reads (fields the scheme reads from the body are the body's business).
+    pub fn sign(&self, body: &[u8], options: &SignOptions) -> Result<SignedHeaders, ConfigError> {
+        let scheme = &*self.scheme;
+        let at = options.timestamp.unwrap_or_else(|| self.clock.now());
+        let timestamp = match scheme.unit {
+            TimestampUnit::Seconds => i128::from(at.unix_timestamp()),
+            TimestampUnit::Milliseconds => at.unix_timestamp_nanos().div_euclid(1_000_000),
+        };
+        if timestamp < 0 {
+            return Err(ConfigError::Inconsistent(
+                "timestamps before 1970 cannot be sent",
+            ));
+        }
+        let timestamp = timestamp.to_string();
+        let id = options
+            .id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        if id.is_empty() || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
+            return Err(ConfigError::InvalidId);
+        }
+        let mut headers = Vec::with_capacity(3);
+        if let Some(Source::Headers(names)) = &scheme.id {
+            headers.push((first(names), id.clone()));
+        }
+        if let Some(Source::Headers(names)) = &scheme.timestamp {
+            headers.push((first(names), timestamp.clone()));
+        }
+        let signatures: Vec<String> = self
+            .keys
+            .iter()
+            .map(|key| match key.token() {
+                Some(token) => String::from_utf8_lossy(token.expose()).into_owned(),
+                None => {
+                    let parts = scheme
+                        .content
+                        .parts(timestamp.as_bytes(), id.as_bytes(), body);
+                    scheme.encoding.encode(key.compute(parts).as_slice())
+                }
+            })
+            .collect();
+        let param = match &scheme.timestamp {
+            Some(Source::Param(key)) => Some((&**key, timestamp.as_str())),
+            _ => None,
+        };
+        headers.push((
+            first(&scheme.signature),
+            scheme.layout.render(&signatures, param),
+        ));
+        Ok(SignedHeaders { headers })
+    }
+}
+
+fn first(names: &[Box<str>]) -> String {
+    names.first().map(ToString::to_string).unwrap_or_default()
+}
+
+impl fmt::Debug for Signer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Signer")
+            .field("scheme", &self.scheme.name)
+            .field("secrets", &format_args!("{} (REDACTED)", self.keys.len()))
+            .finish()
+    }
+}
+
+/// Headers produced by a [`Signer`], in the order a provider would send them. Usable
+/// directly as a [`HeaderLookup`]. `Debug` shows the header names only: for shared-token schemes
+/// the value is the secret itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignedHeaders {
+    headers: Vec<(String, String)>,
+}
+
+impl SignedHeaders {
+    /// The value of header `name` (ASCII case-insensitive).
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// `(name, value)` pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.headers.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
+    /// The pairs, owned.
+    pub fn into_vec(self) -> Vec<(String, String)> {
+        self.headers
+    }
+}
+
+impl HeaderLookup for SignedHeaders {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.headers.header_values(name)
+    }
+}
+
+impl fmt::Debug for SignedHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.headers.iter().map(|(k, _)| k))
+            .finish()
+    }
+}

@@ -1,0 +1,62 @@
+//! What a successful verification knows about the request.
+
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+
+/// Where the event id of a [`Verified`] request came from.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IdOrigin {
+    /// A provider header (`X-Civo-Event`, `webhook-id`, `X-GitHub-Delivery`, …).
+    Header,
+    /// A top-level field of the JSON body (`event_id`, `id`, …).
+    Body,
+    /// No id was sent: `sha256:<hex>` of the signed content stands in, so an exact resend
+    /// is still recognised.
+    Digest,
+}
+
+/// The metadata of a verified request: which scheme, which event, when it was signed and
+/// which secret matched. Holds no secret and no payload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub(crate) scheme: Arc<str>,
+    pub(crate) event_id: String,
+    pub(crate) id_origin: IdOrigin,
+    pub(crate) timestamp: Option<OffsetDateTime>,
+    pub(crate) secret_index: usize,
+    pub(crate) secret_label: Option<Arc<str>>,
+}
+
+impl Verified {
+    /// The scheme's name, e.g. `"civo"`.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The event id: the key of the replay guard.
+    pub fn event_id(&self) -> &str {
+        &self.event_id
+    }
+
+    /// Where the event id came from.
+    pub fn id_origin(&self) -> IdOrigin {
+        self.id_origin
+    }
+
+    /// The signed timestamp, for schemes that have one.
+    pub fn timestamp(&self) -> Option<OffsetDateTime> {
+        self.timestamp
+    }
+
+    /// The position of the matching secret in the verifier's list (0 = the first added).
+    pub fn secret_index(&self) -> usize {
+        self.secret_index
+    }
+
+    /// The label given to the matching secret, if any (e.g. `"current"`, `"previous"`).
+    pub fn secret_label(&self) -> Option<&str> {
+        self.secret_label.as_deref()
+    }
+}
