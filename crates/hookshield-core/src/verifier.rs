@@ -272,6 +272,9 @@ impl fmt::Debug for Verifier {
     }
 }
 
+/// A secret as added to the builder: its label, and the key or why it is unusable.
+type PendingSecret = (Option<Arc<str>>, Result<Secret, ConfigError>);
+
 /// Builds a [`Verifier`]. Secrets, window and clock are set here; mistakes are reported by
 /// [`build`](Self::build) as [`ConfigError`]s.
 #[derive(Debug)]
@@ -279,7 +282,7 @@ impl fmt::Debug for Verifier {
 pub struct VerifierBuilder {
     scheme: SchemeBuilder,
     secret_format: crate::SecretFormat,
-    secrets: Vec<(Option<Arc<str>>, Result<Secret, ConfigError>)>,
+    secrets: Vec<PendingSecret>,
     window: Option<TimestampWindow>,
     clock: Arc<dyn Clock>,
 }
