@@ -31,7 +31,7 @@ impl Encoding {
                 if text.len() != len.checked_mul(2)? {
                     return None;
                 }
-                hex::decode_to_slice(text, tag.as_mut_slice()).ok()?;
+                const_hex::decode_to_slice(text, tag.as_mut_slice()).ok()?;
             }
             Self::Base64 => {
                 // Largest base64 text of a 64-byte MAC is 88 characters.
@@ -52,7 +52,7 @@ impl Encoding {
     /// Encodes `bytes` as the provider writes them.
     pub(crate) fn encode(self, bytes: &[u8]) -> String {
         match self {
-            Self::Hex => hex::encode(bytes),
+            Self::Hex => const_hex::encode(bytes),
             Self::Base64 => BASE64.encode(bytes),
         }
     }
@@ -70,6 +70,9 @@ mod tests {
         assert!(Encoding::Hex.decode(b"0a0", 2).is_none());
         assert!(Encoding::Hex.decode(b"0a0b0c", 2).is_none());
         assert!(Encoding::Hex.decode(b"zz0b", 2).is_none());
+        // const-hex strips a `0x` prefix; the exact-length check refuses it anyway.
+        assert!(Encoding::Hex.decode(b"0x0a", 2).is_none());
+        assert!(Encoding::Hex.decode(b"0x0a0b", 2).is_none());
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! Reading one or two top-level fields of a JSON body, and nothing else.
 //!
-//! The other members are skipped with `IgnoredAny` (validated, never built), so reading
-//! the event id of a large payload allocates only the id.
+//! Members before the wanted ones are skipped with `IgnoredAny` (walked, never built), and
+//! reading stops as soon as every wanted field has been found: the rest of the body is not
+//! even scanned, so the cost does not grow with the payload when the id comes first (as it
+//! does in Stripe's and HCP's events). The first occurrence of a field wins.
+//!
+//! When a single field is wanted and it is the body's first member, holding a plain string
+//! (no escapes), a short scan reads it without starting serde at all; anything else goes
+//! through `serde_json`. A property test checks that both paths agree.
 
 use std::fmt;
 
@@ -15,58 +21,127 @@ pub(crate) type Found = [Option<String>; 2];
 /// Reads the top-level fields `names` (at most two; `None` slots are not looked for) of a
 /// JSON object. A string gives its unescaped text, an integer its decimal digits.
 pub(crate) fn fields(body: &[u8], names: [Option<&str>; 2]) -> Result<Found, Reason> {
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let found = Wanted { names }
-        .deserialize(&mut de)
-        .map_err(|e| classify(&e))?;
-    de.end().map_err(|_| Reason::BodyNotJson)?;
-    Ok(found)
+    match names {
+        [Some(name), None] => {
+            if let Some(value) = first_member(body, name) {
+                return Ok([Some(value), None]);
+            }
+        }
+        [None, Some(name)] => {
+            if let Some(value) = first_member(body, name) {
+                return Ok([None, Some(value)]);
+            }
+        }
+        _ => {}
+    }
+    with_serde(body, names)
 }
 
-const WRONG_TYPE: &str = "hookshield: field of the wrong type";
+/// The value of the body's first member when its key is `name` and both key and value are
+/// plain JSON strings: no backslash, no control character, valid UTF-8. `None` otherwise.
+fn first_member(body: &[u8], name: &str) -> Option<String> {
+    let rest = skip_ws(body).strip_prefix(b"{")?;
+    let rest = skip_ws(rest).strip_prefix(b"\"")?;
+    let (key, rest) = plain_string(rest)?;
+    if key != name.as_bytes() {
+        return None;
+    }
+    let rest = skip_ws(rest).strip_prefix(b":")?;
+    let rest = skip_ws(rest).strip_prefix(b"\"")?;
+    let (value, _) = plain_string(rest)?;
+    std::str::from_utf8(value).ok().map(str::to_owned)
+}
 
-fn classify(err: &serde_json::Error) -> Reason {
-    if err.is_data() && err.to_string().starts_with(WRONG_TYPE) {
-        Reason::BodyFieldType
-    } else {
-        Reason::BodyNotJson
+/// Skips JSON whitespace (space, tab, line feed, carriage return: not form feed).
+fn skip_ws(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    bytes.get(start.unwrap_or(bytes.len())..).unwrap_or_default()
+}
+
+/// Splits `"…"` content (the opening quote already consumed) at its closing quote; `None`
+/// when an escape or a control character comes first.
+fn plain_string(rest: &[u8]) -> Option<(&[u8], &[u8])> {
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    let (text, after) = (rest.get(..end)?, rest.get(end..)?);
+    let after = after.strip_prefix(b"\"")?;
+    (!text.iter().any(u8::is_ascii_control)).then_some((text, after))
+}
+
+fn with_serde(body: &[u8], names: [Option<&str>; 2]) -> Result<Found, Reason> {
+    let mut state = State {
+        found: [None, None],
+        wrong_type: false,
+    };
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = Wanted {
+        names,
+        state: &mut state,
+    }
+    .deserialize(&mut de);
+    if state.wrong_type {
+        return Err(Reason::BodyFieldType);
+    }
+    let complete = names
+        .iter()
+        .zip(&state.found)
+        .all(|(name, found)| name.is_none() || found.is_some());
+    match result {
+        // Stopped early on purpose: everything wanted was found.
+        Err(_) if complete => Ok(state.found),
+        Err(_) => Err(Reason::BodyNotJson),
+        Ok(()) => {
+            de.end().map_err(|_| Reason::BodyNotJson)?;
+            Ok(state.found)
+        }
     }
 }
 
-struct Wanted<'n> {
-    names: [Option<&'n str>; 2],
+struct State {
+    found: Found,
+    wrong_type: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Wanted<'_> {
-    type Value = Found;
+struct Wanted<'n, 's> {
+    names: [Option<&'n str>; 2],
+    state: &'s mut State,
+}
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+impl<'de> DeserializeSeed<'de> for Wanted<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for Wanted<'_> {
-    type Value = Found;
+impl<'de> Visitor<'de> for Wanted<'_, '_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut found: Self::Value = [None, None];
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut missing = self.names.iter().flatten().count();
         while let Some(slot) = map.next_key_seed(KeySeed { names: self.names })? {
-            match slot.and_then(|i| found.get_mut(i)) {
-                Some(Some(_)) => return Err(de::Error::custom(WRONG_TYPE)),
-                Some(place) => match map.next_value::<Scalar>()? {
-                    Scalar::Text(text) => *place = Some(text),
-                    Scalar::Other => return Err(de::Error::custom(WRONG_TYPE)),
-                },
-                None => {
-                    map.next_value::<IgnoredAny>()?;
+            let Some(place) = slot.and_then(|i| self.state.found.get_mut(i)) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            match map.next_value::<Scalar>()? {
+                Scalar::Text(text) => *place = Some(text),
+                Scalar::Other => {
+                    self.state.wrong_type = true;
+                    return Err(de::Error::custom("field of the wrong type"));
                 }
             }
+            missing = missing.saturating_sub(1);
+            if missing == 0 {
+                // Leave the rest of the body unread; `fields` knows this is success.
+                return Err(de::Error::custom("found"));
+            }
         }
-        Ok(found)
+        Ok(())
     }
 }
 
@@ -170,13 +245,68 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// The fast scan and serde agree whenever the fast scan answers.
+        #[test]
+        fn fast_path_agrees_with_serde(
+            ws in "[ \t\r\n\x0b\x0c]{0,2}",
+            key in proptest::prop_oneof!["id", "event_id", "i\\u0064", "[a-z\"\\\\]{0,4}"],
+            value in "[ -~\u{0}-\u{1f}\u{e9}\u{1F600}]{0,12}",
+            tail in proptest::prop_oneof![",\"x\":1}", "}", ",", "", "garbage"],
+        ) {
+            let body = format!("{ws}{{{ws}\"{key}\"{ws}:{ws}\"{value}\"{tail}");
+            if let Some(fast) = first_member(body.as_bytes(), "id") {
+                let slow = with_serde(body.as_bytes(), [Some("id"), None]);
+                proptest::prop_assert_eq!(slow, Ok([Some(fast), None]));
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_declines_what_it_cannot_read() {
+        assert_eq!(
+            first_member(br#"{"id":"evt_1","x":2}"#, "id").as_deref(),
+            Some("evt_1")
+        );
+        assert_eq!(
+            first_member(b" {\n \"id\" : \"a b\" ", "id").as_deref(),
+            Some("a b")
+        );
+        for body in [
+            &br#"{"id":"a\"b"}"#[..],
+            br#"{"\u0069d":"x"}"#,
+            br#"{"id":1}"#,
+            br#"{"x":"1","id":"2"}"#,
+            b"{\"id\":\"\x01\"}",
+            b"{\"id\":\"\xff\"}",
+        ] {
+            assert_eq!(first_member(body, "id"), None, "{body:?}");
+        }
+    }
+
+    #[test]
+    fn stops_reading_once_everything_wanted_is_found() {
+        let body = br#"{"id":"first","id":"second","rest": not json at all"#;
+        assert_eq!(
+            fields(body, [Some("id"), None]).unwrap()[0].as_deref(),
+            Some("first")
+        );
+        let body = br#"{"ts":1,"rest": broken"#;
+        assert_eq!(
+            fields(body, [Some("id"), Some("ts")]),
+            Err(Reason::BodyNotJson)
+        );
+    }
+
     #[test]
     fn wrong_types_and_bad_json_are_typed() {
         for body in [
             &br#"{"id":1.5}"#[..],
             br#"{"id":true}"#,
             br#"{"id":{"x":1}}"#,
-            br#"{"id":"a","id":"b"}"#,
+            br#"{"id":null}"#,
         ] {
             assert_eq!(
                 fields(body, [Some("id"), None]),
@@ -205,7 +335,10 @@ mod tests {
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{{\"x\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
         // Skipped members are walked iteratively: no recursion, no stack overflow.
-        assert_eq!(fields(deep.as_bytes(), [Some("id"), None]), Ok([None, None]));
+        assert_eq!(
+            fields(deep.as_bytes(), [Some("id"), None]),
+            Ok([None, None])
+        );
         let deep_id = format!("{{\"id\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
         assert!(fields(deep_id.as_bytes(), [Some("id"), None]).is_err());
     }

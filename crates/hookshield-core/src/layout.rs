@@ -2,7 +2,7 @@
 
 use crate::encoding::Encoding;
 use crate::error::{ConfigError, Reason};
-use crate::tag::Tag;
+use crate::tag::Tags;
 
 /// The most signatures one header may carry (rotation sends one per active secret).
 pub const MAX_SIGNATURES: usize = 32;
@@ -63,9 +63,9 @@ impl Layout {
         value: &[u8],
         encoding: Encoding,
         len: usize,
-    ) -> Result<Vec<Tag>, Reason> {
+    ) -> Result<Tags, Reason> {
         let decode = |text: &[u8]| encoding.decode(text, len).ok_or(Reason::SignatureEncoding);
-        let mut found = Vec::new();
+        let mut found = Tags::default();
         let mut push = |text: &[u8]| -> Result<(), Reason> {
             if found.len() == MAX_SIGNATURES {
                 return Err(Reason::TooManySignatures);
@@ -87,7 +87,7 @@ impl Layout {
                 }
             }
             Self::Versioned { version } => {
-                for entry in value.split(|b| *b == b' ').filter(|e| !e.is_empty()) {
+                for entry in items(value, b' ').filter(|e| !e.is_empty()) {
                     let (tag, text) = split_once(entry, b',').ok_or(Reason::SignatureSyntax)?;
                     if tag == version.as_bytes() {
                         push(text)?;
@@ -166,9 +166,8 @@ impl Layout {
 /// `(key, value)` items of a `k=v` list; the key is `None` for an item with no separator.
 /// Whitespace around items is ignored; empty items are skipped.
 fn pairs(value: &[u8], pair: char, assign: char) -> impl Iterator<Item = (Option<&[u8]>, &[u8])> {
-    let (pair, assign) = (ascii(pair), ascii(assign));
-    value
-        .split(move |b| *b == pair)
+    let assign = ascii(assign);
+    items(value, ascii(pair))
         .map(<[u8]>::trim_ascii)
         .filter(|item| !item.is_empty())
         .map(move |item| match split_once(item, assign) {
@@ -177,12 +176,30 @@ fn pairs(value: &[u8], pair: char, assign: char) -> impl Iterator<Item = (Option
         })
 }
 
+/// The pieces of `value` between `sep` bytes (found with `memchr`).
+fn items(value: &[u8], sep: u8) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(value);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(sep, current) {
+            Some(at) => {
+                rest = current.get(at.saturating_add(1)..);
+                current.get(..at)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
 fn ascii(c: char) -> u8 {
     u8::try_from(c).unwrap_or(b'\0')
 }
 
 fn split_once(bytes: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
-    let at = bytes.iter().position(|b| *b == sep)?;
+    let at = memchr::memchr(sep, bytes)?;
     Some((bytes.get(..at)?, bytes.get(at.checked_add(1)?..)?))
 }
 

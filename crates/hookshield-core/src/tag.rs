@@ -42,10 +42,54 @@ impl Tag {
         self.bytes.get_mut(..self.len).unwrap_or_default()
     }
 
-    /// Constant-time equality: every byte is compared whatever the earlier ones were. Tags of
-    /// different lengths are unequal (lengths are public: they follow from the algorithm).
+    /// Constant-time equality: all 64 bytes of both buffers (zero past `len`) are folded
+    /// with XOR/OR eight bytes at a time, with no branch on their values, and the result is
+    /// decided by `subtle`. Tags of different lengths are unequal (lengths are public: they
+    /// follow from the algorithm).
     pub(crate) fn ct_eq(&self, other: &Self) -> subtle::Choice {
-        self.as_slice().ct_eq(other.as_slice())
+        let diff = self
+            .bytes
+            .chunks_exact(8)
+            .zip(other.bytes.chunks_exact(8))
+            .fold(0u64, |acc, (a, b)| acc | (word(a) ^ word(b)));
+        diff.ct_eq(&0) & self.len.ct_eq(&other.len)
+    }
+}
+
+fn word(bytes: &[u8]) -> u64 {
+    u64::from_ne_bytes(bytes.try_into().unwrap_or_default())
+}
+
+/// The signatures of one header: up to two inline (the common case: one, or two during a
+/// rotation), more on the heap. Keeps the hot path free of allocation.
+#[derive(Debug, Default)]
+pub(crate) struct Tags {
+    inline: [Option<Tag>; 2],
+    more: Vec<Tag>,
+}
+
+impl Tags {
+    pub(crate) fn push(&mut self, tag: Tag) {
+        match self.inline.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(tag),
+            None => self.more.push(tag),
+        }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.inline
+            .iter()
+            .flatten()
+            .count()
+            .saturating_add(self.more.len())
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.inline.iter().all(Option::is_none)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Tag> {
+        self.inline.iter().flatten().chain(&self.more)
     }
 }
 
@@ -60,5 +104,12 @@ impl std::fmt::Debug for Tag {
 impl PartialEq for Tag {
     fn eq(&self, other: &Self) -> bool {
         self.as_slice() == other.as_slice()
+    }
+}
+
+#[cfg(test)]
+impl PartialEq for Tags {
+    fn eq(&self, other: &Self) -> bool {
+        self.iter().eq(other.iter())
     }
 }

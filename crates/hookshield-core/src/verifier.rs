@@ -239,14 +239,16 @@ impl Verifier {
         for part in self.inner.scheme.content.parts(timestamp, b"", body) {
             hasher.update(part);
         }
-        format!("sha256:{}", hex::encode(hasher.finalize()))
+        format!("sha256:{}", const_hex::encode(hasher.finalize()))
     }
 }
 
 /// An event id must be 1 to [`MAX_ID_LEN`] bytes of UTF-8 without control characters.
 fn check_id(raw: &[u8]) -> Result<&str, Reason> {
     let id = std::str::from_utf8(raw).map_err(|_| Reason::IdSyntax)?;
-    if id.is_empty() || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
+    let control = id.bytes().any(|b| b.is_ascii_control())
+        || (!id.is_ascii() && id.chars().any(char::is_control));
+    if id.is_empty() || id.len() > MAX_ID_LEN || control {
         return Err(Reason::IdSyntax);
     }
     Ok(id)
