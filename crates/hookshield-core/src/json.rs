@@ -54,8 +54,12 @@ fn first_member(body: &[u8], name: &str) -> Option<String> {
 
 /// Skips JSON whitespace (space, tab, line feed, carriage return: not form feed).
 fn skip_ws(bytes: &[u8]) -> &[u8] {
-    let start = bytes.iter().position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
-    bytes.get(start.unwrap_or(bytes.len())..).unwrap_or_default()
+    let start = bytes
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'));
+    bytes
+        .get(start.unwrap_or(bytes.len())..)
+        .unwrap_or_default()
 }
 
 /// Splits `"…"` content (the opening quote already consumed) at its closing quote; `None`

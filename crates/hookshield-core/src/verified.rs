@@ -24,7 +24,8 @@ pub struct Verified {
     pub(crate) scheme: Arc<str>,
     pub(crate) event_id: String,
     pub(crate) id_origin: IdOrigin,
-    pub(crate) timestamp: Option<OffsetDateTime>,
+    /// Nanoseconds since the epoch; turned into a date only when asked for.
+    pub(crate) timestamp: Option<i128>,
     pub(crate) secret_index: usize,
     pub(crate) secret_label: Option<Arc<str>>,
 }
@@ -48,6 +49,7 @@ impl Verified {
     /// The signed timestamp, for schemes that have one.
     pub fn timestamp(&self) -> Option<OffsetDateTime> {
         self.timestamp
+            .and_then(|nanos| OffsetDateTime::from_unix_timestamp_nanos(nanos).ok())
     }
 
     /// The position of the matching secret in the verifier's list (0 = the first added).

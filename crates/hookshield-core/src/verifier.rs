@@ -155,17 +155,16 @@ impl Verifier {
         if let Some(text) = body_timestamp {
             timestamp = Some(window::parse(text.as_bytes())?);
         }
-        let timestamp = match timestamp {
-            Some(value) => {
-                let nanos = window::to_nanos(value, scheme.unit);
-                self.inner.window.check(nanos, now)?;
-                OffsetDateTime::from_unix_timestamp_nanos(nanos).ok()
-            }
-            None => None,
-        };
+        let timestamp = timestamp.map(|value| window::to_nanos(value, scheme.unit));
+        if let Some(nanos) = timestamp {
+            self.inner.window.check(nanos, now)?;
+        }
         let (event_id, id_origin) = match (header_id, body_id) {
             (Some(id), _) => (id.to_owned(), IdOrigin::Header),
-            (None, Some(id)) => (check_id(id.as_bytes())?.to_owned(), IdOrigin::Body),
+            (None, Some(id)) => {
+                check_id(id.as_bytes())?;
+                (id, IdOrigin::Body)
+            }
             (None, None) if scheme.id_required => return Err(Reason::MissingId),
             (None, None) => (self.digest_id(ts_bytes, body), IdOrigin::Digest),
         };
