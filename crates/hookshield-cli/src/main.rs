@@ -1,1 +1,50 @@
-fn main() {}
+//! `hookshield`: sign and verify webhook requests while debugging a receiver.
+//!
+//! ```text
+//! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
+//! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
+//! ```
+//!
+//! `sign` prints the headers a provider would send, one `Name: value` per line. `verify`
+//! prints the verified metadata as one JSON line and exits 0, or prints
+//! `{"error":"<code>",…}` and exits 1; usage and configuration errors exit 2. The body is
+//! read from `--body-file`, or from standard input. Secrets come from an environment
+//! variable (`--secret-env`) or a file (`--secret-file`), never from a flag value, so they
+//! stay out of shell history; in the provider's text form (`whsec_…` for Standard Webhooks).
+
+mod args;
+mod headers_arg;
+mod secret_source;
+mod sign;
+mod verify;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// A problem with the command line or the configuration: exit status 2.
+#[derive(Debug)]
+struct UsageError(String);
+
+impl<E: std::fmt::Display> From<E> for UsageError {
+    fn from(err: E) -> Self {
+        Self(err.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Sign(args) => sign::run(args),
+        Command::Verify(args) => verify::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(UsageError(message)) => {
+            eprintln!("hookshield: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

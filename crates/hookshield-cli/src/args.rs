@@ -1,0 +1,104 @@
+//! The command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use hookshield_core::{SchemeBuilder, presets};
+
+use crate::UsageError;
+
+/// Sign and verify webhook requests the way providers send them.
+#[derive(Debug, Parser)]
+#[command(name = "hookshield", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print the headers a provider would send with a body, one `Name: value` per line.
+    Sign(SignArgs),
+    /// Verify a request: exit 0 and print its metadata as JSON, or exit 1 and print the error.
+    Verify(VerifyArgs),
+}
+
+/// What both commands share: the scheme, the secret(s), the instant and the body.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    /// Provider preset: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) preset: String,
+    /// For `shared-token`: the header that carries the token [default: X-Webhook-Secret].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) header: Option<String>,
+    /// Environment variable holding the secret, as the provider shows it (repeat on verify
+    /// to accept several secrets during a rotation).
+    #[arg(long = "secret-env", value_name = "VAR")]
+    pub(crate) secret_env: Vec<String>,
+    /// File holding the secret (one trailing newline is ignored).
+    #[arg(long = "secret-file", value_name = "PATH")]
+    pub(crate) secret_file: Vec<PathBuf>,
+    /// Sign or verify as of this instant, in Unix seconds [default: now].
+    #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
+    pub(crate) now: Option<i64>,
+    /// File holding the raw body [default: standard input].
+    #[arg(long = "body-file", value_name = "PATH")]
+    pub(crate) body_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SignArgs {
+    #[command(flatten)]
+    pub(crate) common: Common,
+    /// Event id to send, for schemes that send one in a header [default: a random UUID].
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VerifyArgs {
+    #[command(flatten)]
+    pub(crate) common: Common,
+    /// A request header, `Name: value` (repeatable).
+    #[arg(short = 'H', long = "header-line", value_name = "NAME: VALUE")]
+    pub(crate) headers: Vec<String>,
+}
+
+impl Common {
+    /// The preset's scheme builder, with `--header` applied for `shared-token`.
+    pub(crate) fn scheme(&self) -> Result<SchemeBuilder, UsageError> {
+        let builder = presets::by_name(&self.preset)?;
+        match &self.header {
+            None => Ok(builder),
+            Some(name) if matches!(self.preset.as_str(), "shared-token" | "shared_token") => {
+                Ok(presets::shared_token(name))
+            }
+            Some(_) => Err(UsageError(
+                "--header only applies to --preset shared-token".to_owned(),
+            )),
+        }
+    }
+
+    /// The instant given with `--now`, if any.
+    pub(crate) fn instant(&self) -> Result<Option<time::OffsetDateTime>, UsageError> {
+        self.now
+            .map(time::OffsetDateTime::from_unix_timestamp)
+            .transpose()
+            .map_err(|_| UsageError("--now is out of range".to_owned()))
+    }
+
+    /// The body bytes, exactly as stored: never re-encoded.
+    pub(crate) fn body(&self) -> Result<Vec<u8>, UsageError> {
+        match &self.body_file {
+            Some(path) => std::fs::read(path)
+                .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display()))),
+            None => {
+                let mut body = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut body)
+                    .map_err(|e| UsageError(format!("cannot read standard input: {e}")))?;
+                Ok(body)
+            }
+        }
+    }
+}
