@@ -12,6 +12,9 @@ use std::process::{Command, Output, Stdio};
 
 const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
 
+/// Environment variables for one run.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 /// Runs the binary with `env` set, `body` on standard input.
 fn run(args: &[&str], env: &[(&str, &str)], body: &[u8]) -> Output {
     let mut child = Command::new(BIN)
@@ -211,7 +214,7 @@ fn standard_webhooks_example_and_staleness() {
 
 #[test]
 fn usage_and_configuration_errors_exit_2() {
-    let cases: [(&[&str], &[(&str, &str)]); 6] = [
+    let cases: [(&[&str], Env<'_>); 6] = [
         (
             &["verify", "--preset", "nope", "--secret-env", "S"],
             &[("S", "x")],
