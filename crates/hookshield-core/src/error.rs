@@ -265,6 +265,9 @@ pub enum ConfigError {
     /// An id given to the signer cannot be sent as a header value.
     #[error("the event id is empty, too long or not printable text")]
     InvalidId,
+    /// A replay namespace must be 1 to 128 printable ASCII characters.
+    #[error("the replay namespace must be 1 to 128 printable ASCII characters")]
+    InvalidNamespace,
     /// No preset has this name.
     #[error(
         "unknown preset {0:?} (known: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks)"

@@ -14,6 +14,8 @@
 //!   and a [`Clock`]; answers [`Verified`] or a [`VerifyError`] whose [`ErrorKind`] maps to
 //!   an HTTP status and error code.
 //! - [`Signer`]: the headers a provider would send, for tests and senders.
+//! - [`replay`]: the replay guard over a [`ReplayStore`](replay::ReplayStore), with the
+//!   in-memory [`MokaStore`](replay::MokaStore): each event reaches the handler once.
 //!
 //! ```
 //! use hookshield_core::{presets, ErrorKind, Secret, SignOptions, Signer, Verifier};
@@ -62,6 +64,7 @@ pub mod headers;
 mod json;
 mod layout;
 pub mod presets;
+pub mod replay;
 mod scheme;
 mod secret;
 mod signer;

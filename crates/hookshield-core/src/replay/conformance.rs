@@ -1,0 +1,228 @@
+//! The behaviour every [`ReplayStore`] must show, as async checks that panic (through
+//! `assert!`) when a store gets it wrong. Run them all with [`run_all`] from a
+//! multi-threaded Tokio test:
+//!
+//! ```
+//! # #[tokio::main(flavor = "multi_thread")] async fn main() {
+//! use std::sync::Arc;
+//! use hookshield_core::replay::{MokaStore, conformance};
+//!
+//! conformance::run_all(Arc::new(MokaStore::default())).await;
+//! # }
+//! ```
+//!
+//! Each check works in a namespace of its own with a random suffix, so a shared store
+//! (a Redis server used by other tests) can run them side by side. Two checks sleep for
+//! about a second in all to see leases and TTLs lapse.
+
+// A conformance suite reports a failing store the way tests do: by panicking.
+#![allow(clippy::panic)]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation};
+
+/// Long enough never to lapse during a check.
+const LONG: Duration = Duration::from_secs(60);
+/// Short enough to lapse within the sleep that follows.
+const SHORT: Duration = Duration::from_millis(300);
+const PAST_SHORT: Duration = Duration::from_millis(700);
+
+/// How many concurrent reservations [`exactly_one_of_many`] races.
+pub const RACERS: usize = 1000;
+
+fn namespace(check: &str) -> String {
+    let suffix = OwnerToken::random().to_hex();
+    format!(
+        "conformance-{check}-{}",
+        suffix.get(..12).unwrap_or(&suffix)
+    )
+}
+
+async fn acquire<S: ReplayStore>(store: &S, key: ReplayKey<'_>, lease: Duration) -> OwnerToken {
+    match store.reserve(key, lease).await {
+        Ok(Reservation::Acquired(owner)) => owner,
+        other => panic!("{key:?}: expected Acquired, got {other:?}"),
+    }
+}
+
+async fn expect<S: ReplayStore>(store: &S, key: ReplayKey<'_>, want: &Reservation) {
+    let got = store.reserve(key, LONG).await;
+    assert!(
+        matches!(&got, Ok(r) if r == want),
+        "{key:?}: expected {want:?}, got {got:?}"
+    );
+}
+
+/// A new id is acquired; while it is held, reserving again answers in flight.
+pub async fn acquire_then_in_flight<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("acquire");
+    let key = ReplayKey::new(&ns, "evt-1");
+    let _owner = acquire(&*store, key, LONG).await;
+    expect(&*store, key, &Reservation::InFlight).await;
+}
+
+/// The owner's commit makes the id done; a done id cannot be committed or released again.
+pub async fn commit_marks_done<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("commit");
+    let key = ReplayKey::new(&ns, "evt-1");
+    let owner = acquire(&*store, key, LONG).await;
+    assert!(
+        matches!(store.commit(key, &owner, LONG).await, Ok(true)),
+        "owner commits"
+    );
+    expect(&*store, key, &Reservation::Done).await;
+    assert!(
+        matches!(store.commit(key, &owner, LONG).await, Ok(false)),
+        "second commit"
+    );
+    assert!(
+        matches!(store.release(key, &owner).await, Ok(false)),
+        "release after commit"
+    );
+    expect(&*store, key, &Reservation::Done).await;
+}
+
+/// Only the owner settles a reservation; the owner's release makes the id new again.
+pub async fn only_the_owner_settles<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("owner");
+    let key = ReplayKey::new(&ns, "evt-1");
+    let owner = acquire(&*store, key, LONG).await;
+    let stranger = OwnerToken::random();
+    assert!(
+        matches!(store.commit(key, &stranger, LONG).await, Ok(false)),
+        "stranger commit"
+    );
+    assert!(
+        matches!(store.release(key, &stranger).await, Ok(false)),
+        "stranger release"
+    );
+    expect(&*store, key, &Reservation::InFlight).await;
+    assert!(
+        matches!(store.release(key, &owner).await, Ok(true)),
+        "owner release"
+    );
+    let again = acquire(&*store, key, LONG).await;
+    assert_ne!(again, owner, "a new reservation has a new owner");
+    // Settling what was never reserved does nothing.
+    let unknown = ReplayKey::new(&ns, "never-reserved");
+    assert!(matches!(
+        store.commit(unknown, &owner, LONG).await,
+        Ok(false)
+    ));
+    assert!(matches!(store.release(unknown, &owner).await, Ok(false)));
+    acquire(&*store, unknown, LONG).await;
+}
+
+/// Namespaces never share ids, even when namespace and id could be split differently.
+pub async fn namespaces_are_separate<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("separate");
+    let a = format!("{ns}-a");
+    let b = format!("{ns}-b");
+    acquire(&*store, ReplayKey::new(&a, "evt-1"), LONG).await;
+    acquire(&*store, ReplayKey::new(&b, "evt-1"), LONG).await;
+    let joined = format!("{ns}:x");
+    acquire(&*store, ReplayKey::new(&joined, "y"), LONG).await;
+    acquire(&*store, ReplayKey::new(&ns, "x:y"), LONG).await;
+    acquire(&*store, ReplayKey::new(&ns, ":x:y"), LONG).await;
+}
+
+/// An abandoned in-flight reservation lapses after its lease and is taken over; the old
+/// owner's late commit or release leaves the new owner's reservation alone.
+pub async fn lapsed_lease_is_taken_over<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("lease");
+    let key = ReplayKey::new(&ns, "evt-1");
+    let old = acquire(&*store, key, SHORT).await;
+    tokio::time::sleep(PAST_SHORT).await;
+    let new = acquire(&*store, key, LONG).await;
+    assert!(
+        matches!(store.commit(key, &old, LONG).await, Ok(false)),
+        "late commit"
+    );
+    assert!(
+        matches!(store.release(key, &old).await, Ok(false)),
+        "late release"
+    );
+    expect(&*store, key, &Reservation::InFlight).await;
+    assert!(
+        matches!(store.commit(key, &new, LONG).await, Ok(true)),
+        "new owner commits"
+    );
+    expect(&*store, key, &Reservation::Done).await;
+}
+
+/// A done id is forgotten after its TTL.
+pub async fn done_expires_after_ttl<S: ReplayStore>(store: Arc<S>) {
+    let ns = namespace("ttl");
+    let key = ReplayKey::new(&ns, "evt-1");
+    let owner = acquire(&*store, key, LONG).await;
+    assert!(matches!(store.commit(key, &owner, SHORT).await, Ok(true)));
+    expect(&*store, key, &Reservation::Done).await;
+    tokio::time::sleep(PAST_SHORT).await;
+    acquire(&*store, key, LONG).await;
+}
+
+/// Of [`RACERS`] concurrent reservations of one new id, exactly one is acquired and all
+/// others are told it is in flight; after the owner commits, all are told it is done.
+pub async fn exactly_one_of_many<S: ReplayStore>(store: Arc<S>) {
+    let ns: Arc<str> = namespace("race").into();
+    let race = |id: &'static str| {
+        let tasks: Vec<_> = (0..RACERS)
+            .map(|_| {
+                let (store, ns) = (Arc::clone(&store), Arc::clone(&ns));
+                tokio::spawn(async move { store.reserve(ReplayKey::new(&ns, id), LONG).await })
+            })
+            .collect();
+        async move {
+            let mut results = Vec::with_capacity(tasks.len());
+            for task in tasks {
+                let joined = task.await;
+                assert!(joined.is_ok(), "a reserve task panicked");
+                if let Ok(result) = joined {
+                    results.push(result);
+                }
+            }
+            results
+        }
+    };
+    let results = race("evt-1").await;
+    let owners: Vec<_> = results
+        .iter()
+        .filter_map(|r| match r {
+            Ok(Reservation::Acquired(owner)) => Some(owner.clone()),
+            _ => None,
+        })
+        .collect();
+    let in_flight = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Reservation::InFlight)))
+        .count();
+    assert_eq!(owners.len(), 1, "exactly one reservation is acquired");
+    assert_eq!(
+        in_flight,
+        RACERS.saturating_sub(1),
+        "all others are in flight"
+    );
+
+    let key = ReplayKey::new(&ns, "evt-1");
+    if let Some(owner) = owners.first() {
+        assert!(matches!(store.commit(key, owner, LONG).await, Ok(true)));
+    }
+    let after = race("evt-1").await;
+    assert!(
+        after.iter().all(|r| matches!(r, Ok(Reservation::Done))),
+        "after the commit every copy is done"
+    );
+}
+
+/// Every check, one after the other.
+pub async fn run_all<S: ReplayStore>(store: Arc<S>) {
+    acquire_then_in_flight(Arc::clone(&store)).await;
+    commit_marks_done(Arc::clone(&store)).await;
+    only_the_owner_settles(Arc::clone(&store)).await;
+    namespaces_are_separate(Arc::clone(&store)).await;
+    exactly_one_of_many(Arc::clone(&store)).await;
+    lapsed_lease_is_taken_over(Arc::clone(&store)).await;
+    done_expires_after_ttl(store).await;
+}

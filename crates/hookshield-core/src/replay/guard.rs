@@ -1,0 +1,272 @@
+//! [`ReplayGuard`]: the pipeline's replay step over any [`ReplayStore`], and the
+//! [`Ticket`] that settles a reservation even when the request is dropped.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+use crate::error::{ConfigError, Reason, VerifyError};
+use crate::verifier::Verifier;
+
+/// How long an in-flight reservation holds by default before it lapses.
+pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
+
+/// Longest namespace accepted.
+const MAX_NAMESPACE_LEN: usize = 128;
+
+/// The replay step: admits each event id once per TTL within a namespace.
+///
+/// [`admit`](Self::admit) reserves the id and answers:
+///
+/// | store says | `admit` answers | adapters answer |
+/// | --- | --- | --- |
+/// | unseen (or released, or lapsed) | `Ok(Admission::Run(ticket))` | run the handler |
+/// | in flight | `Err` [`DuplicateInFlight`](crate::ErrorKind::DuplicateInFlight) | 409 + `Retry-After` |
+/// | done | `Ok(Admission::Duplicate)` | 200 `{"duplicate":true}` |
+/// | store error | `Err` [`ReplayStoreUnavailable`](crate::ErrorKind::ReplayStoreUnavailable) | 503 + `Retry-After` |
+///
+/// The [`Ticket`] is then settled by the handler's outcome: [`Ticket::commit`] after a
+/// success, [`Ticket::release`] otherwise. A ticket dropped unsettled (the request future
+/// was dropped, the handler panicked) releases the id in a background task on the current
+/// Tokio runtime; without a runtime the reservation lapses after its lease.
+///
+/// Cloning is cheap: the store is shared.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use hookshield_core::replay::{Admission, MokaStore, ReplayGuard};
+/// use hookshield_core::ErrorKind;
+///
+/// let guard = ReplayGuard::new(MokaStore::default(), "civo", Duration::from_secs(12 * 3600))?;
+///
+/// let Admission::Run(ticket) = guard.admit("evt-1").await? else { panic!("new id") };
+/// // While the handler runs, a copy is told to come back later.
+/// assert_eq!(guard.admit("evt-1").await.unwrap_err().kind(), ErrorKind::DuplicateInFlight);
+/// ticket.commit().await?; // the handler answered 2xx
+/// assert!(matches!(guard.admit("evt-1").await?, Admission::Duplicate));
+///
+/// // A handler failure releases the id: the provider's retry runs.
+/// let Admission::Run(ticket) = guard.admit("evt-2").await? else { panic!("new id") };
+/// ticket.release().await?;
+/// assert!(matches!(guard.admit("evt-2").await?, Admission::Run(_)));
+/// # Ok(()) }
+/// ```
+pub struct ReplayGuard<S> {
+    store: Arc<S>,
+    namespace: Arc<str>,
+    ttl: Duration,
+    lease: Duration,
+}
+
+impl<S> Clone for ReplayGuard<S> {
+    fn clone(&self) -> Self {
+        Self {
+            store: Arc::clone(&self.store),
+            namespace: Arc::clone(&self.namespace),
+            ttl: self.ttl,
+            lease: self.lease,
+        }
+    }
+}
+
+impl<S: fmt::Debug> fmt::Debug for ReplayGuard<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ReplayGuard")
+            .field("store", &self.store)
+            .field("namespace", &self.namespace)
+            .field("ttl", &self.ttl)
+            .field("lease", &self.lease)
+            .finish()
+    }
+}
+
+/// What [`ReplayGuard::admit`] decided.
+#[non_exhaustive]
+#[derive(Debug)]
+pub enum Admission<S: ReplayStore> {
+    /// A new event: run the handler, then settle the ticket.
+    Run(Ticket<S>),
+    /// Already handled within the TTL: do not run the handler; answer success.
+    Duplicate,
+}
+
+impl<S: ReplayStore> ReplayGuard<S> {
+    /// A guard over `store` remembering handled ids of `namespace` for `ttl`, with the
+    /// [`DEFAULT_LEASE`]. The namespace must be 1 to 128 printable ASCII characters.
+    pub fn new(store: S, namespace: &str, ttl: Duration) -> Result<Self, ConfigError> {
+        let valid = (1..=MAX_NAMESPACE_LEN).contains(&namespace.len())
+            && namespace.bytes().all(|b| b.is_ascii_graphic());
+        if !valid {
+            return Err(ConfigError::InvalidNamespace);
+        }
+        Ok(Self {
+            store: Arc::new(store),
+            namespace: namespace.into(),
+            ttl,
+            lease: DEFAULT_LEASE,
+        })
+    }
+
+    /// A guard for `verifier`'s endpoint: the scheme's name as namespace and its
+    /// recommended TTL (which covers the provider's retry horizon and timestamp window).
+    pub fn for_verifier(store: S, verifier: &Verifier) -> Result<Self, ConfigError> {
+        let scheme = verifier.scheme();
+        Self::new(store, scheme.name(), scheme.recommended_ttl())
+    }
+
+    /// How long a handled id is remembered.
+    #[must_use]
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// How long an in-flight reservation holds before it lapses: longer than the slowest
+    /// handler, shorter than the provider's first retry.
+    #[must_use]
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.lease = lease;
+        self
+    }
+
+    /// The namespace.
+    pub fn namespace(&self) -> &str {
+        &self.namespace
+    }
+
+    /// How long a handled id is remembered.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+
+    /// How long an in-flight reservation holds.
+    pub fn lease(&self) -> Duration {
+        self.lease
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Reserves `event_id`; see the table on [`ReplayGuard`].
+    pub async fn admit(&self, event_id: &str) -> Result<Admission<S>, VerifyError> {
+        let key = ReplayKey::new(&self.namespace, event_id);
+        match self.store.reserve(key, self.lease).await {
+            Ok(Reservation::Acquired(owner)) => Ok(Admission::Run(Ticket {
+                armed: Some(Armed {
+                    guard: self.clone(),
+                    event_id: event_id.into(),
+                    owner,
+                }),
+            })),
+            Ok(Reservation::Done) => Ok(Admission::Duplicate),
+            Ok(Reservation::InFlight) => Err(VerifyError::new(Reason::DuplicateInFlight)),
+            Err(error) => {
+                tracing::warn!(namespace = %self.namespace, %error, "replay store unavailable");
+                Err(VerifyError::new(Reason::StoreUnavailable))
+            }
+        }
+    }
+}
+
+/// A held reservation. Settle it with [`commit`](Self::commit) or
+/// [`release`](Self::release); dropped unsettled, it releases the id in the background.
+#[must_use = "an unsettled ticket releases its event id when dropped"]
+pub struct Ticket<S: ReplayStore> {
+    armed: Option<Armed<S>>,
+}
+
+struct Armed<S> {
+    guard: ReplayGuard<S>,
+    event_id: Box<str>,
+    owner: OwnerToken,
+}
+
+impl<S: ReplayStore> Armed<S> {
+    fn key(&self) -> ReplayKey<'_> {
+        ReplayKey::new(&self.guard.namespace, &self.event_id)
+    }
+
+    async fn release(self) -> Result<bool, StoreError> {
+        self.guard.store.release(self.key(), &self.owner).await
+    }
+}
+
+impl<S: ReplayStore> Ticket<S> {
+    /// The event id this ticket holds.
+    pub fn event_id(&self) -> &str {
+        self.armed.as_ref().map_or("", |a| &a.event_id)
+    }
+
+    /// The handler succeeded: remember the id as done for the TTL. `Ok(false)` means the
+    /// reservation had lapsed or been taken over (the handler outlived its lease).
+    pub async fn commit(mut self) -> Result<bool, StoreError> {
+        let Some(armed) = self.armed.take() else {
+            return Ok(false);
+        };
+        let result = armed
+            .guard
+            .store
+            .commit(armed.key(), &armed.owner, armed.guard.ttl)
+            .await;
+        if !matches!(result, Ok(true)) {
+            tracing::warn!(
+                namespace = %armed.guard.namespace,
+                event_id = %armed.event_id,
+                ?result,
+                "handled event not recorded as done; a redelivery would run again"
+            );
+        }
+        result
+    }
+
+    /// The handler failed: forget the id so the provider's retry runs.
+    pub async fn release(mut self) -> Result<bool, StoreError> {
+        match self.armed.take() {
+            Some(armed) => armed.release().await,
+            None => Ok(false),
+        }
+    }
+
+    /// [`commit`](Self::commit) when `success`, else [`release`](Self::release).
+    pub async fn settle(self, success: bool) -> Result<bool, StoreError> {
+        if success {
+            self.commit().await
+        } else {
+            self.release().await
+        }
+    }
+}
+
+impl<S: ReplayStore> Drop for Ticket<S> {
+    fn drop(&mut self) {
+        let Some(armed) = self.armed.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    if let Err(error) = armed.release().await {
+                        tracing::warn!(%error, "could not release a dropped reservation; it lapses after its lease");
+                    }
+                });
+            }
+            Err(_) => tracing::debug!(
+                event_id = %armed.event_id,
+                "ticket dropped outside a Tokio runtime; the reservation lapses after its lease"
+            ),
+        }
+    }
+}
+
+impl<S: ReplayStore> fmt::Debug for Ticket<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticket")
+            .field("event_id", &self.event_id())
+            .field("settled", &self.armed.is_none())
+            .finish()
+    }
+}
