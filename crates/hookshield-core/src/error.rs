@@ -99,7 +99,7 @@ pub enum Reason {
     IdSyntax,
     /// The scheme reads a field of the JSON body, and the body is not a JSON object.
     BodyNotJson,
-    /// The JSON body field holding the event id or timestamp is not a string or number.
+    /// The JSON body field holding the event id or timestamp is not a string or an integer.
     BodyFieldType,
     /// The signature header holds no signature of a version this scheme accepts.
     NoSupportedSignature,
@@ -153,7 +153,7 @@ impl Reason {
             Self::TimestampSyntax => "the timestamp is not an unsigned integer",
             Self::IdSyntax => "the event id is empty, too long or not printable text",
             Self::BodyNotJson => "the body is not a JSON object",
-            Self::BodyFieldType => "the JSON body field is not a string or number",
+            Self::BodyFieldType => "the JSON body field is not a string or an integer",
             Self::NoSupportedSignature => "no signature of a supported version is present",
             Self::SignatureMismatch => "no signature matches an active secret",
             Self::TimestampTooOld => "the timestamp is too old",

@@ -5,6 +5,10 @@
 //! [`Reason::RepeatedHeader`] (`400 malformed_header`) instead of picking one of them, since
 //! a proxy or an attacker could otherwise choose which timestamp or signature is used.
 //! Several signatures travel inside one header value, as the providers send them.
+//!
+//! A header sent with an empty (or all-whitespace) value counts as absent: an empty
+//! signature header is `401 missing_header` in every scheme, and where a scheme reads
+//! alternative names (`webhook-…` or `svix-…`) the next one is looked at.
 
 use crate::error::Reason;
 
@@ -65,7 +69,8 @@ impl HeaderLookup for http::HeaderMap {
 
 /// The one value of the first of `names` that is present.
 ///
-/// `Ok(None)` when none is present; an error when the header is repeated or too long.
+/// `Ok(None)` when none is present with a value (an empty or all-whitespace value counts
+/// as absent); an error when the header is repeated or too long.
 pub(crate) fn single<'a, H: HeaderLookup + ?Sized>(
     headers: &'a H,
     names: &'a [Box<str>],
@@ -78,6 +83,10 @@ pub(crate) fn single<'a, H: HeaderLookup + ?Sized>(
             }
             if value.len() > MAX_HEADER_VALUE {
                 return Err(Reason::HeaderTooLong);
+            }
+            if value.iter().all(u8::is_ascii_whitespace) {
+                // Sent empty: as good as absent, so the next name is looked at.
+                continue;
             }
             return Ok(Some(value));
         }
