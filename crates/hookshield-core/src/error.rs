@@ -247,6 +247,9 @@ pub enum ConfigError {
     /// The scheme name is empty.
     #[error("the scheme name is empty")]
     EmptyName,
+    /// The scheme name is longer than 128 bytes or not printable ASCII without spaces.
+    #[error("the scheme name must be at most 128 printable ASCII characters, without spaces")]
+    InvalidName,
     /// A header name is not a valid HTTP header name.
     #[error("invalid header name {0:?}")]
     InvalidHeaderName(String),
@@ -265,8 +268,8 @@ pub enum ConfigError {
     /// An id given to the signer cannot be sent as a header value.
     #[error("the event id is empty, too long or not printable text")]
     InvalidId,
-    /// A replay namespace must be 1 to 128 printable ASCII characters.
-    #[error("the replay namespace must be 1 to 128 printable ASCII characters")]
+    /// A replay namespace must be 1 to 128 printable ASCII characters, without spaces.
+    #[error("the replay namespace must be 1 to 128 printable ASCII characters, without spaces")]
     InvalidNamespace,
     /// No preset has this name.
     #[error(

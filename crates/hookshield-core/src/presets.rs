@@ -20,6 +20,7 @@ use std::time::Duration;
 use crate::algorithm::Algorithm;
 use crate::encoding::Encoding;
 use crate::error::ConfigError;
+use crate::handshake::Handshake;
 use crate::scheme::{Scheme, SchemeBuilder};
 use crate::secret::SecretFormat;
 use crate::window::TimestampWindow;
@@ -95,29 +96,36 @@ pub fn civo() -> SchemeBuilder {
 ///   verification payload HCP sends when a webhook is created or changed has one too.
 /// - **Timestamp:** none.
 /// - **Replay TTL:** 24 h (HCP documents no retry schedule).
+/// - **Handshake:** the verification payload (`event_source` =
+///   `hashicorp.webhook.verification`) is answered 200 by the adapters
+///   ([`Handshake::HcpVerification`]).
 pub fn hcp() -> SchemeBuilder {
     Scheme::builder("hcp")
         .algorithm(Algorithm::HmacSha512)
         .signature_header("X-HCP-Webhook-Signature")
         .id_field("event_id")
         .recommended_ttl(hours(24))
+        .handshake(Handshake::HcpVerification)
         .docs("https://developer.hashicorp.com/hcp/docs/hcp/admin/projects/webhooks")
 }
 
 /// A shared token: the header `header` carries the secret itself, compared in constant time
-/// (e.g. `X-Webhook-Secret`, or GitLab's
-/// [`X-Gitlab-Token`](https://docs.gitlab.com/user/project/integrations/webhooks/)).
+/// (e.g. [Frappe Cloud](https://docs.frappe.io/cloud/setup-webhook)'s `X-Webhook-Secret`,
+/// or GitLab's [`X-Gitlab-Token`](https://docs.gitlab.com/user/project/integrations/webhooks/)).
 /// Nothing binds the body to the token, so prefer an HMAC scheme when the provider has one.
 ///
 /// - **Event id:** a SHA-256 digest of the body by default; set a header with
 ///   `.id_header(…)` (GitLab: `Idempotency-Key`) or a body field with `.id_field(…)`.
 /// - **Timestamp:** none.
-/// - **Replay TTL:** 24 h.
+/// - **Replay TTL:** 24 h (Frappe Cloud retries after 2, 4 and 8 minutes).
+/// - **Handshake:** the `{"event":"Webhook Validate"}` event sent when a webhook is
+///   activated is answered `200 OK` by the adapters ([`Handshake::WebhookValidate`]).
 pub fn shared_token(header: &str) -> SchemeBuilder {
     Scheme::builder("shared-token")
         .algorithm(Algorithm::SharedToken)
         .signature_header(header)
         .recommended_ttl(hours(24))
+        .handshake(Handshake::WebhookValidate)
         .docs("https://docs.gitlab.com/user/project/integrations/webhooks/")
 }
 
@@ -167,6 +175,8 @@ pub fn stripe() -> SchemeBuilder {
 ///   interactions (form-encoded) and `url_verification` have none, and are identified by a
 ///   digest of the signed content instead.
 /// - **Replay TTL:** 2 h: Slack retries 3 times within about 5 minutes.
+/// - **Handshake:** `url_verification` is answered with its challenge by the adapters
+///   ([`Handshake::SlackUrlVerification`]).
 pub fn slack() -> SchemeBuilder {
     Scheme::builder("slack")
         .signature_header("X-Slack-Signature")
@@ -177,6 +187,7 @@ pub fn slack() -> SchemeBuilder {
         .id_required(false)
         .window(TimestampWindow::symmetric(Duration::from_secs(300)))
         .recommended_ttl(hours(2))
+        .handshake(Handshake::SlackUrlVerification)
         .docs("https://docs.slack.dev/authentication/verifying-requests-from-slack")
 }
 

@@ -7,10 +7,14 @@ use crate::algorithm::Algorithm;
 use crate::content::SignedContent;
 use crate::encoding::Encoding;
 use crate::error::ConfigError;
+use crate::handshake::Handshake;
 use crate::layout::Layout;
 use crate::secret::{Secret, SecretFormat};
 use crate::source::{Source, validate_names};
 use crate::window::{TimestampUnit, TimestampWindow};
+
+/// Longest scheme name: names double as replay namespaces.
+pub(crate) const MAX_NAME_LEN: usize = 128;
 
 /// How one provider signs its webhooks. Built with [`Scheme::builder`], or taken from
 /// [`presets`](crate::presets). Holds no secret.
@@ -30,10 +34,12 @@ pub struct Scheme {
     pub(crate) window: TimestampWindow,
     pub(crate) recommended_ttl: Duration,
     pub(crate) docs: Option<Box<str>>,
+    pub(crate) handshake: Option<Handshake>,
 }
 
 impl Scheme {
-    /// Starts a custom scheme named `name`. The defaults are HMAC-SHA256 over the raw body,
+    /// Starts a custom scheme named `name` (1 to 128 printable ASCII characters, no
+    /// spaces: it names the replay namespace too). The defaults are HMAC-SHA256 over the raw body,
     /// hex, no prefix, no timestamp, no event id (a digest of the signed content stands in),
     /// secrets as UTF-8 text, a ±5 min window and a 24 h replay TTL.
     ///
@@ -111,6 +117,11 @@ impl Scheme {
     pub fn docs(&self) -> Option<&str> {
         self.docs.as_deref()
     }
+
+    /// The provider's endpoint check the adapters answer, if the scheme has one.
+    pub fn handshake(&self) -> Option<Handshake> {
+        self.handshake
+    }
 }
 
 /// Builds a [`Scheme`]; every method takes and returns the builder by value. Mistakes are
@@ -132,6 +143,7 @@ pub struct SchemeBuilder {
     window: TimestampWindow,
     recommended_ttl: Duration,
     docs: Option<Box<str>>,
+    handshake: Option<Handshake>,
 }
 
 impl SchemeBuilder {
@@ -151,6 +163,7 @@ impl SchemeBuilder {
             window: TimestampWindow::symmetric(Duration::from_secs(300)),
             recommended_ttl: Duration::from_secs(24 * 3600),
             docs: None,
+            handshake: None,
         }
     }
 
@@ -301,6 +314,13 @@ impl SchemeBuilder {
         self
     }
 
+    /// The provider's endpoint check, answered by the adapters after verification
+    /// (see [`Handshake`]).
+    pub fn handshake(mut self, handshake: Handshake) -> Self {
+        self.handshake = Some(handshake);
+        self
+    }
+
     /// A link to the provider's documentation.
     pub fn docs(mut self, url: &str) -> Self {
         self.docs = Some(url.into());
@@ -316,6 +336,9 @@ impl SchemeBuilder {
     pub fn build(self) -> Result<Scheme, ConfigError> {
         if self.name.is_empty() {
             return Err(ConfigError::EmptyName);
+        }
+        if self.name.len() > MAX_NAME_LEN || !self.name.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::InvalidName);
         }
         validate_names(&self.signature)?;
         self.layout.validate()?;
@@ -368,6 +391,7 @@ impl SchemeBuilder {
             window: self.window,
             recommended_ttl: self.recommended_ttl,
             docs: self.docs,
+            handshake: self.handshake,
         })
     }
 }

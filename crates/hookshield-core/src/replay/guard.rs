@@ -7,13 +7,11 @@ use std::time::Duration;
 
 use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
 use crate::error::{ConfigError, Reason, VerifyError};
+use crate::scheme::MAX_NAME_LEN;
 use crate::verifier::Verifier;
 
 /// How long an in-flight reservation holds by default before it lapses.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
-
-/// Longest namespace accepted.
-const MAX_NAMESPACE_LEN: usize = 128;
 
 /// The replay step: admits each event id once per TTL within a namespace.
 ///
@@ -94,26 +92,32 @@ pub enum Admission<S: ReplayStore> {
 
 impl<S: ReplayStore> ReplayGuard<S> {
     /// A guard over `store` remembering handled ids of `namespace` for `ttl`, with the
-    /// [`DEFAULT_LEASE`]. The namespace must be 1 to 128 printable ASCII characters.
+    /// [`DEFAULT_LEASE`]. The namespace must be 1 to 128 printable ASCII characters
+    /// without spaces, like a scheme name.
     pub fn new(store: S, namespace: &str, ttl: Duration) -> Result<Self, ConfigError> {
-        let valid = (1..=MAX_NAMESPACE_LEN).contains(&namespace.len())
+        let valid = (1..=MAX_NAME_LEN).contains(&namespace.len())
             && namespace.bytes().all(|b| b.is_ascii_graphic());
         if !valid {
             return Err(ConfigError::InvalidNamespace);
         }
-        Ok(Self {
-            store: Arc::new(store),
-            namespace: namespace.into(),
-            ttl,
-            lease: DEFAULT_LEASE,
-        })
+        Ok(Self::unchecked(store, namespace, ttl))
     }
 
     /// A guard for `verifier`'s endpoint: the scheme's name as namespace and its
     /// recommended TTL (which covers the provider's retry horizon and timestamp window).
-    pub fn for_verifier(store: S, verifier: &Verifier) -> Result<Self, ConfigError> {
+    pub fn for_verifier(store: S, verifier: &Verifier) -> Self {
+        // Scheme names are checked against the namespace rules when the scheme is built.
         let scheme = verifier.scheme();
-        Self::new(store, scheme.name(), scheme.recommended_ttl())
+        Self::unchecked(store, scheme.name(), scheme.recommended_ttl())
+    }
+
+    fn unchecked(store: S, namespace: &str, ttl: Duration) -> Self {
+        Self {
+            store: Arc::new(store),
+            namespace: namespace.into(),
+            ttl,
+            lease: DEFAULT_LEASE,
+        }
     }
 
     /// How long a handled id is remembered.
