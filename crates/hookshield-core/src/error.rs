@@ -26,7 +26,7 @@ pub enum ErrorKind {
     /// A signature, timestamp or event-id header (or body field) is absent.
     MissingHeader,
     /// A header is present but cannot be read (bad encoding, repeated, too long, …), or the
-    /// body is not the JSON the scheme needs to find the event id in.
+    /// body is not the JSON the scheme needs to find the event id in, or could not be read.
     MalformedHeader,
     /// No signature in the request matches any active secret.
     SignatureMismatch,
@@ -77,6 +77,8 @@ impl fmt::Display for ErrorKind {
 pub enum Reason {
     /// The body is larger than the configured limit.
     BodyTooLarge,
+    /// The body could not be read to its end (the client went away mid-body).
+    BodyUnreadable,
     /// The signature header is absent.
     MissingSignature,
     /// The timestamp header, signature parameter or body field is absent.
@@ -131,7 +133,8 @@ impl Reason {
             | Self::TimestampSyntax
             | Self::IdSyntax
             | Self::BodyNotJson
-            | Self::BodyFieldType => ErrorKind::MalformedHeader,
+            | Self::BodyFieldType
+            | Self::BodyUnreadable => ErrorKind::MalformedHeader,
             Self::NoSupportedSignature | Self::SignatureMismatch => ErrorKind::SignatureMismatch,
             Self::TimestampTooOld | Self::TimestampTooNew => ErrorKind::TimestampOutOfWindow,
             Self::DuplicateInFlight => ErrorKind::DuplicateInFlight,
@@ -142,6 +145,7 @@ impl Reason {
     const fn text(self) -> &'static str {
         match self {
             Self::BodyTooLarge => "the body is larger than the limit",
+            Self::BodyUnreadable => "the body could not be read",
             Self::MissingSignature => "the signature header is missing",
             Self::MissingTimestamp => "the timestamp is missing",
             Self::MissingId => "the event id is missing",

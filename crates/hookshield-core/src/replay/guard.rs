@@ -81,7 +81,6 @@ impl<S: fmt::Debug> fmt::Debug for ReplayGuard<S> {
 }
 
 /// What [`ReplayGuard::admit`] decided.
-#[non_exhaustive]
 #[derive(Debug)]
 pub enum Admission<S: ReplayStore> {
     /// A new event: run the handler, then settle the ticket.
@@ -95,6 +94,10 @@ impl<S: ReplayStore> ReplayGuard<S> {
     /// [`DEFAULT_LEASE`]. The namespace must be 1 to 128 printable ASCII characters
     /// without spaces, like a scheme name.
     pub fn new(store: S, namespace: &str, ttl: Duration) -> Result<Self, ConfigError> {
+        Self::new_shared(Arc::new(store), namespace, ttl)
+    }
+
+    fn new_shared(store: Arc<S>, namespace: &str, ttl: Duration) -> Result<Self, ConfigError> {
         let valid = (1..=MAX_NAME_LEN).contains(&namespace.len())
             && namespace.bytes().all(|b| b.is_ascii_graphic());
         if !valid {
@@ -108,16 +111,37 @@ impl<S: ReplayStore> ReplayGuard<S> {
     pub fn for_verifier(store: S, verifier: &Verifier) -> Self {
         // Scheme names are checked against the namespace rules when the scheme is built.
         let scheme = verifier.scheme();
-        Self::unchecked(store, scheme.name(), scheme.recommended_ttl())
+        Self::unchecked(Arc::new(store), scheme.name(), scheme.recommended_ttl())
     }
 
-    fn unchecked(store: S, namespace: &str, ttl: Duration) -> Self {
+    fn unchecked(store: Arc<S>, namespace: &str, ttl: Duration) -> Self {
         Self {
-            store: Arc::new(store),
+            store,
             namespace: namespace.into(),
             ttl,
             lease: DEFAULT_LEASE,
         }
+    }
+
+    /// The same guard (namespace, TTL, lease) over another store.
+    pub fn with_store<T: ReplayStore>(self, store: T) -> ReplayGuard<T> {
+        ReplayGuard {
+            store: Arc::new(store),
+            namespace: self.namespace,
+            ttl: self.ttl,
+            lease: self.lease,
+        }
+    }
+
+    /// The same guard in another namespace (1 to 128 printable ASCII characters, no
+    /// spaces).
+    pub fn with_namespace(self, namespace: &str) -> Result<Self, ConfigError> {
+        let ttl = self.ttl;
+        let lease = self.lease;
+        let store = self.store;
+        let mut guard = Self::new_shared(store, namespace, ttl)?;
+        guard.lease = lease;
+        Ok(guard)
     }
 
     /// How long a handled id is remembered.

@@ -1,0 +1,134 @@
+//! [`WebhookService`]: the pipeline for one request.
+
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use hookshield_core::replay::{Admission, ReplayStore};
+use hookshield_core::{Reason, VerifyError};
+use http::{Request, Response};
+use http_body::Body;
+use http_body_util::{Either, Full};
+use tower_service::Service;
+
+use crate::body::{self, BoxError};
+use crate::future::ResponseFuture;
+use crate::layer::WebhookLayer;
+use crate::response::{self, RejectionBody};
+
+/// The response body: the inner service's, or the layer's own answer.
+pub type WebhookBody<B> = Either<B, RejectionBody>;
+
+/// The service [`WebhookLayer`] wraps around an inner service.
+///
+/// The inner service receives the request with its body buffered as [`Full<Bytes>`] (the
+/// exact bytes that were verified) and the [`Verified`](hookshield_core::Verified)
+/// metadata in the request extensions.
+#[derive(Debug)]
+pub struct WebhookService<I, S> {
+    inner: I,
+    config: Arc<WebhookLayer<S>>,
+}
+
+impl<I: Clone, S> Clone for WebhookService<I, S> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            config: Arc::clone(&self.config),
+        }
+    }
+}
+
+impl<I, S> WebhookService<I, S> {
+    pub(crate) fn new(inner: I, config: Arc<WebhookLayer<S>>) -> Self {
+        Self { inner, config }
+    }
+}
+
+impl<S: ReplayStore> WebhookLayer<S> {
+    fn reject(&self, error: VerifyError) -> Response<RejectionBody> {
+        match &self.responder {
+            Some(responder) => responder.respond(error),
+            None => response::rejection(error, self.retry_after),
+        }
+    }
+}
+
+impl<I, S, B, ResBody> Service<Request<B>> for WebhookService<I, S>
+where
+    I: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
+    I::Future: Send,
+    I::Error: Send + 'static,
+    S: ReplayStore,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+    ResBody: Send + 'static,
+{
+    type Response = Response<WebhookBody<ResBody>>;
+    type Error = I::Error;
+    type Future = ResponseFuture<ResBody, I::Error>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let config = Arc::clone(&self.config);
+        if body::declared_too_large(request.headers(), config.body_limit) {
+            return ResponseFuture::ready(config.reject(Reason::BodyTooLarge.into()));
+        }
+        // The instance that was polled ready handles this request; a clone takes its place.
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        ResponseFuture::pipeline(Box::pin(pipeline(config, inner, request)))
+    }
+}
+
+/// Body limit → signature → timestamp → handshake → replay guard → inner service →
+/// commit or release.
+async fn pipeline<I, S, B, ResBody>(
+    config: Arc<WebhookLayer<S>>,
+    mut inner: I,
+    request: Request<B>,
+) -> Result<Response<WebhookBody<ResBody>>, I::Error>
+where
+    I: Service<Request<Full<Bytes>>, Response = Response<ResBody>>,
+    S: ReplayStore,
+    B: Body,
+    B::Error: Into<BoxError>,
+{
+    let own = |response: Response<RejectionBody>| Ok(response.map(Either::Right));
+    let (parts, body) = request.into_parts();
+    let bytes = match body::read(body, config.body_limit).await {
+        Ok(bytes) => bytes,
+        Err(reason) => return own(config.reject(reason.into())),
+    };
+    let verified = match config.verifier.verify(&parts.headers, &bytes) {
+        Ok(verified) => verified,
+        Err(error) => return own(config.reject(error)),
+    };
+    if config.handshakes {
+        let handshake = config.verifier.scheme().handshake();
+        if let Some(reply) = handshake.and_then(|h| h.reply(&bytes)) {
+            tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
+            return own(response::handshake(&reply));
+        }
+    }
+    let ticket = match config.guard.admit(verified.event_id()).await {
+        Ok(Admission::Run(ticket)) => ticket,
+        Ok(Admission::Duplicate) => return own(response::duplicate(config.duplicate_status)),
+        Err(error) => return own(config.reject(error)),
+    };
+
+    let mut request = Request::from_parts(parts, Full::new(bytes));
+    request.extensions_mut().insert(verified);
+    // If the inner service panics, or this future is dropped (client gone), the ticket is
+    // dropped unsettled and releases the id in the background.
+    let result = inner.call(request).await;
+    let success = matches!(&result, Ok(response) if response.status().is_success());
+    if let Err(error) = ticket.settle(success).await {
+        tracing::warn!(%error, success, "could not settle a webhook reservation");
+    }
+    result.map(|response| response.map(Either::Left))
+}
