@@ -1,0 +1,67 @@
+//! A webhook receiver to copy: one axum route behind hookshield's layer, configured from
+//! the environment.
+//!
+//! ```sh
+//! WEBHOOK_SECRET=s3cret WEBHOOK_PRESET=civo cargo run --example axum_receiver
+//! # in another shell: sign and send an event
+//! echo '{"event":"instance.created"}' > /tmp/event.json
+//! WEBHOOK_SECRET=s3cret cargo run -p hookshield-cli -- send --preset civo \
+//!     --secret-env WEBHOOK_SECRET --url http://127.0.0.1:3000/webhook --body-file /tmp/event.json
+//! ```
+//!
+//! - `WEBHOOK_SECRET` (required): the secret as the provider shows it. Several secrets
+//!   (rotation) separated by commas.
+//! - `WEBHOOK_PRESET` (default `standard-webhooks`): one of `hookshield::presets::NAMES`.
+//! - `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `WEBHOOK_PATH` (default `/webhook`).
+
+use std::error::Error;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::post;
+use hookshield::axum::{VerifiedWebhook, WebhookLayer};
+use hookshield::{Verifier, presets};
+
+async fn handle(webhook: VerifiedWebhook) -> StatusCode {
+    let verified = &webhook.verified;
+    println!(
+        "event {} from {} ({} bytes)",
+        verified.event_id(),
+        verified.scheme(),
+        webhook.body.len()
+    );
+    // Do the work here, or queue it. A 2xx marks the event done; any other status lets
+    // the provider's retry through.
+    StatusCode::NO_CONTENT
+}
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let preset = env("WEBHOOK_PRESET", "standard-webhooks");
+    let secrets = std::env::var("WEBHOOK_SECRET").map_err(|_| "set WEBHOOK_SECRET")?;
+    let mut builder = Verifier::builder(presets::by_name(&preset)?);
+    for secret in secrets.split(',').filter(|s| !s.is_empty()) {
+        builder = builder.encoded_secret(secret);
+    }
+    let verifier = builder.build()?;
+
+    let path = env("WEBHOOK_PATH", "/webhook");
+    let app = Router::new().route(&path, post(handle).layer(WebhookLayer::new(verifier)));
+
+    let addr = env("WEBHOOK_ADDR", "127.0.0.1:3000");
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    println!(
+        "{preset} webhooks on http://{}{path}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
