@@ -21,11 +21,16 @@ pub(crate) enum Command {
     Sign(SignArgs),
     /// Verify a request: exit 0 and print its metadata as JSON, or exit 1 and print the error.
     Verify(VerifyArgs),
+    /// Receive webhooks over HTTP behind hookshield's layer; print one JSON line per event
+    /// handled (stdout) and per rejection (stderr).
+    Listen(ListenArgs),
+    /// Sign a body and POST it to a receiver; print the answer's status and body as JSON.
+    Send(SendArgs),
 }
 
-/// What both commands share: the scheme, the secret(s), the instant and the body.
+/// The scheme and its secret(s).
 #[derive(Debug, Args)]
-pub(crate) struct Common {
+pub(crate) struct SchemeArgs {
     /// Provider preset: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks.
     #[arg(long, value_name = "NAME")]
     pub(crate) preset: String,
@@ -39,6 +44,13 @@ pub(crate) struct Common {
     /// File holding the secret (one trailing newline is ignored).
     #[arg(long = "secret-file", value_name = "PATH")]
     pub(crate) secret_file: Vec<PathBuf>,
+}
+
+/// What `sign`, `verify` and `send` share: the scheme, the instant and the body.
+#[derive(Debug, Args)]
+pub(crate) struct Common {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
     /// Sign or verify as of this instant, in Unix seconds [default: now].
     #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
     pub(crate) now: Option<i64>,
@@ -57,6 +69,37 @@ pub(crate) struct SignArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct ListenArgs {
+    #[command(flatten)]
+    pub(crate) scheme: SchemeArgs,
+    /// Address to listen on (port 0 picks a free one; the address is printed on stderr).
+    #[arg(long, value_name = "IP:PORT", default_value = "127.0.0.1:8080")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Path of the webhook endpoint.
+    #[arg(long, value_name = "PATH", default_value = "/webhook")]
+    pub(crate) path: String,
+    /// How long handled event ids are remembered, e.g. `12h`, `30m` [default: the preset's
+    /// recommended TTL].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub(crate) ttl: Option<std::time::Duration>,
+    /// Largest body accepted, in bytes.
+    #[arg(long = "body-limit", value_name = "BYTES", default_value_t = hookshield_tower::DEFAULT_BODY_LIMIT)]
+    pub(crate) body_limit: usize,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    pub(crate) common: Common,
+    /// The receiver's URL (http).
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: String,
+    /// Event id to send, for schemes that send one in a header [default: a random UUID].
+    #[arg(long, value_name = "ID")]
+    pub(crate) id: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct VerifyArgs {
     #[command(flatten)]
     pub(crate) common: Common,
@@ -65,7 +108,7 @@ pub(crate) struct VerifyArgs {
     pub(crate) headers: Vec<String>,
 }
 
-impl Common {
+impl SchemeArgs {
     /// The preset's scheme builder, with `--header` applied for `shared-token`.
     pub(crate) fn scheme(&self) -> Result<SchemeBuilder, UsageError> {
         let builder = presets::by_name(&self.preset)?;
@@ -79,7 +122,9 @@ impl Common {
             )),
         }
     }
+}
 
+impl Common {
     /// The instant given with `--now`, if any.
     pub(crate) fn instant(&self) -> Result<Option<time::OffsetDateTime>, UsageError> {
         self.now

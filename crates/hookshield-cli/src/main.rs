@@ -3,18 +3,25 @@
 //! ```text
 //! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
 //! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
+//! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION]
+//! hookshield send   --preset NAME --secret-env VAR --url URL [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
 //! ```
 //!
 //! `sign` prints the headers a provider would send, one `Name: value` per line. `verify`
 //! prints the verified metadata as one JSON line and exits 0, or prints
-//! `{"error":"<code>",…}` and exits 1; usage and configuration errors exit 2. The body is
+//! `{"error":"<code>",…}` and exits 1; usage and configuration errors exit 2. `listen` runs
+//! an axum receiver behind hookshield's layer and prints one JSON line per event handed to
+//! its handler on stdout, and one per rejection on stderr. `send` signs the body, POSTs it,
+//! prints `{"status":…,"body":…}` and exits 0 on a 2xx answer, 1 otherwise. The body is
 //! read from `--body-file`, or from standard input. Secrets come from an environment
 //! variable (`--secret-env`) or a file (`--secret-file`), never from a flag value, so they
 //! stay out of shell history; in the provider's text form (`whsec_…` for Standard Webhooks).
 
 mod args;
 mod headers_arg;
+mod listen;
 mod secret_source;
+mod send;
 mod sign;
 mod verify;
 
@@ -39,6 +46,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Sign(args) => sign::run(args),
         Command::Verify(args) => verify::run(args),
+        Command::Listen(args) => listen::run(args),
+        Command::Send(args) => send::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,11 +2,11 @@
 
 use std::path::Path;
 
-use hookshield_core::{ConfigError, Scheme, Secret};
+use hookshield_core::{ConfigError, Scheme, Secret, Signer, Verifier};
 use zeroize::Zeroizing;
 
 use crate::UsageError;
-use crate::args::Common;
+use crate::args::SchemeArgs;
 
 /// A secret with the label it is reported under: the variable's name or the file's path,
 /// never the value.
@@ -16,7 +16,7 @@ pub(crate) struct Named {
 }
 
 /// Every secret named on the command line, decoded with the scheme's secret format.
-pub(crate) fn load(common: &Common, scheme: &Scheme) -> Result<Vec<Named>, UsageError> {
+pub(crate) fn load(common: &SchemeArgs, scheme: &Scheme) -> Result<Vec<Named>, UsageError> {
     let mut secrets = Vec::new();
     for var in &common.secret_env {
         let text = Zeroizing::new(std::env::var(var).map_err(|_| {
@@ -43,6 +43,32 @@ pub(crate) fn load(common: &Common, scheme: &Scheme) -> Result<Vec<Named>, Usage
         ));
     }
     Ok(secrets)
+}
+
+/// A verifier for the preset with every secret given, each labelled by its source.
+pub(crate) fn verifier(args: &SchemeArgs) -> Result<Verifier, UsageError> {
+    let builder = args.scheme()?;
+    let scheme = builder.clone().build()?;
+    let mut verifier = Verifier::builder(builder);
+    for named in load(args, &scheme)? {
+        verifier = verifier.labeled_secret(&named.label, named.secret);
+    }
+    Ok(verifier.build()?)
+}
+
+/// A signer for the preset with every secret given (list layouts sign with each).
+pub(crate) fn signer(args: &SchemeArgs) -> Result<Signer, UsageError> {
+    let builder = args.scheme()?;
+    let scheme = builder.clone().build()?;
+    let mut secrets = load(args, &scheme)?.into_iter();
+    let first = secrets
+        .next()
+        .ok_or_else(|| UsageError("no secret".to_owned()))?;
+    let mut signer = Signer::new(builder, first.secret)?;
+    for more in secrets {
+        signer = signer.with_secret(more.secret)?;
+    }
+    Ok(signer)
 }
 
 fn read_file(path: &Path) -> Result<Zeroizing<String>, UsageError> {

@@ -2,33 +2,34 @@
 
 use std::process::ExitCode;
 
-use hookshield_core::{SignOptions, Signer};
+use hookshield_core::{SignOptions, SignedHeaders};
 
 use crate::UsageError;
-use crate::args::SignArgs;
+use crate::args::{Common, SignArgs};
 use crate::secret_source;
 
 pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, UsageError> {
-    let builder = args.common.scheme()?;
-    let scheme = builder.clone().build()?;
-    let mut secrets = secret_source::load(&args.common, &scheme)?.into_iter();
-    let first = secrets
-        .next()
-        .ok_or_else(|| UsageError("no secret".to_owned()))?;
-    let mut signer = Signer::new(builder, first.secret)?;
-    for more in secrets {
-        signer = signer.with_secret(more.secret)?;
-    }
-    let mut options = SignOptions::new();
-    if let Some(at) = args.common.instant()? {
-        options = options.timestamp(at);
-    }
-    if let Some(id) = &args.id {
-        options = options.id(id);
-    }
-    let body = args.common.body()?;
-    for (name, value) in signer.sign(&body, &options)?.iter() {
+    let (headers, _) = sign(&args.common, args.id.as_deref())?;
+    for (name, value) in headers.iter() {
         println!("{name}: {value}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The headers a provider would send with the body, and the body.
+pub(crate) fn sign(
+    common: &Common,
+    id: Option<&str>,
+) -> Result<(SignedHeaders, Vec<u8>), UsageError> {
+    let signer = secret_source::signer(&common.scheme)?;
+    let mut options = SignOptions::new();
+    if let Some(at) = common.instant()? {
+        options = options.timestamp(at);
+    }
+    if let Some(id) = id {
+        options = options.id(id);
+    }
+    let body = common.body()?;
+    let headers = signer.sign(&body, &options)?;
+    Ok((headers, body))
 }

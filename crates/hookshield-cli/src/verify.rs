@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use hookshield_core::{IdOrigin, Verified, Verifier};
+use hookshield_core::{IdOrigin, Verified};
 use serde_json::json;
 
 use crate::UsageError;
@@ -10,13 +10,7 @@ use crate::args::VerifyArgs;
 use crate::{headers_arg, secret_source};
 
 pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, UsageError> {
-    let builder = args.common.scheme()?;
-    let scheme = builder.clone().build()?;
-    let mut verifier = Verifier::builder(builder);
-    for named in secret_source::load(&args.common, &scheme)? {
-        verifier = verifier.labeled_secret(&named.label, named.secret);
-    }
-    let verifier = verifier.build()?;
+    let verifier = secret_source::verifier(&args.common.scheme)?;
     let headers = args
         .headers
         .iter()
@@ -26,7 +20,7 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, UsageError> {
     let now = args.common.instant()?.unwrap_or_else(|| verifier.now());
     match verifier.verify_at(&headers, &body, now) {
         Ok(verified) => {
-            println!("{}", metadata(&verified));
+            println!("{}", serde_json::Value::Object(metadata(&verified)));
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
@@ -40,18 +34,21 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, UsageError> {
 }
 
 /// The verified metadata as one JSON object.
-fn metadata(verified: &Verified) -> serde_json::Value {
+pub(crate) fn metadata(verified: &Verified) -> serde_json::Map<String, serde_json::Value> {
     let origin = match verified.id_origin() {
         IdOrigin::Header => "header",
         IdOrigin::Body => "body",
         _ => "digest",
     };
-    json!({
-        "scheme": verified.scheme(),
-        "event_id": verified.event_id(),
-        "id_origin": origin,
-        "timestamp": verified.timestamp().map(|t| t.unix_timestamp()),
-        "secret_index": verified.secret_index(),
-        "secret_label": verified.secret_label(),
-    })
+    let mut map = serde_json::Map::new();
+    map.insert("scheme".into(), json!(verified.scheme()));
+    map.insert("event_id".into(), json!(verified.event_id()));
+    map.insert("id_origin".into(), json!(origin));
+    map.insert(
+        "timestamp".into(),
+        json!(verified.timestamp().map(|t| t.unix_timestamp())),
+    );
+    map.insert("secret_index".into(), json!(verified.secret_index()));
+    map.insert("secret_label".into(), json!(verified.secret_label()));
+    map
 }

@@ -1,0 +1,80 @@
+//! `hookshield listen`: a receiver behind hookshield's layer, for trying a provider or a
+//! sender out.
+
+use std::process::ExitCode;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::post;
+use hookshield_axum::{VerifiedWebhook, WebhookLayer};
+use hookshield_tower::{DEFAULT_RETRY_AFTER, rejection};
+use serde_json::json;
+
+use crate::UsageError;
+use crate::args::ListenArgs;
+use crate::secret_source;
+use crate::verify::metadata;
+
+pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
+    let verifier = secret_source::verifier(&args.scheme)?;
+    let mut layer = WebhookLayer::new(verifier)
+        .with_body_limit(args.body_limit)
+        .with_rejection_response(|error| {
+            eprintln!(
+                "{}",
+                json!({"rejected": error.code(), "status": error.status(), "reason": error.reason().to_string()})
+            );
+            rejection(error, DEFAULT_RETRY_AFTER)
+        });
+    if let Some(ttl) = args.ttl {
+        layer = layer.with_ttl(ttl);
+    }
+    if !args.path.starts_with('/') {
+        return Err(UsageError("--path must start with /".to_owned()));
+    }
+    let app = Router::new().route(&args.path, post(handle).layer(layer));
+
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.addr)
+            .await
+            .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
+        let addr = listener.local_addr()?;
+        eprintln!("hookshield: listening on http://{addr}{}", args.path);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(shutdown())
+            .await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+/// Prints the event and accepts it: its id is then remembered for the TTL.
+async fn handle(webhook: VerifiedWebhook) -> StatusCode {
+    let mut line = metadata(&webhook.verified);
+    line.insert("preset".into(), json!(webhook.verified.scheme()));
+    line.insert("body_size".into(), json!(webhook.body.len()));
+    println!("{}", serde_json::Value::Object(line));
+    StatusCode::NO_CONTENT
+}
+
+/// Ctrl-C or SIGTERM.
+async fn shutdown() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

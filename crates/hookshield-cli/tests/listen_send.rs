@@ -1,0 +1,208 @@
+//! `hookshield listen` and `hookshield send`, as two real processes talking HTTP on
+//! loopback.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs
+)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
+
+/// A running `hookshield listen`, killed on drop.
+struct Listener {
+    child: Child,
+    url: String,
+    stdout: mpsc::Receiver<String>,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lines<R: std::io::Read + Send + 'static>(read: R) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(read).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
+    let mut child = Command::new(BIN)
+        .args(["listen", "--preset", preset, "--secret-env", "HS_SECRET"])
+        .args(["--addr", "127.0.0.1:0", "--path", "/hooks/in"])
+        .args(extra)
+        .env("HS_SECRET", secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout: ChildStdout = child.stdout.take().unwrap();
+    let stderr: ChildStderr = child.stderr.take().unwrap();
+    let (stdout, stderr) = (lines(stdout), lines(stderr));
+    let first = stderr.recv_timeout(Duration::from_secs(20)).unwrap();
+    let url = first
+        .strip_prefix("hookshield: listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    Listener {
+        child,
+        url,
+        stdout,
+        stderr,
+    }
+}
+
+fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
+    let path = std::env::temp_dir().join(format!(
+        "hookshield-send-{}-{}",
+        std::process::id(),
+        body.len()
+    ));
+    std::fs::write(&path, body).unwrap();
+    Command::new(BIN)
+        .args([
+            "send",
+            "--preset",
+            preset,
+            "--secret-env",
+            "HS_SECRET",
+            "--url",
+            url,
+        ])
+        .arg("--body-file")
+        .arg(&path)
+        .args(extra)
+        .env("HS_SECRET", secret)
+        .output()
+        .unwrap()
+}
+
+fn answer(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "not JSON: {:?} / {:?}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+fn next(rx: &mpsc::Receiver<String>) -> serde_json::Value {
+    serde_json::from_str(&rx.recv_timeout(Duration::from_secs(10)).unwrap()).unwrap()
+}
+
+#[test]
+fn civo_event_once_then_duplicate_then_forgery() {
+    let listener = listen("civo", "s3cret-listen", &[]);
+    let body = br#"{"event":"instance.created","resourceID":"r-1"}"#;
+
+    let first = send(
+        &listener.url,
+        "civo",
+        "s3cret-listen",
+        body,
+        &["--id", "evt-1"],
+    );
+    assert!(first.status.success());
+    assert_eq!(answer(&first)["status"], 204);
+    let event = next(&listener.stdout);
+    assert_eq!(event["event_id"], "evt-1");
+    assert_eq!(event["preset"], "civo");
+    assert_eq!(event["body_size"], body.len());
+
+    // The provider's retry of the same event is not handed to the handler again.
+    let again = send(
+        &listener.url,
+        "civo",
+        "s3cret-listen",
+        body,
+        &["--id", "evt-1"],
+    );
+    assert!(again.status.success());
+    assert_eq!(answer(&again)["status"], 200);
+    assert_eq!(answer(&again)["body"], r#"{"duplicate":true}"#);
+
+    // The wrong secret: refused, exit 1, the rejection on the listener's stderr.
+    let forged = send(
+        &listener.url,
+        "civo",
+        "not-the-secret",
+        body,
+        &["--id", "evt-2"],
+    );
+    assert_eq!(forged.status.code(), Some(1));
+    assert_eq!(answer(&forged)["status"], 401);
+    let rejected = next(&listener.stderr);
+    assert_eq!(rejected["rejected"], "signature_mismatch");
+
+    // Nothing else reached the handler.
+    assert!(
+        listener
+            .stdout
+            .recv_timeout(Duration::from_millis(200))
+            .is_err()
+    );
+}
+
+#[test]
+fn standard_webhooks_with_a_stale_timestamp_and_a_short_ttl() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let listener = listen("standard-webhooks", secret, &["--ttl", "1s"]);
+    let body = br#"{"type":"invoice.paid"}"#;
+    let ok = send(
+        &listener.url,
+        "standard-webhooks",
+        secret,
+        body,
+        &["--id", "msg_1"],
+    );
+    assert_eq!(answer(&ok)["status"], 204);
+    assert_eq!(next(&listener.stdout)["event_id"], "msg_1");
+
+    let stale = send(
+        &listener.url,
+        "standard-webhooks",
+        secret,
+        body,
+        &["--id", "msg_2", "--now", "1614265330"],
+    );
+    assert_eq!(answer(&stale)["status"], 401);
+    assert_eq!(
+        answer(&stale)["body"],
+        r#"{"error":"timestamp_out_of_window"}"#
+    );
+
+    // After the TTL the id is forgotten.
+    std::thread::sleep(Duration::from_millis(1500));
+    let later = send(
+        &listener.url,
+        "standard-webhooks",
+        secret,
+        body,
+        &["--id", "msg_1"],
+    );
+    assert_eq!(answer(&later)["status"], 204);
+}
+
+#[test]
+fn unreachable_receiver_is_a_usage_error() {
+    let out = send("http://127.0.0.1:9/none", "civo", "x", b"{}", &[]);
+    assert_eq!(out.status.code(), Some(2));
+}
