@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::algorithm::Keyed;
+use crate::algorithm::{Algorithm, Keyed};
 use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
 use crate::headers::HeaderLookup;
@@ -70,7 +70,7 @@ impl Signer {
     /// A signer for `scheme` with one secret.
     pub fn new(scheme: SchemeBuilder, secret: Secret) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
-        let keys = vec![Keyed::new(scheme.algorithm, &secret)?];
+        let keys = vec![keyed(&scheme, &secret)?];
         Ok(Self {
             scheme: Arc::new(scheme),
             keys,
@@ -89,7 +89,7 @@ impl Signer {
         if self.keys.len() == MAX_SECRETS {
             return Err(ConfigError::TooManySecrets);
         }
-        self.keys.push(Keyed::new(self.scheme.algorithm, &secret)?);
+        self.keys.push(keyed(&self.scheme, &secret)?);
         Ok(self)
     }
 
@@ -123,7 +123,9 @@ impl Signer {
             .id
             .clone()
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        if id.is_empty() || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
+        // HTTP trims whitespace around header values, so such an id would not arrive as signed.
+        let trimmed = id.trim_matches([' ', '\t']) == id;
+        if id.is_empty() || !trimmed || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
             return Err(ConfigError::InvalidId);
         }
         let mut headers = Vec::with_capacity(3);
@@ -156,6 +158,19 @@ impl Signer {
         ));
         Ok(SignedHeaders { headers })
     }
+}
+
+/// The signing key for `secret`. A shared token travels as a header value, so it must be
+/// visible ASCII (inner spaces allowed) to arrive as it was sent.
+fn keyed(scheme: &Scheme, secret: &Secret) -> Result<Keyed, ConfigError> {
+    let token = secret.expose();
+    let sendable = token.iter().all(|&b| b == b' ' || b.is_ascii_graphic())
+        && token.first().is_some_and(u8::is_ascii_graphic)
+        && token.last().is_some_and(u8::is_ascii_graphic);
+    if scheme.algorithm == Algorithm::SharedToken && !sendable {
+        return Err(ConfigError::SecretEncoding);
+    }
+    Keyed::new(scheme.algorithm, secret)
 }
 
 fn first(names: &[Box<str>]) -> String {
@@ -210,5 +225,41 @@ impl fmt::Debug for SignedHeaders {
         f.debug_list()
             .entries(self.headers.iter().map(|(k, _)| k))
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    #[test]
+    fn ids_that_would_not_arrive_as_signed_are_refused() {
+        let signer = Signer::new(presets::civo(), Secret::from_text("k").unwrap()).unwrap();
+        for id in ["", " ", " evt", "evt ", "a\u{7}b"] {
+            let err = signer.sign(b"{}", &SignOptions::new().id(id)).unwrap_err();
+            assert_eq!(err, ConfigError::InvalidId, "{id:?}");
+        }
+        assert!(signer.sign(b"{}", &SignOptions::new().id("evt 1")).is_ok());
+    }
+
+    #[test]
+    fn shared_tokens_must_be_sendable_as_header_values() {
+        let token = |bytes: &[u8]| {
+            Signer::new(
+                presets::shared_token("X-Token"),
+                Secret::from_bytes(bytes).unwrap(),
+            )
+        };
+        for bad in [&[0xff, b'a'][..], b" tok", b"tok\n", b"t\x00k"] {
+            assert_eq!(
+                token(bad).unwrap_err(),
+                ConfigError::SecretEncoding,
+                "{bad:?}"
+            );
+        }
+        assert!(token(b"tok en").is_ok());
+        // HMAC keys are bytes: anything goes.
+        assert!(Signer::new(presets::civo(), Secret::from_bytes([0xff, 0]).unwrap()).is_ok());
     }
 }
