@@ -1,28 +1,22 @@
-//! The extractors: [`VerifiedWebhook`] and [`VerifiedJson`].
+//! The extractors: [`VerifiedWebhook`], [`VerifiedJson`], and [`Standalone`] for use
+//! without the layer.
 
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use bytes::Bytes;
-use hookshield_core::{Reason, Verified, VerifyError};
+use hookshield_core::{Reason, Verified, Verifier, VerifyError};
 use hookshield_tower::DEFAULT_BODY_LIMIT;
 use serde::de::DeserializeOwned;
 
 use crate::rejection::WebhookRejection;
-use crate::state::StateVerifier;
 
 /// A verified webhook: the exact bytes the provider signed and what was verified.
 ///
-/// Behind a [`WebhookLayer`](hookshield_tower::WebhookLayer) it takes what the layer
-/// verified (the layer has already read the body under its limit, checked the replay
-/// guard, and will commit or release the event id by the handler's status).
-///
-/// Without the layer it verifies the request itself with the verifier its state gives
-/// (see [`StateVerifier`]), reading at most [`DEFAULT_BODY_LIMIT`] bytes, and answers the
-/// scheme's handshake through [`WebhookRejection::Handshake`]. **What it cannot do alone
-/// is replay protection**: an extractor runs before the handler and never sees its
-/// response, so it cannot commit an event id on success or release it on failure. A
-/// layer-less receiver gets every retry and every replayed copy within the timestamp
-/// window; use the layer for exactly-once delivery.
+/// It takes what a [`WebhookLayer`](hookshield_tower::WebhookLayer) verified: the layer
+/// has read the body under its limit, checked signature, timestamp and replay guard, and
+/// will commit or release the event id by the handler's status. Works with any router
+/// state. Without the layer it answers 500 `webhook_not_configured`; to verify without a
+/// layer, use [`Standalone<VerifiedWebhook>`](Standalone).
 ///
 /// Must be the last extractor of a handler, as it consumes the body.
 #[derive(Debug, Clone)]
@@ -34,27 +28,62 @@ pub struct VerifiedWebhook {
 }
 
 /// A verified webhook whose body is parsed as JSON into `T` (after verification, never
-/// before). `VerifiedJson(event, verified)`.
+/// before): `VerifiedJson(event, verified)`. A body that is not the expected JSON is
+/// answered 400 `invalid_json`.
 #[derive(Debug, Clone)]
 pub struct VerifiedJson<T>(pub T, pub Verified);
 
-impl<S> FromRequest<S> for VerifiedWebhook
+/// [`VerifiedWebhook`] or [`VerifiedJson`] **without the layer**: the request is verified
+/// by the extractor itself, with the [`Verifier`] taken from the router's state
+/// ([`FromRef`]), reading at most [`DEFAULT_BODY_LIMIT`] bytes; the scheme's handshake is
+/// answered through [`WebhookRejection::Handshake`]. Behind a layer it takes what the
+/// layer verified, as the plain extractors do.
+///
+/// **What it cannot do is replay protection.** An extractor runs before the handler and
+/// never sees its response, so it can neither commit an event id when the handler
+/// succeeds nor release it when it fails. Every retry and every copy replayed within the
+/// timestamp window reaches the handler; use the layer for exactly-once delivery.
+///
+/// ```
+/// use axum::{Router, routing::post};
+/// use hookshield_axum::{Standalone, VerifiedWebhook};
+/// use hookshield_core::{presets, Verifier};
+///
+/// async fn github(Standalone(webhook): Standalone<VerifiedWebhook>) -> String {
+///     format!("delivery {}", webhook.verified.event_id())
+/// }
+///
+/// let verifier = Verifier::builder(presets::github()).encoded_secret("s3cret").build()?;
+/// let app: Router = Router::new().route("/webhooks/github", post(github)).with_state(verifier);
+/// # Ok::<(), hookshield_core::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Standalone<E>(pub E);
+
+impl<S: Send + Sync> FromRequest<S> for VerifiedWebhook {
+    type Rejection = WebhookRejection;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
+        match layered(request).await? {
+            Ok(webhook) => Ok(webhook),
+            Err(_) => Err(WebhookRejection::NotConfigured),
+        }
+    }
+}
+
+impl<S> FromRequest<S> for Standalone<VerifiedWebhook>
 where
-    StateVerifier: FromRef<S>,
+    Verifier: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        if let Some(verified) = request.extensions().get::<Verified>().cloned() {
-            // The layer buffered the body: this takes the same bytes, without a copy.
-            let body = read(request.into_body(), usize::MAX).await?;
-            return Ok(Self { verified, body });
-        }
-        let state = StateVerifier::from_ref(state);
-        let Some(verifier) = state.get() else {
-            return Err(WebhookRejection::NotConfigured);
+        let request = match layered(request).await? {
+            Ok(webhook) => return Ok(Self(webhook)),
+            Err(request) => request,
         };
+        let verifier = Verifier::from_ref(state);
         let (parts, body) = request.into_parts();
         let body = read(body, DEFAULT_BODY_LIMIT).await?;
         let verified = verifier.verify(&parts.headers, &body)?;
@@ -62,24 +91,48 @@ where
         if let Some(reply) = handshake.and_then(|h| h.reply(&body)) {
             return Err(WebhookRejection::Handshake(reply));
         }
-        Ok(Self { verified, body })
+        Ok(Self(VerifiedWebhook { verified, body }))
     }
 }
 
-impl<T, S> FromRequest<S> for VerifiedJson<T>
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for VerifiedJson<T> {
+    type Rejection = WebhookRejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        parse(VerifiedWebhook::from_request(request, state).await?)
+    }
+}
+
+impl<T, S> FromRequest<S> for Standalone<VerifiedJson<T>>
 where
     T: DeserializeOwned,
-    StateVerifier: FromRef<S>,
+    Verifier: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = WebhookRejection;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let VerifiedWebhook { verified, body } =
-            VerifiedWebhook::from_request(request, state).await?;
-        let value = serde_json::from_slice(&body).map_err(WebhookRejection::InvalidJson)?;
-        Ok(Self(value, verified))
+        let Standalone(webhook) =
+            Standalone::<VerifiedWebhook>::from_request(request, state).await?;
+        parse(webhook).map(Self)
     }
+}
+
+/// What the layer verified, or the request back when no layer did.
+async fn layered(request: Request) -> Result<Result<VerifiedWebhook, Request>, WebhookRejection> {
+    let Some(verified) = request.extensions().get::<Verified>().cloned() else {
+        return Ok(Err(request));
+    };
+    // The layer buffered the body: this takes the same bytes, without a copy.
+    let body = read(request.into_body(), usize::MAX).await?;
+    Ok(Ok(VerifiedWebhook { verified, body }))
+}
+
+fn parse<T: DeserializeOwned>(
+    webhook: VerifiedWebhook,
+) -> Result<VerifiedJson<T>, WebhookRejection> {
+    let value = serde_json::from_slice(&webhook.body).map_err(WebhookRejection::InvalidJson)?;
+    Ok(VerifiedJson(value, webhook.verified))
 }
 
 async fn read(body: Body, limit: usize) -> Result<Bytes, WebhookRejection> {

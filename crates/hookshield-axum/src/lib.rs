@@ -29,17 +29,17 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Without the layer, the extractors verify the request themselves with a [`Verifier`]
-//! from the router's state ([`StateVerifier`]); they then cannot protect against replays
-//! (see [`VerifiedWebhook`]):
+//! Without the layer, wrap them in [`Standalone`]: the request is then verified by the
+//! extractor itself with a [`Verifier`] from the router's state ([`FromRef`]), and nothing
+//! protects against replays (see [`Standalone`]):
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 //! use axum::{Router, routing::post};
-//! use hookshield_axum::VerifiedWebhook;
+//! use hookshield_axum::{Standalone, VerifiedWebhook};
 //! use hookshield_core::{presets, Verifier};
 //!
-//! async fn github(webhook: VerifiedWebhook) -> String {
+//! async fn github(Standalone(webhook): Standalone<VerifiedWebhook>) -> String {
 //!     format!("{} bytes, delivery {}", webhook.body.len(), webhook.verified.event_id())
 //! }
 //!
@@ -53,13 +53,12 @@
 //! ```
 //!
 //! [`Verifier`]: hookshield_core::Verifier
+//! [`FromRef`]: axum::extract::FromRef
 //! [axum]: https://docs.rs/axum
 
 mod extract;
 mod rejection;
-mod state;
 
-pub use extract::{VerifiedJson, VerifiedWebhook};
+pub use extract::{Standalone, VerifiedJson, VerifiedWebhook};
 pub use hookshield_tower::WebhookLayer;
 pub use rejection::WebhookRejection;
-pub use state::StateVerifier;

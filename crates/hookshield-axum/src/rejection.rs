@@ -20,8 +20,8 @@ pub enum WebhookRejection {
     Handshake(HandshakeReply),
     /// The verified body is not the JSON `VerifiedJson<T>` expects: 400 `invalid_json`.
     InvalidJson(serde_json::Error),
-    /// No layer verified the request and the state has no verifier: 500
-    /// `webhook_not_configured` (a bug in the app's wiring, logged at error level).
+    /// A plain extractor found no layer's verification: 500 `webhook_not_configured` (a
+    /// bug in the app's wiring, logged at error level).
     NotConfigured,
 }
 
@@ -58,9 +58,9 @@ impl fmt::Display for WebhookRejection {
             Self::InvalidJson(error) => {
                 write!(f, "the verified body is not the expected JSON: {error}")
             }
-            Self::NotConfigured => {
-                f.write_str("no WebhookLayer verified the request and the state has no Verifier")
-            }
+            Self::NotConfigured => f.write_str(
+                "no WebhookLayer verified the request (add the layer, or use Standalone)",
+            ),
         }
     }
 }
