@@ -87,8 +87,7 @@ where
         let (parts, body) = request.into_parts();
         let body = read(body, DEFAULT_BODY_LIMIT).await?;
         let verified = verifier.verify(&parts.headers, &body)?;
-        let handshake = verifier.scheme().handshake();
-        if let Some(reply) = handshake.and_then(|h| h.reply(&body)) {
+        if let Some(reply) = verifier.handshake_reply(&body) {
             return Err(WebhookRejection::Handshake(reply));
         }
         Ok(Self(VerifiedWebhook { verified, body }))

@@ -41,7 +41,7 @@ impl WebhookRejection {
     /// The body of the response.
     pub fn body_text(&self) -> String {
         let code = match self {
-            Self::Verify(error) => error.code(),
+            Self::Verify(error) => return error.json_body(),
             Self::Handshake(reply) => return reply.body().to_owned(),
             Self::InvalidJson(_) => "invalid_json",
             Self::NotConfigured => "webhook_not_configured",

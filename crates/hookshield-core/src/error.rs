@@ -215,7 +215,24 @@ impl VerifyError {
     pub const fn status(&self) -> u16 {
         self.kind().status()
     }
+
+    /// The response body every adapter sends: `{"error":"<code>"}`.
+    pub fn json_body(&self) -> String {
+        format!(r#"{{"error":"{}"}}"#, self.code())
+    }
+
+    /// Whether the answer carries `Retry-After`: the provider should come back later
+    /// (409 duplicate in flight, 503 replay store unavailable).
+    pub const fn wants_retry_after(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::DuplicateInFlight | ErrorKind::ReplayStoreUnavailable
+        )
+    }
 }
+
+/// The response body every adapter sends for a copy of an event already handled.
+pub const DUPLICATE_BODY: &str = r#"{"duplicate":true}"#;
 
 impl From<Reason> for VerifyError {
     fn from(reason: Reason) -> Self {

@@ -78,7 +78,7 @@ mod window;
 pub use algorithm::Algorithm;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use encoding::Encoding;
-pub use error::{ConfigError, ErrorKind, Reason, VerifyError};
+pub use error::{ConfigError, DUPLICATE_BODY, ErrorKind, Reason, VerifyError};
 pub use handshake::{Handshake, HandshakeReply};
 pub use headers::HeaderLookup;
 pub use layout::MAX_SIGNATURES;

@@ -88,6 +88,12 @@ impl Verifier {
         self.inner.clock.now()
     }
 
+    /// The answer to the scheme's provider handshake when a **verified** `body` is one
+    /// (see [`Handshake`](crate::Handshake)); `None` for an ordinary event.
+    pub fn handshake_reply(&self, body: &[u8]) -> Option<crate::HandshakeReply> {
+        self.inner.scheme.handshake?.reply(body)
+    }
+
     /// Verifies a request as of the verifier's clock. `body` must be the raw bytes received.
     pub fn verify<H: HeaderLookup + ?Sized>(
         &self,

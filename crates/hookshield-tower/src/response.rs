@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use hookshield_core::{HandshakeReply, VerifyError};
+use hookshield_core::{DUPLICATE_BODY, HandshakeReply, VerifyError};
 use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use http::{Response, StatusCode};
 use http_body_util::Full;
@@ -50,8 +50,8 @@ fn json(status: StatusCode, body: String) -> Response<RejectionBody> {
 /// `Retry-After` on 409 and 503.
 pub fn rejection(error: VerifyError, retry_after: Duration) -> Response<RejectionBody> {
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = json(status, format!(r#"{{"error":"{}"}}"#, error.code()));
-    if matches!(error.status(), 409 | 503) {
+    let mut response = json(status, error.json_body());
+    if error.wants_retry_after() {
         let seconds = retry_after.as_secs().max(1);
         response
             .headers_mut()
@@ -62,7 +62,7 @@ pub fn rejection(error: VerifyError, retry_after: Duration) -> Response<Rejectio
 
 /// The answer to a duplicate of an event already handled: `{"duplicate":true}`.
 pub(crate) fn duplicate(status: StatusCode) -> Response<RejectionBody> {
-    json(status, r#"{"duplicate":true}"#.to_owned())
+    json(status, DUPLICATE_BODY.to_owned())
 }
 
 /// The answer to a provider's handshake.

@@ -109,8 +109,7 @@ where
         Err(error) => return own(config.reject(error)),
     };
     if config.handshakes {
-        let handshake = config.verifier.scheme().handshake();
-        if let Some(reply) = handshake.and_then(|h| h.reply(&bytes)) {
+        if let Some(reply) = config.verifier.handshake_reply(&bytes) {
             tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
             return own(response::handshake(&reply));
         }
