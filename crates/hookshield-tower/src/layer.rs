@@ -4,142 +4,105 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookshield_core::replay::{MokaStore, ReplayGuard, ReplayStore};
-use hookshield_core::{ConfigError, Verifier, VerifyError};
+use hookshield_core::{ConfigError, Receiver, Verifier, VerifyError};
 use http::{Response, StatusCode};
 use tower_layer::Layer;
 
 use crate::response::{RejectionBody, Responder};
 use crate::service::WebhookService;
 
-/// The body limit [`WebhookLayer::new`] sets: 1 MiB.
-pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
-
-/// The `Retry-After` [`WebhookLayer::new`] sends with 409 and 503: 10 s.
-pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
-
 /// Verifies webhooks before they reach the inner service; see the [crate docs](crate).
 ///
-/// `S` is the replay store: [`MokaStore`] unless [`with_replay_store`](Self::with_replay_store)
-/// sets another. Cloning is cheap.
+/// A tower shell around a [`Receiver`] (the framework-agnostic pipeline every adapter
+/// shares). `S` is the replay store: [`MokaStore`] unless
+/// [`with_replay_store`](Self::with_replay_store) sets another. Cloning is cheap.
 #[derive(Debug)]
 #[must_use]
 pub struct WebhookLayer<S = MokaStore> {
-    pub(crate) verifier: Verifier,
-    pub(crate) guard: ReplayGuard<S>,
-    pub(crate) body_limit: usize,
-    pub(crate) duplicate_status: StatusCode,
-    pub(crate) retry_after: Duration,
-    pub(crate) handshakes: bool,
+    pub(crate) receiver: Receiver<S>,
     pub(crate) responder: Option<Responder>,
 }
 
 impl<S> Clone for WebhookLayer<S> {
     fn clone(&self) -> Self {
         Self {
-            verifier: self.verifier.clone(),
-            guard: self.guard.clone(),
-            body_limit: self.body_limit,
-            duplicate_status: self.duplicate_status,
-            retry_after: self.retry_after,
-            handshakes: self.handshakes,
+            receiver: self.receiver.clone(),
             responder: self.responder.clone(),
         }
     }
 }
 
 impl WebhookLayer<MokaStore> {
-    /// A layer for `verifier`'s endpoint: a [`MokaStore`] of
-    /// [`DEFAULT_CAPACITY`](hookshield_core::replay::DEFAULT_CAPACITY) ids, the scheme's
-    /// name as replay namespace and its recommended TTL, a [`DEFAULT_BODY_LIMIT`] body
+    /// A layer for `verifier`'s endpoint, with [`Receiver::new`]'s defaults: a
+    /// [`MokaStore`], the scheme's name as namespace and its recommended TTL, a 1 MiB body
     /// limit, duplicates answered 200, handshakes answered.
     pub fn new(verifier: Verifier) -> Self {
-        let guard = ReplayGuard::for_verifier(MokaStore::default(), &verifier);
+        Self::from(Receiver::new(verifier))
+    }
+}
+
+impl<S> From<Receiver<S>> for WebhookLayer<S> {
+    /// A layer around a configured [`Receiver`].
+    fn from(receiver: Receiver<S>) -> Self {
         Self {
-            verifier,
-            guard,
-            body_limit: DEFAULT_BODY_LIMIT,
-            duplicate_status: StatusCode::OK,
-            retry_after: DEFAULT_RETRY_AFTER,
-            handshakes: true,
+            receiver,
             responder: None,
         }
     }
 }
 
 impl<S: ReplayStore> WebhookLayer<S> {
-    /// Remembers event ids in `store` (keeping namespace, TTL and lease). Share one store
-    /// between endpoints by cloning it: namespaces keep their ids apart.
+    fn map<T>(self, f: impl FnOnce(Receiver<S>) -> Receiver<T>) -> WebhookLayer<T> {
+        WebhookLayer {
+            receiver: f(self.receiver),
+            responder: self.responder,
+        }
+    }
+
+    /// See [`Receiver::with_replay_store`].
     pub fn with_replay_store<T: ReplayStore>(self, store: T) -> WebhookLayer<T> {
-        WebhookLayer {
-            verifier: self.verifier,
-            guard: self.guard.with_store(store),
-            body_limit: self.body_limit,
-            duplicate_status: self.duplicate_status,
-            retry_after: self.retry_after,
-            handshakes: self.handshakes,
-            responder: self.responder,
-        }
+        self.map(|r| r.with_replay_store(store))
     }
 
-    /// Uses `guard` as it is: its store, namespace, TTL and lease.
+    /// See [`Receiver::with_replay_guard`].
     pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> WebhookLayer<T> {
-        WebhookLayer {
-            verifier: self.verifier,
-            guard,
-            body_limit: self.body_limit,
-            duplicate_status: self.duplicate_status,
-            retry_after: self.retry_after,
-            handshakes: self.handshakes,
-            responder: self.responder,
-        }
+        self.map(|r| r.with_replay_guard(guard))
     }
 
-    /// The replay namespace (default: the scheme's name). Two endpoints of one provider
-    /// with different secrets sharing a store need different namespaces.
+    /// See [`Receiver::with_namespace`].
     pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
-        self.guard = self.guard.with_namespace(namespace)?;
+        self.receiver = self.receiver.with_namespace(namespace)?;
         Ok(self)
     }
 
-    /// How long handled ids are remembered (default: the scheme's recommended TTL, which
-    /// covers the provider's retry horizon).
-    pub fn with_ttl(mut self, ttl: Duration) -> Self {
-        self.guard = self.guard.with_ttl(ttl);
-        self
+    /// See [`Receiver::with_ttl`].
+    pub fn with_ttl(self, ttl: Duration) -> Self {
+        self.map(|r| r.with_ttl(ttl))
     }
 
-    /// How long an in-flight reservation holds if its request never finishes (default
-    /// [`DEFAULT_LEASE`](hookshield_core::replay::DEFAULT_LEASE)).
-    pub fn with_lease(mut self, lease: Duration) -> Self {
-        self.guard = self.guard.with_lease(lease);
-        self
+    /// See [`Receiver::with_lease`].
+    pub fn with_lease(self, lease: Duration) -> Self {
+        self.map(|r| r.with_lease(lease))
     }
 
-    /// The largest body read, in bytes; larger ones are answered 413, whether announced by
-    /// `Content-Length` or sent chunked.
-    pub fn with_body_limit(mut self, limit: usize) -> Self {
-        self.body_limit = limit;
-        self
+    /// See [`Receiver::with_body_limit`].
+    pub fn with_body_limit(self, limit: usize) -> Self {
+        self.map(|r| r.with_body_limit(limit))
     }
 
-    /// The status of the `{"duplicate":true}` answer to an event already handled
-    /// (default 200, so the provider stops retrying).
-    pub fn with_duplicate_status(mut self, status: StatusCode) -> Self {
-        self.duplicate_status = status;
-        self
+    /// See [`Receiver::with_duplicate_status`].
+    pub fn with_duplicate_status(self, status: StatusCode) -> Self {
+        self.map(|r| r.with_duplicate_status(status.as_u16()))
     }
 
-    /// The `Retry-After` sent with 409 (duplicate in flight) and 503 (store unavailable).
-    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
-        self.retry_after = retry_after;
-        self
+    /// See [`Receiver::with_retry_after`].
+    pub fn with_retry_after(self, retry_after: Duration) -> Self {
+        self.map(|r| r.with_retry_after(retry_after))
     }
 
-    /// Whether the scheme's provider handshake is answered by the layer (default `true`);
-    /// with `false` it reaches the inner service as an ordinary event.
-    pub fn with_handshakes(mut self, answer: bool) -> Self {
-        self.handshakes = answer;
-        self
+    /// See [`Receiver::with_handshakes`].
+    pub fn with_handshakes(self, answer: bool) -> Self {
+        self.map(|r| r.with_handshakes(answer))
     }
 
     /// Builds rejections with `f` instead of the JSON body of the rejection table.
@@ -165,14 +128,9 @@ impl<S: ReplayStore> WebhookLayer<S> {
         self
     }
 
-    /// The verifier.
-    pub fn verifier(&self) -> &Verifier {
-        &self.verifier
-    }
-
-    /// The replay guard.
-    pub fn replay_guard(&self) -> &ReplayGuard<S> {
-        &self.guard
+    /// The pipeline this layer runs.
+    pub fn receiver(&self) -> &Receiver<S> {
+        &self.receiver
     }
 }
 

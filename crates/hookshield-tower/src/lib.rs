@@ -85,6 +85,7 @@ mod response;
 mod service;
 
 pub use future::ResponseFuture;
-pub use layer::{DEFAULT_BODY_LIMIT, DEFAULT_RETRY_AFTER, WebhookLayer};
+pub use hookshield_core::{DEFAULT_BODY_LIMIT, DEFAULT_RETRY_AFTER, Receiver};
+pub use layer::WebhookLayer;
 pub use response::{RejectionBody, rejection};
 pub use service::{WebhookBody, WebhookService};

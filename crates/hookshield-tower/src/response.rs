@@ -52,17 +52,19 @@ pub fn rejection(error: VerifyError, retry_after: Duration) -> Response<Rejectio
     let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = json(status, error.json_body());
     if error.wants_retry_after() {
-        let seconds = retry_after.as_secs().max(1);
         response
             .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+            .insert(RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
     }
     response
 }
 
 /// The answer to a duplicate of an event already handled: `{"duplicate":true}`.
-pub(crate) fn duplicate(status: StatusCode) -> Response<RejectionBody> {
-    json(status, DUPLICATE_BODY.to_owned())
+pub(crate) fn duplicate(status: u16) -> Response<RejectionBody> {
+    json(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+        DUPLICATE_BODY.to_owned(),
+    )
 }
 
 /// The answer to a provider's handshake.

@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use hookshield_core::replay::{Admission, ReplayStore};
-use hookshield_core::{Reason, VerifyError};
+use hookshield_core::replay::ReplayStore;
+use hookshield_core::{Step, VerifyError};
+use http::header::CONTENT_LENGTH;
 use http::{Request, Response};
 use http_body::Body;
 use http_body_util::{Either, Full};
@@ -49,7 +50,7 @@ impl<S: ReplayStore> WebhookLayer<S> {
     fn reject(&self, error: VerifyError) -> Response<RejectionBody> {
         match &self.responder {
             Some(responder) => responder.respond(error),
-            None => response::rejection(error, self.retry_after),
+            None => response::rejection(error, self.receiver.retry_after()),
         }
     }
 }
@@ -75,8 +76,9 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let config = Arc::clone(&self.config);
-        if body::declared_too_large(request.headers(), config.body_limit) {
-            return ResponseFuture::ready(config.reject(Reason::BodyTooLarge.into()));
+        let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+        if let Err(error) = config.receiver.check_declared_length(declared) {
+            return ResponseFuture::ready(config.reject(error));
         }
         // The instance that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
@@ -100,23 +102,15 @@ where
 {
     let own = |response: Response<RejectionBody>| Ok(response.map(Either::Right));
     let (parts, body) = request.into_parts();
-    let bytes = match body::read(body, config.body_limit).await {
+    let receiver = &config.receiver;
+    let bytes = match body::read(body, receiver.body_limit()).await {
         Ok(bytes) => bytes,
         Err(reason) => return own(config.reject(reason.into())),
     };
-    let verified = match config.verifier.verify(&parts.headers, &bytes) {
-        Ok(verified) => verified,
-        Err(error) => return own(config.reject(error)),
-    };
-    if config.handshakes {
-        if let Some(reply) = config.verifier.handshake_reply(&bytes) {
-            tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
-            return own(response::handshake(&reply));
-        }
-    }
-    let ticket = match config.guard.admit(verified.event_id()).await {
-        Ok(Admission::Run(ticket)) => ticket,
-        Ok(Admission::Duplicate) => return own(response::duplicate(config.duplicate_status)),
+    let (ticket, verified) = match receiver.receive(&parts.headers, &bytes).await {
+        Ok(Step::Run(ticket, verified)) => (ticket, verified),
+        Ok(Step::Handshake(reply)) => return own(response::handshake(&reply)),
+        Ok(Step::Duplicate) => return own(response::duplicate(receiver.duplicate_status())),
         Err(error) => return own(config.reject(error)),
     };
 
@@ -126,8 +120,7 @@ where
     // dropped unsettled and releases the id in the background.
     let result = inner.call(request).await;
     let success = matches!(&result, Ok(response) if response.status().is_success());
-    if let Err(error) = ticket.settle(success).await {
-        tracing::warn!(%error, success, "could not settle a webhook reservation");
-    }
+    // Failures to tell the store are logged by the ticket; the lease covers them.
+    let _ = ticket.settle(success).await;
     result.map(|response| response.map(Either::Left))
 }

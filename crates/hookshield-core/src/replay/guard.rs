@@ -251,15 +251,21 @@ impl<S: ReplayStore> Ticket<S> {
         result
     }
 
-    /// The handler failed: forget the id so the provider's retry runs.
+    /// The handler failed: forget the id so the provider's retry runs. A store error is
+    /// logged too: the reservation then lapses after its lease.
     pub async fn release(mut self) -> Result<bool, StoreError> {
-        match self.armed.take() {
-            Some(armed) => armed.release().await,
-            None => Ok(false),
+        let Some(armed) = self.armed.take() else {
+            return Ok(false);
+        };
+        let result = armed.release().await;
+        if let Err(error) = &result {
+            tracing::warn!(%error, "could not release a reservation; it lapses after its lease");
         }
+        result
     }
 
-    /// [`commit`](Self::commit) when `success`, else [`release`](Self::release).
+    /// [`commit`](Self::commit) when `success`, else [`release`](Self::release). Failures
+    /// are logged by both, so a caller with nothing better to do may ignore the result.
     pub async fn settle(self, success: bool) -> Result<bool, StoreError> {
         if success {
             self.commit().await

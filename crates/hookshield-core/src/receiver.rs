@@ -1,0 +1,219 @@
+//! [`Receiver`]: the whole receiving pipeline but the HTTP framework, shared by every
+//! adapter so they all answer alike.
+
+use std::time::Duration;
+
+use crate::error::{ConfigError, Reason, VerifyError};
+use crate::handshake::HandshakeReply;
+use crate::headers::HeaderLookup;
+use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket};
+use crate::verified::Verified;
+use crate::verifier::Verifier;
+
+/// The body limit [`Receiver::new`] sets: 1 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The `Retry-After` [`Receiver::new`] sends with 409 and 503: 10 s.
+pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// An endpoint's receiving pipeline, without the HTTP framework: body limit, verifier,
+/// handshakes, replay guard and how duplicates are answered. The tower layer and the
+/// actix-web middleware are thin shells around it.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use hookshield_core::{presets, Receiver, Secret, SignOptions, Signer, Step, Verifier};
+///
+/// let verifier = Verifier::builder(presets::civo()).encoded_secret("s3cret").build()?;
+/// let receiver = Receiver::new(verifier);
+///
+/// let body = br#"{"event":"instance.created"}"#;
+/// let signer = Signer::new(presets::civo(), Secret::from_text("s3cret")?)?;
+/// let headers = signer.sign(body, &SignOptions::new().id("evt-1"))?;
+///
+/// let Step::Run(ticket, verified) = receiver.receive(&headers, body).await? else { panic!() };
+/// assert_eq!(verified.event_id(), "evt-1");
+/// ticket.commit().await?; // the handler answered 2xx
+/// assert!(matches!(receiver.receive(&headers, body).await?, Step::Duplicate));
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use]
+pub struct Receiver<S = MokaStore> {
+    verifier: Verifier,
+    guard: ReplayGuard<S>,
+    body_limit: usize,
+    duplicate_status: u16,
+    retry_after: Duration,
+    handshakes: bool,
+}
+
+impl<S> Clone for Receiver<S> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            guard: self.guard.clone(),
+            body_limit: self.body_limit,
+            duplicate_status: self.duplicate_status,
+            retry_after: self.retry_after,
+            handshakes: self.handshakes,
+        }
+    }
+}
+
+/// What [`Receiver::receive`] decided for a request that was not refused.
+#[derive(Debug)]
+pub enum Step<S: ReplayStore> {
+    /// The provider's handshake: send this answer; the handler does not run.
+    Handshake(HandshakeReply),
+    /// A copy of an event already handled: answer [`Receiver::duplicate_status`] with
+    /// [`DUPLICATE_BODY`](crate::DUPLICATE_BODY); the handler does not run.
+    Duplicate,
+    /// A new event: run the handler, then settle the ticket by its outcome.
+    Run(Ticket<S>, Verified),
+}
+
+impl Receiver<MokaStore> {
+    /// The pipeline for `verifier`'s endpoint: a [`MokaStore`] of
+    /// [`DEFAULT_CAPACITY`](crate::replay::DEFAULT_CAPACITY) ids, the scheme's name as
+    /// replay namespace and its recommended TTL, a [`DEFAULT_BODY_LIMIT`] body limit,
+    /// duplicates answered 200, handshakes answered.
+    pub fn new(verifier: Verifier) -> Self {
+        let guard = ReplayGuard::for_verifier(MokaStore::default(), &verifier);
+        Self {
+            verifier,
+            guard,
+            body_limit: DEFAULT_BODY_LIMIT,
+            duplicate_status: 200,
+            retry_after: DEFAULT_RETRY_AFTER,
+            handshakes: true,
+        }
+    }
+}
+
+impl<S: ReplayStore> Receiver<S> {
+    /// Remembers event ids in `store` (keeping namespace, TTL and lease). Share one store
+    /// between endpoints by cloning it: namespaces keep their ids apart.
+    pub fn with_replay_store<T: ReplayStore>(self, store: T) -> Receiver<T> {
+        let guard = self.guard.clone().with_store(store);
+        self.with_replay_guard(guard)
+    }
+
+    /// Uses `guard` as it is: its store, namespace, TTL and lease.
+    pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> Receiver<T> {
+        Receiver {
+            verifier: self.verifier,
+            guard,
+            body_limit: self.body_limit,
+            duplicate_status: self.duplicate_status,
+            retry_after: self.retry_after,
+            handshakes: self.handshakes,
+        }
+    }
+
+    /// The replay namespace (default: the scheme's name). Two endpoints of one provider
+    /// with different secrets sharing a store need different namespaces.
+    pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
+        self.guard = self.guard.with_namespace(namespace)?;
+        Ok(self)
+    }
+
+    /// How long handled ids are remembered (default: the scheme's recommended TTL, which
+    /// covers the provider's retry horizon).
+    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+        self.guard = self.guard.with_ttl(ttl);
+        self
+    }
+
+    /// How long an in-flight reservation holds if its request never finishes (default
+    /// [`DEFAULT_LEASE`](crate::replay::DEFAULT_LEASE)).
+    pub fn with_lease(mut self, lease: Duration) -> Self {
+        self.guard = self.guard.with_lease(lease);
+        self
+    }
+
+    /// The largest body read, in bytes; larger ones are answered 413, whether announced by
+    /// `Content-Length` or sent chunked.
+    pub fn with_body_limit(mut self, limit: usize) -> Self {
+        self.body_limit = limit;
+        self
+    }
+
+    /// The status of the `{"duplicate":true}` answer to an event already handled
+    /// (default 200, so the provider stops retrying).
+    pub fn with_duplicate_status(mut self, status: u16) -> Self {
+        self.duplicate_status = status;
+        self
+    }
+
+    /// The `Retry-After` sent with 409 (duplicate in flight) and 503 (store unavailable).
+    pub fn with_retry_after(mut self, retry_after: Duration) -> Self {
+        self.retry_after = retry_after;
+        self
+    }
+
+    /// Whether the scheme's provider handshake is answered (default `true`); with `false`
+    /// it reaches the handler as an ordinary event.
+    pub fn with_handshakes(mut self, answer: bool) -> Self {
+        self.handshakes = answer;
+        self
+    }
+
+    /// The verifier.
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The replay guard.
+    pub fn replay_guard(&self) -> &ReplayGuard<S> {
+        &self.guard
+    }
+
+    /// The body limit in bytes.
+    pub fn body_limit(&self) -> usize {
+        self.body_limit
+    }
+
+    /// The status answered to a duplicate of an event already handled.
+    pub fn duplicate_status(&self) -> u16 {
+        self.duplicate_status
+    }
+
+    /// The `Retry-After` of 409 and 503 answers (sent in whole seconds, at least 1).
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+
+    /// Checks a declared `Content-Length` (the raw header value) against the limit, so an
+    /// oversized request is refused before a byte of its body is read. A length that
+    /// cannot be read is left to the limit applied while reading.
+    pub fn check_declared_length(&self, content_length: Option<&[u8]>) -> Result<(), VerifyError> {
+        let declared = content_length
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .and_then(|v| v.trim().parse::<u64>().ok());
+        let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
+        match declared {
+            Some(length) if length > limit => Err(VerifyError::new(Reason::BodyTooLarge)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Verifies a fully read body, answers the handshake, and reserves the event id.
+    pub async fn receive<H: HeaderLookup + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Step<S>, VerifyError> {
+        let verified = self.verifier.verify(headers, body)?;
+        if self.handshakes {
+            if let Some(reply) = self.verifier.handshake_reply(body) {
+                tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
+                return Ok(Step::Handshake(reply));
+            }
+        }
+        Ok(match self.guard.admit(verified.event_id()).await? {
+            Admission::Run(ticket) => Step::Run(ticket, verified),
+            Admission::Duplicate => Step::Duplicate,
+        })
+    }
+}
