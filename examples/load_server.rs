@@ -1,0 +1,98 @@
+//! The server of the loopback load benchmark (`scripts/load_bench.sh`): one axum POST
+//! route on `127.0.0.1:PORT`, in one of three modes.
+//!
+//! ```sh
+//! cargo build --release --example load_server
+//! LOAD_SECRET=s3cret target/release/examples/load_server moka 8088
+//! ```
+//!
+//! - `bare`: a plain handler reading the body as `Bytes`: the baseline.
+//! - `verify`: the same handler behind [`WebhookLayer`] with the GitHub preset, reading the
+//!   body through [`VerifiedWebhook`], with replay protection disabled by [`NoReplay`] (a
+//!   store that admits everything): what signature checking alone costs.
+//! - `moka`: the layer as [`WebhookLayer::new`] builds it, with its default `MokaStore`:
+//!   every delivery id must be new, or it is answered 200 `{"duplicate":true}`.
+//!
+//! The handler does the same trivial work in every mode: it reads the body's length and
+//! answers 204. `LOAD_SECRET` (default `load-bench-secret`) is the GitHub secret.
+
+use std::error::Error;
+use std::hint::black_box;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::post;
+use bytes::Bytes;
+use hookshield::axum::{VerifiedWebhook, WebhookLayer};
+use hookshield::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+use hookshield::{Verifier, presets};
+
+/// The route every mode serves.
+const PATH: &str = "/webhook";
+
+/// A replay store that remembers nothing: every id is acquired, every commit and release
+/// succeeds. It keeps the layer's pipeline whole (reserve, call, settle) minus the store.
+#[derive(Debug, Clone, Copy)]
+struct NoReplay;
+
+impl ReplayStore for NoReplay {
+    async fn reserve(&self, _: ReplayKey<'_>, _: Duration) -> Result<Reservation, StoreError> {
+        Ok(Reservation::Acquired(OwnerToken::random()))
+    }
+
+    async fn commit(
+        &self,
+        _: ReplayKey<'_>,
+        _: &OwnerToken,
+        _: Duration,
+    ) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+}
+
+/// The trivial work every mode does.
+fn work(body: &Bytes) -> StatusCode {
+    black_box(body.len());
+    StatusCode::NO_CONTENT
+}
+
+async fn bare(body: Bytes) -> StatusCode {
+    work(&body)
+}
+
+async fn verified(webhook: VerifiedWebhook) -> StatusCode {
+    work(&webhook.body)
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().unwrap_or_default();
+    let port: u16 = args.next().as_deref().unwrap_or("8088").parse()?;
+    let secret = std::env::var("LOAD_SECRET").unwrap_or_else(|_| "load-bench-secret".to_owned());
+    let verifier = Verifier::builder(presets::github())
+        .encoded_secret(&secret)
+        .build()?;
+
+    let route = match mode.as_str() {
+        "bare" => post(bare),
+        "verify" => post(verified).layer(WebhookLayer::new(verifier).with_replay_store(NoReplay)),
+        "moka" => post(verified).layer(WebhookLayer::new(verifier)),
+        _ => return Err("usage: load_server <bare|verify|moka> [PORT]".into()),
+    };
+    let app = Router::new().route(PATH, route);
+
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    println!("{mode} on http://{}{PATH}", listener.local_addr()?);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Loopback load benchmark: examples/load_server.rs in three modes, driven by wrk with
+# signed 1 KiB GitHub deliveries (scripts/load_bench.lua), each with a new delivery id.
+#
+#   bare    a plain axum POST handler reading the body as Bytes (the baseline)
+#   verify  the same handler behind WebhookLayer (github preset), replay guard disabled
+#   moka    WebhookLayer as built by WebhookLayer::new: the default MokaStore
+#
+# Every mode is run for the same time with the same wrk settings, after a warm-up, on a
+# fresh server; every answer must be 204 (a non-2xx, a duplicate or a socket error fails
+# the script). Prints requests/s and p99 latency with their ratios to `bare`.
+#
+#   scripts/load_bench.sh                      # defaults below
+#   DURATION=30s CONNECTIONS=128 scripts/load_bench.sh
+#   PIN=0 scripts/load_bench.sh                # let server and wrk share every CPU
+#
+# PIN=1 (the default, with 2 or more CPUs) runs the server on CPU 0 and wrk on the other
+# CPUs, so wrk's own work does not eat into the server's. The server's Tokio runtime sizes
+# itself to the CPUs it may use. Besides requests/s, the table gives the server's CPU time
+# per request (from /proc/PID/stat) and how busy it was: when the server is not ~100%
+# busy, wrk was the bottleneck and requests/s ratios understate the server's costs.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-64}
+PORT=${PORT:-18088}
+MODES=${MODES:-bare verify moka}
+PIN=${PIN:-1}
+SECRET=load-bench-secret
+URL="http://127.0.0.1:${PORT}/webhook"
+
+sudo_if_needed() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "installing wrk (Debian package)" >&2
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+
+cargo build --release --example load_server >&2
+SERVER=target/release/examples/load_server
+
+CPUS=$(nproc)
+server_cpus=""
+wrk_cpus=""
+# Command prefixes; taskset execs its command, so `$!` is the server itself.
+server_on=()
+wrk_on=()
+if [ "$PIN" = 1 ] && [ "$CPUS" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+    server_cpus="0"
+    wrk_cpus="1-$((CPUS - 1))"
+    server_on=(taskset -c "$server_cpus")
+    wrk_on=(taskset -c "$wrk_cpus")
+fi
+# One wrk thread per CPU wrk may use: more threads than CPUs time-slice each other and
+# add the scheduler's slices (milliseconds) to the measured latency.
+THREADS=${THREADS:-$(if [ -n "$wrk_cpus" ]; then echo $((CPUS - 1)); else echo "$CPUS"; fi)}
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# The body (exactly 1,024 bytes of JSON) and its signature, computed once.
+SIGNATURE=$(python3 - "$work/body.json" "$SECRET" <<'EOF'
+import hashlib, hmac, json, sys
+path, secret = sys.argv[1], sys.argv[2]
+head = '{"action":"opened","zen":"'
+tail = '"}'
+body = (head + "x" * (1024 - len(head) - len(tail)) + tail).encode()
+assert len(body) == 1024 and json.loads(body)
+open(path, "wb").write(body)
+print("sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest())
+EOF
+)
+
+wait_for_port() {
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then return 0; fi
+        sleep 0.05
+    done
+    echo "the server did not start on port ${PORT}" >&2
+    return 1
+}
+
+# run_wrk DURATION TAG: prints wrk's RESULT line (and the full output on stderr).
+run_wrk() {
+    local out
+    out=$("${wrk_on[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --latency \
+        -s scripts/load_bench.lua "$URL" -- "$work/body.json" "$SIGNATURE" "$2")
+    echo "$out" >&2
+    grep '^RESULT ' <<<"$out"
+}
+
+# The server's CPU time so far (all threads, user + system), in clock ticks.
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+TICKS=$(getconf CLK_TCK)
+
+field() { # field NAME RESULT-LINE
+    sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"
+}
+
+declare -A RPS P50 P99 CPU BUSY
+tag=$(( $(date +%s) % 100000 * 100 ))
+failed=0
+for mode in $MODES; do
+    echo "== $mode" >&2
+    LOAD_SECRET=$SECRET "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
+    server_pid=$!
+    wait_for_port
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "FAIL: $mode: the server exited (is port $PORT taken?)" >&2
+        exit 1
+    fi
+    tag=$((tag + 1))
+    run_wrk "$WARMUP" "$tag" >/dev/null
+    tag=$((tag + 1))
+    before=$(cpu_ticks "$server_pid")
+    result=$(run_wrk "$DURATION" "$tag")
+    after=$(cpu_ticks "$server_pid")
+    kill "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+    server_pid=""
+
+    for check in non2xx non204 socket_errors; do
+        value=$(field "$check" "$result")
+        if [ "$value" != 0 ]; then
+            echo "FAIL: $mode: $check=$value (every answer must be 204)" >&2
+            failed=1
+        fi
+    done
+    if [ "$(field requests "$result")" -eq 0 ]; then
+        echo "FAIL: $mode: no request completed" >&2
+        failed=1
+    fi
+    RPS[$mode]=$(field rps "$result")
+    P50[$mode]=$(field p50_us "$result")
+    P99[$mode]=$(field p99_us "$result")
+    # Server CPU per request (µs) and how busy the server was (100% = one CPU all along).
+    read -r "CPU[$mode]" "BUSY[$mode]" < <(python3 -c '
+import sys
+ticks, hz, requests, seconds = map(float, sys.argv[1:])
+cpu = ticks / hz
+print(f"{cpu / requests * 1e6:.2f} {100 * cpu / seconds:.0f}")
+' "$((after - before))" "$TICKS" "$(field requests "$result")" "$(field seconds "$result")")
+done
+
+echo
+echo "$CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); server on CPUs ${server_cpus:-all}, wrk on ${wrk_cpus:-all}"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
+echo
+echo "| mode | requests/s | ratio to bare | p50 | p99 | p99 ratio to bare | server CPU / request | ratio to bare | server busy |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for mode in $MODES; do
+    python3 - "$mode" "${RPS[$mode]}" "${P50[$mode]}" "${P99[$mode]}" "${CPU[$mode]}" \
+        "${BUSY[$mode]}" "${RPS[bare]:-}" "${P99[bare]:-}" "${CPU[bare]:-}" <<'EOF'
+import sys
+mode, rps, p50, p99, cpu, busy, base_rps, base_p99, base_cpu = sys.argv[1:]
+ratio = f"{float(rps) / float(base_rps):.3f}×" if base_rps else "—"
+p99_ratio = f"{float(p99) / float(base_p99):.2f}×" if base_p99 else "—"
+cpu_ratio = f"{float(cpu) / float(base_cpu):.2f}×" if base_cpu else "—"
+print(f"| {mode} | {float(rps):,.0f} | {ratio} | {int(p50) / 1000:.2f} ms | "
+      f"{int(p99) / 1000:.2f} ms | {p99_ratio} | {float(cpu):.2f} µs | {cpu_ratio} | {busy}% |")
+EOF
+done
+if [ -n "${RPS[bare]:-}" ]; then
+    echo
+    for mode in $MODES; do
+        [ "$mode" = bare ] && continue
+        python3 -c '
+import sys
+mode, rps, base = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+verdict = "met" if rps >= 0.9 * base else "MISSED"
+print(f"{mode}: requests/s >= 0.9x bare: {verdict} ({rps / base:.3f}x)")
+' "$mode" "${RPS[$mode]}" "${RPS[bare]}"
+    done
+fi
+exit "$failed"
