@@ -17,3 +17,13 @@ pub mod axum {
     #[doc(inline)]
     pub use hookshield_axum::*;
 }
+
+/// The actix-web middleware and extractors:
+/// [`WebhookMiddleware`](hookshield_actix::WebhookMiddleware),
+/// [`VerifiedWebhook`](hookshield_actix::VerifiedWebhook),
+/// [`VerifiedJson`](hookshield_actix::VerifiedJson).
+#[cfg(feature = "actix")]
+pub mod actix {
+    #[doc(inline)]
+    pub use hookshield_actix::*;
+}

@@ -1,0 +1,243 @@
+//! [`WebhookMiddleware`]: the builder, which is also the actix-web `Transform`, and the
+//! service it wraps around the app's handlers.
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::header::CONTENT_LENGTH;
+use actix_web::{Error, HttpMessage, HttpResponse};
+use futures_util::future::LocalBoxFuture;
+use hookshield_core::replay::{MokaStore, ReplayGuard, ReplayStore};
+use hookshield_core::{ConfigError, DUPLICATE_BODY, Receiver, Step, Verifier, VerifyError};
+
+use crate::error::{handshake, rejection, status};
+use crate::headers::ActixHeaders;
+
+/// Builds rejection responses in place of the rejection table's JSON.
+type Responder = Arc<dyn Fn(&VerifyError) -> HttpResponse + Send + Sync>;
+
+/// Verifies webhooks before they reach the handlers it wraps: an actix-web middleware
+/// (`App::wrap`, `Resource::wrap`, `Scope::wrap`) around a [`Receiver`], the pipeline every
+/// hookshield adapter shares, so it answers exactly as the tower layer does.
+///
+/// Per request: a `Content-Length` over the limit is refused (413) before reading; the
+/// payload is read under the limit (413 as soon as a chunked body grows past it); the
+/// request is verified, the provider's handshake answered, the event id reserved; the
+/// handler gets the verified bytes back as its payload and the
+/// [`Verified`](hookshield_core::Verified) metadata in the request extensions; a 2xx
+/// response commits the id, anything else (an error, a panic, the request being dropped)
+/// releases it so the provider's retry is handled.
+#[must_use]
+pub struct WebhookMiddleware<S = MokaStore> {
+    receiver: Receiver<S>,
+    responder: Option<Responder>,
+}
+
+impl<S> Clone for WebhookMiddleware<S> {
+    fn clone(&self) -> Self {
+        Self {
+            receiver: self.receiver.clone(),
+            responder: self.responder.clone(),
+        }
+    }
+}
+
+impl<S: std::fmt::Debug> std::fmt::Debug for WebhookMiddleware<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookMiddleware")
+            .field("receiver", &self.receiver)
+            .field("custom_rejections", &self.responder.is_some())
+            .finish()
+    }
+}
+
+impl WebhookMiddleware<MokaStore> {
+    /// A middleware for `verifier`'s endpoint, with [`Receiver::new`]'s defaults: a
+    /// [`MokaStore`], the scheme's name as namespace and its recommended TTL, a 1 MiB body
+    /// limit, duplicates answered 200, handshakes answered.
+    pub fn new(verifier: Verifier) -> Self {
+        Self::from(Receiver::new(verifier))
+    }
+}
+
+impl<S> From<Receiver<S>> for WebhookMiddleware<S> {
+    /// A middleware around a configured [`Receiver`].
+    fn from(receiver: Receiver<S>) -> Self {
+        Self {
+            receiver,
+            responder: None,
+        }
+    }
+}
+
+impl<S: ReplayStore> WebhookMiddleware<S> {
+    fn map<T>(self, f: impl FnOnce(Receiver<S>) -> Receiver<T>) -> WebhookMiddleware<T> {
+        WebhookMiddleware {
+            receiver: f(self.receiver),
+            responder: self.responder,
+        }
+    }
+
+    /// See [`Receiver::with_replay_store`].
+    pub fn with_replay_store<T: ReplayStore>(self, store: T) -> WebhookMiddleware<T> {
+        self.map(|r| r.with_replay_store(store))
+    }
+
+    /// See [`Receiver::with_replay_guard`].
+    pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> WebhookMiddleware<T> {
+        self.map(|r| r.with_replay_guard(guard))
+    }
+
+    /// See [`Receiver::with_namespace`].
+    pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
+        self.receiver = self.receiver.with_namespace(namespace)?;
+        Ok(self)
+    }
+
+    /// See [`Receiver::with_ttl`].
+    pub fn with_ttl(self, ttl: Duration) -> Self {
+        self.map(|r| r.with_ttl(ttl))
+    }
+
+    /// See [`Receiver::with_lease`].
+    pub fn with_lease(self, lease: Duration) -> Self {
+        self.map(|r| r.with_lease(lease))
+    }
+
+    /// See [`Receiver::with_body_limit`].
+    pub fn with_body_limit(self, limit: usize) -> Self {
+        self.map(|r| r.with_body_limit(limit))
+    }
+
+    /// See [`Receiver::with_duplicate_status`].
+    pub fn with_duplicate_status(self, status: u16) -> Self {
+        self.map(|r| r.with_duplicate_status(status))
+    }
+
+    /// See [`Receiver::with_retry_after`].
+    pub fn with_retry_after(self, retry_after: Duration) -> Self {
+        self.map(|r| r.with_retry_after(retry_after))
+    }
+
+    /// See [`Receiver::with_handshakes`].
+    pub fn with_handshakes(self, answer: bool) -> Self {
+        self.map(|r| r.with_handshakes(answer))
+    }
+
+    /// Builds rejections with `f` instead of the JSON body of the rejection table.
+    pub fn with_rejection_response<F>(mut self, f: F) -> Self
+    where
+        F: Fn(&VerifyError) -> HttpResponse + Send + Sync + 'static,
+    {
+        self.responder = Some(Arc::new(f));
+        self
+    }
+
+    /// The pipeline this middleware runs.
+    pub fn receiver(&self) -> &Receiver<S> {
+        &self.receiver
+    }
+
+    fn reject(&self, error: &VerifyError) -> HttpResponse {
+        match &self.responder {
+            Some(responder) => responder(error),
+            None => rejection(error, self.receiver.retry_after()),
+        }
+    }
+}
+
+impl<Svc, B, S> Transform<Svc, ServiceRequest> for WebhookMiddleware<S>
+where
+    Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+    S: ReplayStore,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = WebhookService<Svc, S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: Svc) -> Self::Future {
+        ready(Ok(WebhookService {
+            service: Rc::new(service),
+            config: Rc::new(self.clone()),
+        }))
+    }
+}
+
+/// The service [`WebhookMiddleware`] wraps around the app's handlers.
+pub struct WebhookService<Svc, S> {
+    service: Rc<Svc>,
+    config: Rc<WebhookMiddleware<S>>,
+}
+
+impl<Svc, S: std::fmt::Debug> std::fmt::Debug for WebhookService<Svc, S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookService")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<Svc, B, S> Service<ServiceRequest> for WebhookService<Svc, S>
+where
+    Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+    S: ReplayStore,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, mut request: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        let config = Rc::clone(&self.config);
+        Box::pin(async move {
+            let own = |request: ServiceRequest, response: HttpResponse| {
+                Ok(request.into_response(response).map_into_right_body())
+            };
+            let receiver = &config.receiver;
+            let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
+            if let Err(error) = receiver.check_declared_length(declared) {
+                return own(request, config.reject(&error));
+            }
+            let mut payload = request.take_payload();
+            let body = match crate::body::read(&mut payload, receiver.body_limit()).await {
+                Ok(body) => body,
+                Err(reason) => return own(request, config.reject(&reason.into())),
+            };
+            let step = receiver
+                .receive(&ActixHeaders(request.headers()), &body)
+                .await;
+            let ticket = match step {
+                Ok(Step::Run(ticket, verified)) => {
+                    request.extensions_mut().insert(verified);
+                    ticket
+                }
+                Ok(Step::Handshake(reply)) => return own(request, handshake(&reply)),
+                Ok(Step::Duplicate) => {
+                    let duplicate = HttpResponse::build(status(receiver.duplicate_status()))
+                        .content_type("application/json")
+                        .body(DUPLICATE_BODY);
+                    return own(request, duplicate);
+                }
+                Err(error) => return own(request, config.reject(&error)),
+            };
+            request.set_payload(Payload::from(body));
+            // If the handler panics, or this future is dropped (client gone), the ticket is
+            // dropped unsettled and releases the id in the background.
+            let result = service.call(request).await;
+            let success = matches!(&result, Ok(response) if response.status().is_success());
+            // Failures to tell the store are logged by the ticket; the lease covers them.
+            let _ = ticket.settle(success).await;
+            result.map(ServiceResponse::map_into_left_body)
+        })
+    }
+}

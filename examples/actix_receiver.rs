@@ -1,0 +1,67 @@
+//! A webhook receiver to copy, on actix-web: one resource behind hookshield's middleware,
+//! configured from the environment. Mirrors `axum_receiver`.
+//!
+//! ```sh
+//! WEBHOOK_SECRET=s3cret WEBHOOK_PRESET=civo cargo run --example actix_receiver --features actix
+//! # in another shell: sign and send an event
+//! echo '{"event":"instance.created"}' > /tmp/event.json
+//! WEBHOOK_SECRET=s3cret cargo run -p hookshield-cli -- send --preset civo \
+//!     --secret-env WEBHOOK_SECRET --url http://127.0.0.1:3000/webhook --body-file /tmp/event.json
+//! ```
+//!
+//! - `WEBHOOK_SECRET` (required): the secret as the provider shows it. Several secrets
+//!   (rotation) separated by commas.
+//! - `WEBHOOK_PRESET` (default `standard-webhooks`): one of `hookshield::presets::NAMES`.
+//! - `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `WEBHOOK_PATH` (default `/webhook`).
+
+use std::error::Error;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
+use hookshield::{Verifier, presets};
+
+async fn handle(webhook: VerifiedWebhook) -> HttpResponse {
+    let verified = &webhook.verified;
+    println!(
+        "event {} from {} ({} bytes)",
+        verified.event_id(),
+        verified.scheme(),
+        webhook.body.len()
+    );
+    // Do the work here, or queue it. A 2xx marks the event done; any other status lets
+    // the provider's retry through.
+    HttpResponse::NoContent().finish()
+}
+
+fn env(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_owned())
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let preset = env("WEBHOOK_PRESET", "standard-webhooks");
+    let secrets = std::env::var("WEBHOOK_SECRET").map_err(|_| "set WEBHOOK_SECRET")?;
+    let mut builder = Verifier::builder(presets::by_name(&preset)?);
+    for secret in secrets.split(',').filter(|s| !s.is_empty()) {
+        builder = builder.encoded_secret(secret);
+    }
+    // One middleware (and so one replay store) shared by every worker.
+    let middleware = WebhookMiddleware::new(builder.build()?);
+
+    let path = env("WEBHOOK_PATH", "/webhook");
+    let addr = env("WEBHOOK_ADDR", "127.0.0.1:3000");
+    let app_path = path.clone();
+    let server = HttpServer::new(move || {
+        App::new().service(
+            web::resource(app_path.as_str())
+                .wrap(middleware.clone())
+                .route(web::post().to(handle)),
+        )
+    })
+    .bind(&addr)?;
+    for bound in server.addrs() {
+        println!("{preset} webhooks on http://{bound}{path}");
+    }
+    server.run().await?;
+    Ok(())
+}
