@@ -16,5 +16,5 @@ mod moka_store;
 mod store;
 
 pub use guard::{Admission, DEFAULT_LEASE, ReplayGuard, Ticket};
-pub use moka_store::{DEFAULT_CAPACITY, MokaStore};
+pub use moka_store::{DEFAULT_CAPACITY, DEFAULT_RETENTION, MokaStore};
 pub use store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};

@@ -2,7 +2,8 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Which event a store entry is about: the endpoint's namespace and the provider's event
@@ -40,9 +41,18 @@ impl<'a> ReplayKey<'a> {
 pub struct OwnerToken(u128);
 
 impl OwnerToken {
-    /// A fresh random token.
+    /// A fresh token, never handed out before by any process: a random 64-bit prefix
+    /// drawn once per process from the OS, and a 64-bit counter. No system call per token.
     pub fn random() -> Self {
-        Self(uuid::Uuid::new_v4().as_u128())
+        static PREFIX: OnceLock<u64> = OnceLock::new();
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let prefix = *PREFIX.get_or_init(|| {
+            let random = uuid::Uuid::new_v4().as_u128();
+            // The low 64 bits of a v4 UUID hold 62 random bits; fold in the high half.
+            u64::try_from(random >> 64).unwrap_or(0) ^ (random as u64)
+        });
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        Self((u128::from(prefix) << 64) | u128::from(count))
     }
 
     /// The token as 32 lowercase hex digits, as stores that keep text (Redis) write it.
