@@ -18,42 +18,21 @@
 
 use std::error::Error;
 use std::hint::black_box;
-use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
 use hookshield::axum::{VerifiedWebhook, WebhookLayer};
-use hookshield::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
 use hookshield::{Verifier, presets};
+
+#[path = "support/no_replay.rs"]
+mod no_replay;
+
+use no_replay::NoReplay;
 
 /// The route every mode serves.
 const PATH: &str = "/webhook";
-
-/// A replay store that remembers nothing: every id is acquired, every commit and release
-/// succeeds. It keeps the layer's pipeline whole (reserve, call, settle) minus the store.
-#[derive(Debug, Clone, Copy)]
-struct NoReplay;
-
-impl ReplayStore for NoReplay {
-    async fn reserve(&self, _: ReplayKey<'_>, _: Duration) -> Result<Reservation, StoreError> {
-        Ok(Reservation::Acquired(OwnerToken::random()))
-    }
-
-    async fn commit(
-        &self,
-        _: ReplayKey<'_>,
-        _: &OwnerToken,
-        _: Duration,
-    ) -> Result<bool, StoreError> {
-        Ok(true)
-    }
-
-    async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
-        Ok(true)
-    }
-}
 
 /// The trivial work every mode does.
 fn work(body: &Bytes) -> StatusCode {

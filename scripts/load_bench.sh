@@ -13,6 +13,7 @@
 #   scripts/load_bench.sh                      # defaults below
 #   DURATION=30s CONNECTIONS=128 scripts/load_bench.sh
 #   PIN=0 scripts/load_bench.sh                # let server and wrk share every CPU
+#   FRAMEWORK=actix scripts/load_bench.sh      # the actix-web server (examples/load_server_actix.rs)
 #
 # PIN=1 (the default, with 2 or more CPUs) runs the server on CPU 0 and wrk on the other
 # CPUs, so wrk's own work does not eat into the server's. The server's Tokio runtime sizes
@@ -42,8 +43,14 @@ if ! command -v wrk >/dev/null 2>&1; then
     sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
 
-cargo build --release --example load_server >&2
-SERVER=target/release/examples/load_server
+FRAMEWORK=${FRAMEWORK:-axum}
+case "$FRAMEWORK" in
+    axum) EXAMPLE=load_server ;;
+    actix) EXAMPLE=load_server_actix ;;
+    *) echo "FRAMEWORK must be axum or actix" >&2; exit 2 ;;
+esac
+cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK" >&2
+SERVER=target/release/examples/$EXAMPLE
 
 CPUS=$(nproc)
 server_cpus=""
@@ -161,7 +168,7 @@ done
 
 echo
 echo "$CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); server on CPUs ${server_cpus:-all}, wrk on ${wrk_cpus:-all}"
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
+echo "$FRAMEWORK: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
 echo
 echo "| mode | requests/s | ratio to bare | p50 | p99 | p99 ratio to bare | server CPU / request | ratio to bare | server busy |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"

@@ -1,0 +1,96 @@
+//! The actix-web server of the loopback load benchmark (`FRAMEWORK=actix
+//! scripts/load_bench.sh`): the same route and modes as `load_server` (axum).
+//!
+//! ```sh
+//! cargo build --release --example load_server_actix --features actix
+//! LOAD_SECRET=s3cret target/release/examples/load_server_actix moka 8088
+//! ```
+//!
+//! - `bare`: a plain handler reading the body as `Bytes`: the baseline.
+//! - `verify`: the same handler behind [`WebhookMiddleware`] with the GitHub preset,
+//!   reading the body through [`VerifiedWebhook`], replay protection disabled by
+//!   [`NoReplay`].
+//! - `moka`: the middleware as [`WebhookMiddleware::new`] builds it, with its default
+//!   `MokaStore`.
+//!
+//! One middleware (one store) is shared by every worker, as a real receiver would.
+
+use std::error::Error;
+use std::hint::black_box;
+
+use actix_web::{App, HttpResponse, HttpServer, web};
+use bytes::Bytes;
+use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
+use hookshield::replay::ReplayStore;
+use hookshield::{Verifier, presets};
+
+#[path = "support/no_replay.rs"]
+mod no_replay;
+
+use no_replay::NoReplay;
+
+/// The route every mode serves.
+const PATH: &str = "/webhook";
+
+/// The trivial work every mode does.
+fn work(body: &Bytes) -> HttpResponse {
+    black_box(body.len());
+    HttpResponse::NoContent().finish()
+}
+
+async fn bare(body: Bytes) -> HttpResponse {
+    work(&body)
+}
+
+async fn verified(webhook: VerifiedWebhook) -> HttpResponse {
+    work(&webhook.body)
+}
+
+#[actix_web::main]
+async fn main() -> Result<(), Box<dyn Error>> {
+    let mut args = std::env::args().skip(1);
+    let mode = args.next().unwrap_or_default();
+    let port: u16 = args.next().as_deref().unwrap_or("8088").parse()?;
+    let secret = std::env::var("LOAD_SECRET").unwrap_or_else(|_| "load-bench-secret".to_owned());
+    let verifier = Verifier::builder(presets::github())
+        .encoded_secret(&secret)
+        .build()?;
+    match mode.as_str() {
+        "bare" => serve::<NoReplay>(None, port, &mode).await,
+        "verify" => {
+            let middleware = WebhookMiddleware::new(verifier).with_replay_store(NoReplay);
+            serve(Some(middleware), port, &mode).await
+        }
+        "moka" => serve(Some(WebhookMiddleware::new(verifier)), port, &mode).await,
+        _ => Err("usage: load_server_actix <bare|verify|moka> [PORT]".into()),
+    }
+}
+
+/// Serves the route, behind `middleware` when there is one.
+async fn serve<S: ReplayStore>(
+    middleware: Option<WebhookMiddleware<S>>,
+    port: u16,
+    mode: &str,
+) -> Result<(), Box<dyn Error>> {
+    let server = HttpServer::new(move || {
+        let middleware = middleware.clone();
+        App::new().configure(move |config| match middleware {
+            Some(middleware) => {
+                config.service(
+                    web::resource(PATH)
+                        .wrap(middleware)
+                        .route(web::post().to(verified)),
+                );
+            }
+            None => {
+                config.service(web::resource(PATH).route(web::post().to(bare)));
+            }
+        })
+    })
+    .bind(("127.0.0.1", port))?;
+    for addr in server.addrs() {
+        println!("{mode} on http://{addr}{PATH}");
+    }
+    server.run().await?;
+    Ok(())
+}
