@@ -58,6 +58,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 .route(web::post().to(handle)),
         )
     })
+    // A client that goes away drops its request, which releases the event id at once.
+    .h1_allow_half_closed(false)
     .bind(&addr)?;
     for bound in server.addrs() {
         println!("{preset} webhooks on http://{bound}{path}");

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use futures_util::future::LocalBoxFuture;
@@ -18,7 +19,7 @@ use crate::error::{handshake, rejection, status};
 use crate::headers::ActixHeaders;
 
 /// Builds rejection responses in place of the rejection table's JSON.
-type Responder = Arc<dyn Fn(&VerifyError) -> HttpResponse + Send + Sync>;
+type Responder = Arc<dyn Fn(VerifyError) -> HttpResponse + Send + Sync>;
 
 /// Verifies webhooks before they reach the handlers it wraps: an actix-web middleware
 /// (`App::wrap`, `Resource::wrap`, `Scope::wrap`) around a [`Receiver`], the pipeline every
@@ -31,6 +32,12 @@ type Responder = Arc<dyn Fn(&VerifyError) -> HttpResponse + Send + Sync>;
 /// [`Verified`](hookshield_core::Verified) metadata in the request extensions; a 2xx
 /// response commits the id, anything else (an error, a panic, the request being dropped)
 /// releases it so the provider's retry is handled.
+///
+/// **Client disconnects.** By default actix-web keeps serving a request whose client
+/// half-closed the connection, so the handler runs to its end and its status decides
+/// (the event is still handled once and never lost, but a retry arriving meanwhile gets
+/// 409). To have a disconnect drop the request, and so release the id at once as the
+/// tower layer does, build the server with `HttpServer::h1_allow_half_closed(false)`.
 #[must_use]
 pub struct WebhookMiddleware<S = MokaStore> {
     receiver: Receiver<S>,
@@ -114,8 +121,8 @@ impl<S: ReplayStore> WebhookMiddleware<S> {
     }
 
     /// See [`Receiver::with_duplicate_status`].
-    pub fn with_duplicate_status(self, status: u16) -> Self {
-        self.map(|r| r.with_duplicate_status(status))
+    pub fn with_duplicate_status(self, status: StatusCode) -> Self {
+        self.map(|r| r.with_duplicate_status(status.as_u16()))
     }
 
     /// See [`Receiver::with_retry_after`].
@@ -131,7 +138,7 @@ impl<S: ReplayStore> WebhookMiddleware<S> {
     /// Builds rejections with `f` instead of the JSON body of the rejection table.
     pub fn with_rejection_response<F>(mut self, f: F) -> Self
     where
-        F: Fn(&VerifyError) -> HttpResponse + Send + Sync + 'static,
+        F: Fn(VerifyError) -> HttpResponse + Send + Sync + 'static,
     {
         self.responder = Some(Arc::new(f));
         self
@@ -144,7 +151,7 @@ impl<S: ReplayStore> WebhookMiddleware<S> {
 
     fn reject(&self, error: &VerifyError) -> HttpResponse {
         match &self.responder {
-            Some(responder) => responder(error),
+            Some(responder) => responder(*error),
             None => rejection(error, self.receiver.retry_after()),
         }
     }
@@ -231,8 +238,9 @@ where
                 Err(error) => return own(request, config.reject(&error)),
             };
             request.set_payload(Payload::from(body));
-            // If the handler panics, or this future is dropped (client gone), the ticket is
-            // dropped unsettled and releases the id in the background.
+            // If the handler panics, or this future is dropped (the client went away and the
+            // server does not allow half-closed connections), the ticket is dropped
+            // unsettled and releases the id in the background.
             let result = service.call(request).await;
             let success = matches!(&result, Ok(response) if response.status().is_success());
             // Failures to tell the store are logged by the ticket; the lease covers them.
