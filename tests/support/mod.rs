@@ -20,6 +20,10 @@ use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 
+#[cfg(feature = "actix")]
+pub mod actix_app;
+#[cfg(feature = "actix")]
+pub mod harness;
 mod raw;
 
 #[allow(unused_imports)] // only axum_layer sends raw requests
