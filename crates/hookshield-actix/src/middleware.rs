@@ -4,7 +4,6 @@
 use std::future::{Ready, ready};
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
@@ -12,8 +11,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use futures_util::future::LocalBoxFuture;
-use hookshield_core::replay::{MokaStore, ReplayGuard, ReplayStore};
-use hookshield_core::{ConfigError, DUPLICATE_BODY, Receiver, Step, Verifier, VerifyError};
+use hookshield_core::replay::{MokaStore, ReplayStore};
+use hookshield_core::{DUPLICATE_BODY, Receiver, Step, Verifier, VerifyError};
 
 use crate::error::{handshake, rejection, status};
 use crate::headers::ActixHeaders;
@@ -71,70 +70,9 @@ impl WebhookMiddleware<MokaStore> {
     }
 }
 
-impl<S> From<Receiver<S>> for WebhookMiddleware<S> {
-    /// A middleware around a configured [`Receiver`].
-    fn from(receiver: Receiver<S>) -> Self {
-        Self {
-            receiver,
-            responder: None,
-        }
-    }
-}
+hookshield_core::receiver_shell!(WebhookMiddleware, StatusCode);
 
 impl<S: ReplayStore> WebhookMiddleware<S> {
-    fn map<T>(self, f: impl FnOnce(Receiver<S>) -> Receiver<T>) -> WebhookMiddleware<T> {
-        WebhookMiddleware {
-            receiver: f(self.receiver),
-            responder: self.responder,
-        }
-    }
-
-    /// See [`Receiver::with_replay_store`].
-    pub fn with_replay_store<T: ReplayStore>(self, store: T) -> WebhookMiddleware<T> {
-        self.map(|r| r.with_replay_store(store))
-    }
-
-    /// See [`Receiver::with_replay_guard`].
-    pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> WebhookMiddleware<T> {
-        self.map(|r| r.with_replay_guard(guard))
-    }
-
-    /// See [`Receiver::with_namespace`].
-    pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
-        self.receiver = self.receiver.with_namespace(namespace)?;
-        Ok(self)
-    }
-
-    /// See [`Receiver::with_ttl`].
-    pub fn with_ttl(self, ttl: Duration) -> Self {
-        self.map(|r| r.with_ttl(ttl))
-    }
-
-    /// See [`Receiver::with_lease`].
-    pub fn with_lease(self, lease: Duration) -> Self {
-        self.map(|r| r.with_lease(lease))
-    }
-
-    /// See [`Receiver::with_body_limit`].
-    pub fn with_body_limit(self, limit: usize) -> Self {
-        self.map(|r| r.with_body_limit(limit))
-    }
-
-    /// See [`Receiver::with_duplicate_status`].
-    pub fn with_duplicate_status(self, status: StatusCode) -> Self {
-        self.map(|r| r.with_duplicate_status(status.as_u16()))
-    }
-
-    /// See [`Receiver::with_retry_after`].
-    pub fn with_retry_after(self, retry_after: Duration) -> Self {
-        self.map(|r| r.with_retry_after(retry_after))
-    }
-
-    /// See [`Receiver::with_handshakes`].
-    pub fn with_handshakes(self, answer: bool) -> Self {
-        self.map(|r| r.with_handshakes(answer))
-    }
-
     /// Builds rejections with `f` instead of the JSON body of the rejection table.
     pub fn with_rejection_response<F>(mut self, f: F) -> Self
     where
@@ -142,11 +80,6 @@ impl<S: ReplayStore> WebhookMiddleware<S> {
     {
         self.responder = Some(Arc::new(f));
         self
-    }
-
-    /// The pipeline this middleware runs.
-    pub fn receiver(&self) -> &Receiver<S> {
-        &self.receiver
     }
 
     fn reject(&self, error: &VerifyError) -> HttpResponse {

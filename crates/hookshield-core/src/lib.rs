@@ -69,6 +69,7 @@ mod receiver;
 pub mod replay;
 mod scheme;
 mod secret;
+mod shell;
 mod signer;
 mod source;
 mod tag;

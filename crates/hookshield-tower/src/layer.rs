@@ -1,10 +1,9 @@
 //! [`WebhookLayer`]: the configuration, built with `with_*` methods.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use hookshield_core::replay::{MokaStore, ReplayGuard, ReplayStore};
-use hookshield_core::{ConfigError, Receiver, Verifier, VerifyError};
+use hookshield_core::replay::{MokaStore, ReplayStore};
+use hookshield_core::{Receiver, Verifier, VerifyError};
 use http::{Response, StatusCode};
 use tower_layer::Layer;
 
@@ -41,70 +40,9 @@ impl WebhookLayer<MokaStore> {
     }
 }
 
-impl<S> From<Receiver<S>> for WebhookLayer<S> {
-    /// A layer around a configured [`Receiver`].
-    fn from(receiver: Receiver<S>) -> Self {
-        Self {
-            receiver,
-            responder: None,
-        }
-    }
-}
+hookshield_core::receiver_shell!(WebhookLayer, StatusCode);
 
 impl<S: ReplayStore> WebhookLayer<S> {
-    fn map<T>(self, f: impl FnOnce(Receiver<S>) -> Receiver<T>) -> WebhookLayer<T> {
-        WebhookLayer {
-            receiver: f(self.receiver),
-            responder: self.responder,
-        }
-    }
-
-    /// See [`Receiver::with_replay_store`].
-    pub fn with_replay_store<T: ReplayStore>(self, store: T) -> WebhookLayer<T> {
-        self.map(|r| r.with_replay_store(store))
-    }
-
-    /// See [`Receiver::with_replay_guard`].
-    pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> WebhookLayer<T> {
-        self.map(|r| r.with_replay_guard(guard))
-    }
-
-    /// See [`Receiver::with_namespace`].
-    pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
-        self.receiver = self.receiver.with_namespace(namespace)?;
-        Ok(self)
-    }
-
-    /// See [`Receiver::with_ttl`].
-    pub fn with_ttl(self, ttl: Duration) -> Self {
-        self.map(|r| r.with_ttl(ttl))
-    }
-
-    /// See [`Receiver::with_lease`].
-    pub fn with_lease(self, lease: Duration) -> Self {
-        self.map(|r| r.with_lease(lease))
-    }
-
-    /// See [`Receiver::with_body_limit`].
-    pub fn with_body_limit(self, limit: usize) -> Self {
-        self.map(|r| r.with_body_limit(limit))
-    }
-
-    /// See [`Receiver::with_duplicate_status`].
-    pub fn with_duplicate_status(self, status: StatusCode) -> Self {
-        self.map(|r| r.with_duplicate_status(status.as_u16()))
-    }
-
-    /// See [`Receiver::with_retry_after`].
-    pub fn with_retry_after(self, retry_after: Duration) -> Self {
-        self.map(|r| r.with_retry_after(retry_after))
-    }
-
-    /// See [`Receiver::with_handshakes`].
-    pub fn with_handshakes(self, answer: bool) -> Self {
-        self.map(|r| r.with_handshakes(answer))
-    }
-
     /// Builds rejections with `f` instead of the JSON body of the rejection table.
     ///
     /// ```
@@ -126,11 +64,6 @@ impl<S: ReplayStore> WebhookLayer<S> {
     {
         self.responder = Some(Responder::new(f));
         self
-    }
-
-    /// The pipeline this layer runs.
-    pub fn receiver(&self) -> &Receiver<S> {
-        &self.receiver
     }
 }
 
