@@ -27,3 +27,10 @@ pub mod actix {
     #[doc(inline)]
     pub use hookshield_actix::*;
 }
+
+/// The Redis replay store: [`RedisStore`](hookshield_redis::RedisStore).
+#[cfg(feature = "redis")]
+pub mod redis {
+    #[doc(inline)]
+    pub use hookshield_redis::*;
+}

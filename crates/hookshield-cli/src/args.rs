@@ -82,6 +82,10 @@ pub(crate) struct ListenArgs {
     /// recommended TTL].
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub(crate) ttl: Option<std::time::Duration>,
+    /// Where handled event ids are remembered: `memory` (one process) or a Redis URL
+    /// (`redis://host:port`), shared by several receivers [default: memory].
+    #[arg(long = "replay-store", value_name = "memory|URL")]
+    pub(crate) replay_store: Option<String>,
     /// Largest body accepted, in bytes.
     #[arg(long = "body-limit", value_name = "BYTES", default_value_t = hookshield_tower::DEFAULT_BODY_LIMIT)]
     pub(crate) body_limit: usize,

@@ -7,6 +7,8 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookshield_axum::{VerifiedWebhook, WebhookLayer};
+use hookshield_core::replay::ReplayStore;
+use hookshield_redis::RedisStore;
 use hookshield_tower::{DEFAULT_RETRY_AFTER, rejection};
 use serde_json::json;
 
@@ -32,7 +34,20 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     if !args.path.starts_with('/') {
         return Err(UsageError("--path must start with /".to_owned()));
     }
-    let app = Router::new().route(&args.path, post(handle).layer(layer));
+    let app = match args.replay_store.as_deref() {
+        None | Some("memory") => route(&args.path, layer),
+        Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+            let store = RedisStore::builder(url)
+                .build()
+                .map_err(|e| UsageError(format!("--replay-store: {e}")))?;
+            route(&args.path, layer.with_replay_store(store))
+        }
+        Some(other) => {
+            return Err(UsageError(format!(
+                "--replay-store must be `memory` or a redis:// URL, not {other:?}"
+            )));
+        }
+    };
 
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -46,6 +61,11 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The router: `path` behind `layer`.
+fn route<S: ReplayStore>(path: &str, layer: WebhookLayer<S>) -> Router {
+    Router::new().route(path, post(handle).layer(layer))
 }
 
 /// Prints the event and accepts it: its id is then remembered for the TTL.

@@ -3,7 +3,7 @@
 //! ```text
 //! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
 //! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
-//! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION]
+//! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION] [--replay-store memory|redis://…]
 //! hookshield send   --preset NAME --secret-env VAR --url URL [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
 //! ```
 //!

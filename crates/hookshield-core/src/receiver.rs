@@ -132,6 +132,13 @@ impl<S: ReplayStore> Receiver<S> {
         self
     }
 
+    /// See [`ReplayGuard::with_fail_open`]: run handlers unprotected while the replay
+    /// store is down, instead of answering 503. Off by default.
+    pub fn with_fail_open(mut self, fail_open: bool) -> Self {
+        self.guard = self.guard.with_fail_open(fail_open);
+        self
+    }
+
     /// The largest body read, in bytes; larger ones are answered 413, whether announced by
     /// `Content-Length` or sent chunked.
     pub fn with_body_limit(mut self, limit: usize) -> Self {

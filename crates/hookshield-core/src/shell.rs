@@ -59,6 +59,11 @@ macro_rules! receiver_shell {
                 self.map(|r| r.with_lease(lease))
             }
 
+            /// See [`Receiver::with_fail_open`](hookshield_core::Receiver::with_fail_open).
+            pub fn with_fail_open(self, fail_open: bool) -> Self {
+                self.map(|r| r.with_fail_open(fail_open))
+            }
+
             /// See [`Receiver::with_body_limit`](hookshield_core::Receiver::with_body_limit).
             pub fn with_body_limit(self, limit: usize) -> Self {
                 self.map(|r| r.with_body_limit(limit))

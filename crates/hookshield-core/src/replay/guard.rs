@@ -56,6 +56,7 @@ pub struct ReplayGuard<S> {
     namespace: Arc<str>,
     ttl: Duration,
     lease: Duration,
+    fail_open: bool,
 }
 
 impl<S> Clone for ReplayGuard<S> {
@@ -65,6 +66,7 @@ impl<S> Clone for ReplayGuard<S> {
             namespace: Arc::clone(&self.namespace),
             ttl: self.ttl,
             lease: self.lease,
+            fail_open: self.fail_open,
         }
     }
 }
@@ -76,6 +78,7 @@ impl<S: fmt::Debug> fmt::Debug for ReplayGuard<S> {
             .field("namespace", &self.namespace)
             .field("ttl", &self.ttl)
             .field("lease", &self.lease)
+            .field("fail_open", &self.fail_open)
             .finish()
     }
 }
@@ -120,27 +123,28 @@ impl<S: ReplayStore> ReplayGuard<S> {
             namespace: namespace.into(),
             ttl,
             lease: DEFAULT_LEASE,
+            fail_open: false,
         }
     }
 
-    /// The same guard (namespace, TTL, lease) over another store.
+    /// The same guard (namespace, TTL, lease, failure mode) over another store.
     pub fn with_store<T: ReplayStore>(self, store: T) -> ReplayGuard<T> {
         ReplayGuard {
             store: Arc::new(store),
             namespace: self.namespace,
             ttl: self.ttl,
             lease: self.lease,
+            fail_open: self.fail_open,
         }
     }
 
     /// The same guard in another namespace (1 to 128 printable ASCII characters, no
     /// spaces).
     pub fn with_namespace(self, namespace: &str) -> Result<Self, ConfigError> {
-        let ttl = self.ttl;
-        let lease = self.lease;
-        let store = self.store;
-        let mut guard = Self::new_shared(store, namespace, ttl)?;
+        let (ttl, lease, fail_open) = (self.ttl, self.lease, self.fail_open);
+        let mut guard = Self::new_shared(self.store, namespace, ttl)?;
         guard.lease = lease;
+        guard.fail_open = fail_open;
         Ok(guard)
     }
 
@@ -148,6 +152,16 @@ impl<S: ReplayStore> ReplayGuard<S> {
     #[must_use]
     pub fn with_ttl(mut self, ttl: Duration) -> Self {
         self.ttl = ttl;
+        self
+    }
+
+    /// **Fail open** when the store cannot answer: run the handler without replay
+    /// protection (logged at error level) instead of answering 503. Off by default: failing
+    /// closed loses nothing (the provider retries later) and runs nothing twice, while
+    /// failing open may run an event twice, or run a replayed copy, during the outage.
+    #[must_use]
+    pub fn with_fail_open(mut self, fail_open: bool) -> Self {
+        self.fail_open = fail_open;
         self
     }
 
@@ -192,6 +206,13 @@ impl<S: ReplayStore> ReplayGuard<S> {
             })),
             Ok(Reservation::Done) => Ok(Admission::Duplicate),
             Ok(Reservation::InFlight) => Err(VerifyError::new(Reason::DuplicateInFlight)),
+            Err(error) if self.fail_open => {
+                tracing::error!(
+                    namespace = %self.namespace, event_id, %error,
+                    "replay store unavailable; failing open: the event runs unprotected"
+                );
+                Ok(Admission::Run(Ticket { armed: None }))
+            }
             Err(error) => {
                 tracing::warn!(namespace = %self.namespace, %error, "replay store unavailable");
                 Err(VerifyError::new(Reason::StoreUnavailable))

@@ -1,0 +1,3 @@
+//! placeholder, replaced by the bench
+#![allow(missing_docs)]
+fn main() {}
