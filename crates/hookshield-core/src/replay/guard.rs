@@ -325,3 +325,47 @@ impl<S: ReplayStore> fmt::Debug for Ticket<S> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    /// A store that never answers.
+    #[derive(Debug)]
+    struct Down;
+
+    impl ReplayStore for Down {
+        async fn reserve(&self, _: ReplayKey<'_>, _: Duration) -> Result<Reservation, StoreError> {
+            Err(StoreError::Timeout)
+        }
+
+        async fn commit(
+            &self,
+            _: ReplayKey<'_>,
+            _: &OwnerToken,
+            _: Duration,
+        ) -> Result<bool, StoreError> {
+            Err(StoreError::Timeout)
+        }
+
+        async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
+            Err(StoreError::Timeout)
+        }
+    }
+
+    #[tokio::test]
+    async fn a_store_outage_fails_closed_unless_told_to_fail_open() {
+        let guard = ReplayGuard::new(Down, "ns", Duration::from_secs(60)).unwrap();
+        let refused = guard.admit("evt").await.unwrap_err();
+        assert_eq!(refused.kind(), ErrorKind::ReplayStoreUnavailable);
+        assert!(refused.wants_retry_after());
+
+        let open = guard.with_fail_open(true);
+        let Ok(Admission::Run(ticket)) = open.admit("evt").await else {
+            panic!("fail open runs the handler");
+        };
+        // Nothing was reserved, so there is nothing to settle.
+        assert!(matches!(ticket.commit().await, Ok(false)));
+    }
+}
