@@ -34,6 +34,9 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     if !args.path.starts_with('/') {
         return Err(UsageError("--path must start with /".to_owned()));
     }
+    let runtime = tokio::runtime::Runtime::new()?;
+    // The Redis store's connection runs on the runtime: build it inside.
+    let _entered = runtime.enter();
     let app = match args.replay_store.as_deref() {
         None | Some("memory") => route(&args.path, layer),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
@@ -49,7 +52,6 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
         }
     };
 
-    let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.addr)
             .await

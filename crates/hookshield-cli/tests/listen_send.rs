@@ -206,3 +206,51 @@ fn unreachable_receiver_is_a_usage_error() {
     let out = send("http://127.0.0.1:9/none", "civo", "x", b"{}", &[]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The URL of the test Redis (`HOOKSHIELD_REDIS_URL`, as `scripts/redis.sh start` prints
+/// it), or `None` (with a note) when none is configured; under
+/// `HOOKSHIELD_REQUIRE_REDIS=1` (scripts/test.sh, CI) a missing Redis fails the test.
+fn redis_url() -> Option<String> {
+    match std::env::var("HOOKSHIELD_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("HOOKSHIELD_REQUIRE_REDIS").is_ok_and(|v| v == "1") => {
+            panic!("HOOKSHIELD_REDIS_URL is not set: run the tests through scripts/test.sh")
+        }
+        _ => {
+            eprintln!(
+                "skipped: no Redis (run `eval \"$(scripts/redis.sh start)\"` or scripts/test.sh)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn two_listeners_sharing_a_redis_handle_an_event_once() {
+    let Some(redis) = redis_url() else { return };
+    let secret = "s3cret-shared-redis";
+    let a = listen("civo", secret, &["--replay-store", &redis]);
+    let b = listen("civo", secret, &["--replay-store", &redis]);
+    assert_ne!(a.url, b.url);
+    // A new id on every run: the listeners use the default key prefix and the preset's TTL.
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let id = format!("evt-shared-{}-{nanos}", std::process::id());
+    // A body length no other test of this file uses (`send` names its file by it).
+    let body = br#"{"event":"instance.deleted","resourceID":"r-redis-shared"}"#;
+
+    let first = send(&a.url, "civo", secret, body, &["--id", &id]);
+    assert!(first.status.success());
+    assert_eq!(answer(&first)["status"], 204);
+    assert_eq!(next(&a.stdout)["event_id"], id.as_str());
+
+    // The provider's retry lands on the other instance: a duplicate, not run again.
+    let second = send(&b.url, "civo", secret, body, &["--id", &id]);
+    assert!(second.status.success());
+    assert_eq!(answer(&second)["status"], 200);
+    assert_eq!(answer(&second)["body"], r#"{"duplicate":true}"#);
+    assert!(b.stdout.recv_timeout(Duration::from_millis(200)).is_err());
+    assert!(a.stdout.recv_timeout(Duration::from_millis(50)).is_err());
+}

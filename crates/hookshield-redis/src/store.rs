@@ -142,10 +142,16 @@ impl RedisStoreBuilder {
     }
 
     /// The store. Does not connect yet (the first command does), so it fails only on a
-    /// malformed URL or an empty prefix.
+    /// malformed URL, an empty prefix, or when called outside a Tokio runtime (the
+    /// reconnecting connection runs a background task on it).
     pub fn build(self) -> Result<RedisStore, StoreError> {
         if self.prefix.is_empty() {
             return Err(StoreError::Unavailable("the key prefix is empty".into()));
+        }
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(StoreError::Unavailable(
+                "RedisStore::build must be called inside a Tokio runtime".into(),
+            ));
         }
         let client = Client::open(self.url.as_str()).map_err(unavailable)?;
         let config = ConnectionManagerConfig::new()

@@ -35,8 +35,9 @@ impl<'a> ReplayKey<'a> {
 }
 
 /// Proof of a reservation: only the holder of the token a [`ReplayStore::reserve`] handed
-/// out can commit or release that reservation. Random (128 bits), so a process that lost
-/// its lease can never act on the reservation of the process that took over.
+/// out can commit or release that reservation. Unique across processes (a random 64-bit
+/// prefix per process and a 64-bit counter), so a process that lost its lease can never
+/// act on the reservation of the process that took over.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct OwnerToken(u128);
 

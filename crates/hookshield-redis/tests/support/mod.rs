@@ -1,5 +1,26 @@
-//! The Redis the tests use: `HOOKSHIELD_REDIS_URL`, as `scripts/redis.sh start` prints it.
-#![allow(dead_code, clippy::panic)]
+//! The Redis the tests use: `HOOKSHIELD_REDIS_URL`, as `scripts/redis.sh start` prints it;
+//! and the small HTTP harness of the multi-instance tests: Civo receivers behind the axum
+//! layer on loopback, a signer, a client, and counting handlers.
+#![allow(
+    dead_code,
+    clippy::panic,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::arithmetic_side_effects
+)]
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::post;
+use hookshield_axum::{VerifiedWebhook, WebhookLayer};
+use hookshield_core::replay::{OwnerToken, ReplayStore};
+use hookshield_core::{Secret, SignOptions, Signer, Verifier, presets};
 
 /// The URL of the test Redis, or `None` (with a note) when none is configured. Under
 /// `HOOKSHIELD_REQUIRE_REDIS=1` (set by `scripts/test.sh`, so by CI) a missing Redis
@@ -7,7 +28,7 @@
 pub(crate) fn redis_url() -> Option<String> {
     match std::env::var("HOOKSHIELD_REDIS_URL") {
         Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var("HOOKSHIELD_REQUIRE_REDIS").is_ok_and(|v| v == "1") => {
+        _ if redis_required() => {
             panic!("HOOKSHIELD_REDIS_URL is not set: run the tests through scripts/test.sh")
         }
         _ => {
@@ -16,5 +37,164 @@ pub(crate) fn redis_url() -> Option<String> {
             );
             None
         }
+    }
+}
+
+/// Whether a missing Redis fails the test (`HOOKSHIELD_REQUIRE_REDIS=1`) instead of
+/// skipping it.
+pub(crate) fn redis_required() -> bool {
+    std::env::var("HOOKSHIELD_REQUIRE_REDIS").is_ok_and(|v| v == "1")
+}
+
+/// A key prefix no other run shares, so reruns against the same Redis start clean.
+pub(crate) fn unique_prefix(test: &str) -> String {
+    format!("hookshield-test-{test}-{}", OwnerToken::random().to_hex())
+}
+
+/// The Civo endpoint's secret.
+pub(crate) const CIVO_SECRET: &str = "civo-redis-test-secret";
+/// The path every receiver serves its webhook on.
+pub(crate) const PATH: &str = "/hook";
+/// The body of every test event.
+pub(crate) const BODY: &[u8] = br#"{"event":"instance.created","resourceID":"r-1"}"#;
+
+/// The Civo endpoint's verifier.
+pub(crate) fn civo_verifier() -> Verifier {
+    Verifier::builder(presets::civo())
+        .encoded_secret(CIVO_SECRET)
+        .build()
+        .expect("verifier")
+}
+
+/// Civo's signer with `secret`.
+pub(crate) fn civo_signer(secret: &str) -> Signer {
+    Signer::new(presets::civo(), Secret::from_text(secret).unwrap()).expect("signer")
+}
+
+/// The headers of a delivery of `body` as event `id`.
+pub(crate) fn sign(signer: &Signer, id: &str, body: &[u8]) -> Vec<(String, String)> {
+    signer
+        .sign(body, &SignOptions::new().id(id))
+        .expect("sign")
+        .into_vec()
+}
+
+/// Handler runs, overall and per event id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Runs {
+    total: Arc<AtomicUsize>,
+    per_id: Arc<Mutex<HashMap<String, usize>>>,
+}
+
+impl Runs {
+    pub(crate) fn hit(&self, id: &str) {
+        self.total.fetch_add(1, Ordering::SeqCst);
+        *self
+            .per_id
+            .lock()
+            .unwrap()
+            .entry(id.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Runs overall.
+    pub(crate) fn total(&self) -> usize {
+        self.total.load(Ordering::SeqCst)
+    }
+
+    /// Runs of event `id`.
+    pub(crate) fn of(&self, id: &str) -> usize {
+        self.per_id.lock().unwrap().get(id).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn per_id(&self) -> HashMap<String, usize> {
+        self.per_id.lock().unwrap().clone()
+    }
+}
+
+/// The webhook route behind `layer`; the handler counts its run in `runs`, works for
+/// `work` and answers 204.
+pub(crate) fn app<S: ReplayStore>(layer: WebhookLayer<S>, runs: &Runs, work: Duration) -> Router {
+    let runs = runs.clone();
+    let handler = post(move |webhook: VerifiedWebhook| async move {
+        runs.hit(webhook.verified.event_id());
+        tokio::time::sleep(work).await;
+        StatusCode::NO_CONTENT
+    });
+    Router::new().route(PATH, handler.layer(layer))
+}
+
+/// Serves `app` on an ephemeral loopback port; answers the webhook URL.
+pub(crate) async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr: SocketAddr = listener.local_addr().expect("local addr");
+    tokio::spawn(async move {
+        axum::serve(listener, app).await.expect("serve");
+    });
+    format!("http://{addr}{PATH}")
+}
+
+/// A client with a pool big enough for the tests' concurrency.
+pub(crate) fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .pool_max_idle_per_host(256)
+        .build()
+        .expect("client")
+}
+
+/// An answer, read to its end.
+#[derive(Debug, Clone)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: String,
+}
+
+impl Reply {
+    /// `200 {"duplicate":true}`: the event was handled already.
+    pub(crate) fn is_duplicate(&self) -> bool {
+        self.status == 200 && self.body == r#"{"duplicate":true}"#
+    }
+
+    /// `409 {"error":"duplicate_in_flight"}` with `Retry-After`.
+    pub(crate) fn is_in_flight(&self) -> bool {
+        self.status == 409
+            && self.body == r#"{"error":"duplicate_in_flight"}"#
+            && self.retry_after.is_some()
+    }
+
+    /// `503 {"error":"replay_store_unavailable"}` with `Retry-After`.
+    pub(crate) fn is_store_unavailable(&self) -> bool {
+        self.status == 503
+            && self.body == r#"{"error":"replay_store_unavailable"}"#
+            && self.retry_after.is_some()
+    }
+}
+
+/// POSTs `body` with `headers` to `url` and reads the whole answer.
+pub(crate) async fn post_event(
+    client: &reqwest::Client,
+    url: &str,
+    headers: &[(String, String)],
+    body: &'static [u8],
+) -> Reply {
+    let mut request = client.post(url).body(body);
+    for (name, value) in headers {
+        request = request.header(name.as_str(), value.as_str());
+    }
+    let response = request.send().await.expect("request");
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().expect("ASCII Retry-After").to_owned());
+    let body = response.text().await.expect("body");
+    Reply {
+        status,
+        retry_after,
+        body,
     }
 }
