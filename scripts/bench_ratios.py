@@ -3,6 +3,7 @@
 
     python3 scripts/bench_ratios.py          # `--bench verify`: hookshield / bare HMAC
     python3 scripts/bench_ratios.py replay   # `--bench replay`: replay guard / 1 KiB github verify
+    python3 scripts/bench_ratios.py redis    # hookshield-redis `--bench store`: RedisStore vs MokaStore
 
 Reads target/criterion/<group>/<function>[/<size>]/new/estimates.json (median point
 estimates) and prints each figure beside its baseline from the same run.
@@ -81,9 +82,87 @@ def replay_table():
     return missing
 
 
+# hookshield-redis `--bench store` (group `redis-store`): (function, what it measures).
+REDIS = [
+    ("moka-reserve-commit-new", "`MokaStore` reserve + commit of a new id"),
+    ("redis-reserve-commit-new", "`RedisStore` reserve + commit of a new id"),
+    ("moka-reserve-done", "`MokaStore` reserve of an id already done (duplicate)"),
+    ("redis-reserve-done", "`RedisStore` reserve of an id already done (duplicate)"),
+    ("redis-ping", "bare `PING` (one loopback round trip)"),
+]
+REDIS_TARGET_COMMANDS = 2  # reserve + commit
+
+
+def per_event(counts, n):
+    return ", ".join(f"{name.upper()} {calls / n:.3g}" for name, calls in counts.items()) or "none"
+
+
+def round_trips_table():
+    path = root / "redis-store" / "round-trips.json"
+    if not path.exists():
+        return True
+    phases = json.loads(path.read_text())
+    timed = phases.pop("server-time", None)
+    print("| phase | events | sent by the store, per event (MONITOR) | round trips per event "
+          "| run inside the scripts, per event | INFO total_commands_processed per event "
+          "| failed calls (INFO) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for phase in phases.values():
+        n = phase["events"]
+        seen = phase["monitor"]
+        sent = per_event(seen["sent"], n) if seen else "(no MONITOR)"
+        trips = f"{sum(seen['sent'].values()) / n:.3f}" if seen else "?"
+        inner = per_event(seen["in_scripts"], n) if seen else "?"
+        failed = ", ".join(f"{name.upper()} {c['failed']}" for name, c in phase["commandstats"].items()
+                           if c["failed"] or c["rejected"]) or "0"
+        print(f"| {phase['what']} | {n:,} | {sent} | {trips} | {inner} | "
+              f"{phase['total_commands_processed'] / n:.3f} | {failed} |")
+    new = phases.get("new")
+    if new is not None and new["monitor"] is not None:
+        trips = sum(new["monitor"]["sent"].values()) / new["events"]
+        ok = "met" if trips <= REDIS_TARGET_COMMANDS else "MISSED"
+        eval_calls = new["commandstats"].get("eval", {}).get("calls", 0)
+        print(f"\nround trips per new event ≤ {REDIS_TARGET_COMMANDS}: {ok} ({trips:.3f}); "
+              f"EVAL fallbacks in steady state: {eval_calls}")
+    if timed is not None:
+        n = timed["events"]
+        parts = [f"{name.upper()} {c['usec'] / c['calls']:.2f} µs × {c['calls'] / n:.3g}"
+                 for name, c in timed["commandstats"].items() if c["calls"]]
+        print(f"server time per call (INFO commandstats, {n:,} new events without MONITOR; "
+              f"EVALSHA includes the GET and SET its script runs): {', '.join(parts)}")
+    print()
+    return False
+
+
+def redis_table():
+    missing = round_trips_table()
+    med = {f: median_ns("redis-store", f, "") for f, _ in REDIS}
+    ping = med["redis-ping"]
+    if ping is None:
+        return True
+    print("| figure | median | ratio to 2× PING |")
+    print("| --- | --- | --- |")
+    for function, what in REDIS:
+        ns = med[function]
+        if ns is None:
+            missing = True
+            continue
+        print(f"| {what} | {fmt(ns)} | {ns / (2 * ping):.3f}× |")
+    moka, redis = med["moka-reserve-commit-new"], med["redis-reserve-commit-new"]
+    if moka is not None and redis is not None:
+        print(f"\nadded latency per new event (Redis − Moka): {fmt(redis - moka)} "
+              f"({redis / moka:.1f}× Moka); RedisStore / 2× PING: {redis / (2 * ping):.2f}×")
+    moka, redis = med["moka-reserve-done"], med["redis-reserve-done"]
+    if moka is not None and redis is not None:
+        print(f"added latency per duplicate (Redis − Moka): {fmt(redis - moka)}; "
+              f"RedisStore / 1× PING: {redis / ping:.2f}×")
+    return missing
+
+
+TABLES = {"verify": verify_table, "replay": replay_table, "redis": redis_table}
 which = sys.argv[1] if len(sys.argv) > 1 else "verify"
-if which not in ("verify", "replay"):
-    sys.exit(f"usage: {sys.argv[0]} [verify|replay]")
-missing = verify_table() if which == "verify" else replay_table()
+if which not in TABLES:
+    sys.exit(f"usage: {sys.argv[0]} [verify|replay|redis]")
+missing = TABLES[which]()
 if missing:
     print("\n(some results are missing: run the whole benchmark first)", file=sys.stderr)
