@@ -118,8 +118,11 @@ where
 }
 
 /// What the layer verified, or the request back when no layer did.
-async fn layered(request: Request) -> Result<Result<VerifiedWebhook, Request>, WebhookRejection> {
-    let Some(verified) = request.extensions().get::<Verified>().cloned() else {
+async fn layered(
+    mut request: Request,
+) -> Result<Result<VerifiedWebhook, Request>, WebhookRejection> {
+    // The extractor consumes the request, so the metadata is moved out, not cloned.
+    let Some(verified) = request.extensions_mut().remove::<Verified>() else {
         return Ok(Err(request));
     };
     // The layer buffered the body: this takes the same bytes, without a copy.
