@@ -4,6 +4,7 @@
     python3 scripts/bench_ratios.py          # `--bench verify`: hookshield / bare HMAC
     python3 scripts/bench_ratios.py replay   # `--bench replay`: replay guard / 1 KiB github verify
     python3 scripts/bench_ratios.py redis    # hookshield-redis `--bench store`: RedisStore vs MokaStore
+    python3 scripts/bench_ratios.py peers    # hookshield-bench-peers `--bench peers`: vs svix, standardwebhooks, webhook-verify
 
 Reads target/criterion/<group>/<function>[/<size>]/new/estimates.json (median point
 estimates) and prints each figure beside its baseline from the same run.
@@ -159,10 +160,71 @@ def redis_table():
     return missing
 
 
-TABLES = {"verify": verify_table, "replay": replay_table, "redis": redis_table}
+# hookshield-bench-peers `--bench peers`: (group, title, verifiers); the floor is `bare-hmac`.
+PEERS = [
+    ("peers-standard-webhooks", "Standard Webhooks (HMAC-SHA256 of `{id}.{t}.{body}`)",
+     ["hookshield", "hookshield-headermap", "svix", "standardwebhooks", "webhook-verify"]),
+    ("peers-github", "GitHub `sha256=` (HMAC-SHA256 of the body)", ["hookshield", "webhook-verify"]),
+    ("peers-civo", "Civo (HMAC-SHA1 of the body)", ["hookshield", "webhook-verify"]),
+    ("peers-hcp", "HCP (HMAC-SHA512 of the body)", ["hookshield", "webhook-verify"]),
+]
+OURS = ("hookshield", "hookshield-headermap")
+PEER_TARGETS = {"256": 1.3, "1024": 1.2, "16384": 1.05, "1048576": 1.03}  # hookshield / floor
+
+
+def peers_table():
+    missing = False
+    verdicts = []
+    for group, title, names in PEERS:
+        med = {(n, size): median_ns(group, n, size) for n in names + ["bare-hmac"] for size in sizes}
+        print(f"### {title}\n")
+        print("| body | bare HMAC | " + " | ".join(f"{n} (× floor)" for n in names) + " |")
+        print("| --- | --- |" + " --- |" * len(names))
+        for size in sizes:
+            floor = med[("bare-hmac", size)]
+            if floor is None:
+                missing = True
+                continue
+            cells = []
+            for n in names:
+                ns = med[(n, size)]
+                if ns is None:
+                    missing = True
+                cells.append("?" if ns is None else f"{fmt(ns)} ({ns / floor:.3f}×)")
+            print(f"| {int(size):,} B | {fmt(floor)} | " + " | ".join(cells) + " |")
+        ours = [n for n in names if n in OURS]
+        peers = [n for n in names if n not in OURS]
+        print()
+        print("| body | " + " | ".join(f"{o} ÷ {p}" for o in ours for p in peers) + " |")
+        print("| --- |" + " --- |" * (len(ours) * len(peers)))
+        for size in sizes:
+            cells = []
+            for o in ours:
+                for p in peers:
+                    a, b = med[(o, size)], med[(p, size)]
+                    cells.append("?" if a is None or b is None else f"{a / b:.3f}×")
+            print(f"| {int(size):,} B | " + " | ".join(cells) + " |")
+        print()
+        for size in sizes:
+            ns, floor = med[("hookshield", size)], med[("bare-hmac", size)]
+            if ns is None or floor is None:
+                continue
+            limit = PEER_TARGETS[size]
+            ok = "met" if ns / floor <= limit else "MISSED"
+            slower = [p for p in peers if med[(p, size)] is not None and ns >= med[(p, size)]]
+            fastest = "met" if not slower else "MISSED (not faster than " + ", ".join(slower) + ")"
+            verdicts.append(f"| {group} | {int(size):,} B | {ns / floor:.3f}× ≤ {limit}×: {ok} | {fastest} |")
+    print("### Targets\n")
+    print("| group | body | hookshield / floor | faster than every peer |")
+    print("| --- | --- | --- | --- |")
+    print("\n".join(verdicts))
+    return missing
+
+
+TABLES = {"verify": verify_table, "replay": replay_table, "redis": redis_table, "peers": peers_table}
 which = sys.argv[1] if len(sys.argv) > 1 else "verify"
 if which not in TABLES:
-    sys.exit(f"usage: {sys.argv[0]} [verify|replay|redis]")
+    sys.exit(f"usage: {sys.argv[0]} [verify|replay|redis|peers]")
 missing = TABLES[which]()
 if missing:
     print("\n(some results are missing: run the whole benchmark first)", file=sys.stderr)
