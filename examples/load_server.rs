@@ -12,6 +12,7 @@
 //!   store that admits everything): what signature checking alone costs.
 //! - `moka`: the layer as [`WebhookLayer::new`] builds it, with its default `MokaStore`:
 //!   every delivery id must be new, or it is answered 200 `{"duplicate":true}`.
+//! - `redis`: the layer with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature `redis`).
 //!
 //! The handler does the same trivial work in every mode: it reads the body's length and
 //! answers 204. `LOAD_SECRET` (default `load-bench-secret`) is the GitHub secret.
@@ -62,7 +63,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "bare" => post(bare),
         "verify" => post(verified).layer(WebhookLayer::new(verifier).with_replay_store(NoReplay)),
         "moka" => post(verified).layer(WebhookLayer::new(verifier)),
-        _ => return Err("usage: load_server <bare|verify|moka> [PORT]".into()),
+        "redis" => {
+            let url = std::env::var("HOOKSHIELD_REDIS_URL")
+                .map_err(|_| "mode redis needs HOOKSHIELD_REDIS_URL (scripts/redis.sh start)")?;
+            let store = hookshield::redis::RedisStore::builder(&url)
+                .key_prefix(&format!("load-{}", std::process::id()))
+                .build()?;
+            post(verified).layer(WebhookLayer::new(verifier).with_replay_store(store))
+        }
+        _ => return Err("usage: load_server <bare|verify|moka|redis> [PORT]".into()),
     };
     let app = Router::new().route(PATH, route);
 

@@ -12,6 +12,8 @@
 //!   [`NoReplay`].
 //! - `moka`: the middleware as [`WebhookMiddleware::new`] builds it, with its default
 //!   `MokaStore`.
+//! - `redis`: the middleware with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature
+//!   `redis`).
 //!
 //! One middleware (one store) is shared by every worker, as a real receiver would.
 
@@ -62,7 +64,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
             serve(Some(middleware), port, &mode).await
         }
         "moka" => serve(Some(WebhookMiddleware::new(verifier)), port, &mode).await,
-        _ => Err("usage: load_server_actix <bare|verify|moka> [PORT]".into()),
+        "redis" => {
+            let url = std::env::var("HOOKSHIELD_REDIS_URL")
+                .map_err(|_| "mode redis needs HOOKSHIELD_REDIS_URL (scripts/redis.sh start)")?;
+            let store = hookshield::redis::RedisStore::builder(&url)
+                .key_prefix(&format!("load-{}", std::process::id()))
+                .build()?;
+            let middleware = WebhookMiddleware::new(verifier).with_replay_store(store);
+            serve(Some(middleware), port, &mode).await
+        }
+        _ => Err("usage: load_server_actix <bare|verify|moka|redis> [PORT]".into()),
     }
 }
 

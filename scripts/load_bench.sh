@@ -5,6 +5,8 @@
 #   bare    a plain axum POST handler reading the body as Bytes (the baseline)
 #   verify  the same handler behind WebhookLayer (github preset), replay guard disabled
 #   moka    WebhookLayer as built by WebhookLayer::new: the default MokaStore
+#   redis   WebhookLayer with a RedisStore (a throwaway Redis from scripts/redis.sh, pinned
+#           with the server), only when MODES asks for it: MODES="bare verify moka redis"
 #
 # Every mode is run for the same time with the same wrk settings, after a warm-up, on a
 # fresh server; every answer must be 204 (a non-2xx, a duplicate or a socket error fails
@@ -49,7 +51,11 @@ case "$FRAMEWORK" in
     actix) EXAMPLE=load_server_actix ;;
     *) echo "FRAMEWORK must be axum or actix" >&2; exit 2 ;;
 esac
-cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK" >&2
+cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK,redis" >&2
+if [[ " $MODES " == *" redis "* ]] && [ -z "${HOOKSHIELD_REDIS_URL:-}" ]; then
+    echo "MODES includes redis: set HOOKSHIELD_REDIS_URL (eval \"\$(scripts/redis.sh start)\")" >&2
+    exit 2
+fi
 SERVER=target/release/examples/$EXAMPLE
 
 CPUS=$(nproc)

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Every benchmark of BENCHMARKS.md in one run, on one machine, one after the other:
+#   verify vs the bare HMAC; hookshield vs its peers; the replay guard (MokaStore); the Redis
+#   store (round trips, latency vs MokaStore); loopback load on axum and on actix-web (bare /
+#   verify / MokaStore / Redis).
+# Installs what it needs (OpenSSL headers, wrk, redis-server) from Debian's packages and
+# starts a throwaway Redis. Everything printed also goes to target/bench-all/<time>.log.
+#
+#   scripts/bench_all.sh     # about 15 minutes once built
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mkdir -p target/bench-all
+log=target/bench-all/$(date -u +%Y%m%dT%H%M%SZ).log
+exec > >(tee "$log") 2>&1
+
+scripts/build_deps.sh
+eval "$(scripts/redis.sh start)"
+export HOOKSHIELD_REDIS_URL
+trap 'scripts/redis.sh stop' EXIT
+
+echo "# hookshield benchmarks, $(date -u), $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(rustc --version)"
+
+echo; echo "## verify vs the bare HMAC"
+cargo bench -p hookshield-core --bench verify >/dev/null
+python3 scripts/bench_ratios.py
+
+echo; echo "## peers"
+cargo bench -p hookshield-bench-peers --bench peers >/dev/null
+python3 scripts/bench_ratios.py peers
+
+echo; echo "## replay guard (MokaStore)"
+cargo bench -p hookshield-core --bench replay >/dev/null
+python3 scripts/bench_ratios.py replay
+
+echo; echo "## Redis store"
+cargo bench -p hookshield-redis --bench store >/dev/null
+python3 scripts/bench_ratios.py redis
+
+echo; echo "## loopback load"
+MODES="bare verify moka redis" scripts/load_bench.sh 2>/dev/null
+FRAMEWORK=actix MODES="bare verify moka redis" scripts/load_bench.sh 2>/dev/null
+echo; echo "log: $log"
