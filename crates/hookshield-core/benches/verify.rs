@@ -13,41 +13,20 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::Hmac;
 use hookshield_core::{SchemeBuilder, Secret, SignOptions, Signer, Verifier, presets};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use time::OffsetDateTime;
 
-const SIZES: [usize; 4] = [256, 1024, 16 * 1024, 1024 * 1024];
+mod support;
+
+use support::{SIZES, body, floor};
+
 const NOW: i64 = 1_700_000_000;
 const ID: &str = "evt_1NG8Du2eZvKYlo2CUI79vXWy";
 const TEXT_SECRET: &str = "whsec_bench_secret_0123456789abcdef";
 const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// A JSON body of exactly `size` bytes with the event id as its first member, as providers
-/// send it (Stripe's `id`, HCP's `event_id`).
-fn body(size: usize, id_field: &str) -> Vec<u8> {
-    let head = format!("{{\"{id_field}\":\"{ID}\",\"data\":\"");
-    let tail = "\"}";
-    let fill = size.saturating_sub(head.len().saturating_add(tail.len()));
-    let mut body = head.into_bytes();
-    body.extend(std::iter::repeat_n(b'x', fill));
-    body.extend_from_slice(tail.as_bytes());
-    body
-}
-
-fn floor<M: Mac + KeyInit>(key: &[u8], parts: &[&[u8]]) -> impl Fn() + use<M> {
-    let key = key.to_vec();
-    let parts: Vec<Vec<u8>> = parts.iter().map(|p| p.to_vec()).collect();
-    move || {
-        let mut mac = <M as KeyInit>::new_from_slice(&key).unwrap();
-        for part in &parts {
-            mac.update(part);
-        }
-        black_box(mac.finalize().into_bytes());
-    }
-}
 
 /// Builds the floor's closure from (key, id, body).
 type Floor = fn(&[u8], &[u8], Vec<u8>) -> Box<dyn Fn()>;
@@ -125,7 +104,7 @@ fn bench(c: &mut Criterion) {
         let key: Secret = verifier.scheme().parse_secret(case.secret).unwrap();
         let signer = Signer::new((case.scheme)(), key.clone()).unwrap();
         for size in SIZES {
-            let body = body(size, case.id_field);
+            let body = body(size, case.id_field, ID);
             let headers = signer
                 .sign(&body, &SignOptions::new().timestamp(now).id(ID))
                 .unwrap()
