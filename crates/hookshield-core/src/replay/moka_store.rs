@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use moka::Expiry;
 use moka::future::Cache;
 use moka::ops::compute::{CompResult, Op};
+use moka::policy::EvictionPolicy;
 
 use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
 
@@ -29,9 +30,9 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(96 * 3600);
 ///   it.
 /// - moka frees an entry after the *retention* ([`DEFAULT_RETENTION`], or
 ///   [`with_retention`](Self::with_retention)); a commit whose TTL is longer extends it.
-///   When the cache is full, moka evicts the least valuable entries first: size the
-///   capacity above the number of events a provider can deliver within the TTL, or a very
-///   old duplicate may run again.
+///   When the cache is full, moka evicts the least recently used entries first (never a
+///   new one): size the capacity above the number of events a provider can deliver within
+///   the TTL, or a very old duplicate may run again.
 ///
 /// Only one process sees this store: behind a load balancer, use a shared store (Redis).
 ///
@@ -144,6 +145,10 @@ impl MokaStore {
             fingerprint: random,
             cache: Cache::builder()
                 .max_capacity(max_ids)
+                // Least recently used goes first. moka's default (TinyLFU) admits a new key
+                // into a full cache only if it is used more often than the one it would
+                // evict, so a new id (used once) is dropped again at once.
+                .eviction_policy(EvictionPolicy::lru())
                 .expire_after(Retention)
                 .build_with_hasher(foldhash::fast::RandomState::default()),
             retention,
