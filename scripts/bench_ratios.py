@@ -53,6 +53,8 @@ def verify_table():
 REPLAY = [
     ("id-format", "formatting one 36-character delivery id (not in the figures below)"),
     ("reserve-commit-new", "`MokaStore` reserve + commit of a new id"),
+    ("moka-insert-new", "bare moka `insert` of a new key, cache set up as `MokaStore`'s (floor)"),
+    ("reserve-commit-new-below-capacity", "`MokaStore` reserve + commit of a new id, store not full"),
     ("guard-admit-commit", "`ReplayGuard` admit + `Ticket::commit` of a new id"),
     ("reserve-done", "`MokaStore` reserve of an id already done (duplicate)"),
     ("github-verify-1k", "`Verifier::verify_at`, github, 1 KiB body (baseline)"),
@@ -211,7 +213,8 @@ def peers_table():
                 continue
             limit = PEER_TARGETS[size]
             ok = "met" if ns / floor <= limit else "MISSED"
-            slower = [p for p in peers if med[(p, size)] is not None and ns >= med[(p, size)]]
+            slower = [f"{p}: {ns / med[(p, size)]:.3f}×" for p in peers
+                      if med[(p, size)] is not None and ns >= med[(p, size)]]
             fastest = "met" if not slower else "MISSED (not faster than " + ", ".join(slower) + ")"
             verdicts.append(f"| {group} | {int(size):,} B | {ns / floor:.3f}× ≤ {limit}×: {ok} | {fastest} |")
     print("### Targets\n")

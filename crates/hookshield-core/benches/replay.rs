@@ -7,6 +7,13 @@
 //! - `reserve-commit-new`: `reserve` of an id never seen, then `commit` (what every new
 //!   event costs). Ids are unique across the whole run, so the default-sized store
 //!   (100,000 ids) fills during the warm-up and the figure includes moka's evictions.
+//! - `moka-insert-new`: one bare `insert` of a new key into a full `moka::future::Cache`
+//!   set up as `MokaStore`'s (100,000 entries, least recently used evicted, 16-byte keys,
+//!   a shared pointer as value): what a moka cache costs per new id before any store logic,
+//!   the floor under `reserve-commit-new`.
+//! - `reserve-commit-new-below-capacity`: `reserve-commit-new` on a store large enough
+//!   (10 million ids) that nothing is evicted during the run: a store that is still
+//!   filling up.
 //! - `guard-admit-commit`: the same through [`ReplayGuard`] (`admit` + `Ticket::commit`),
 //!   as the tower layer calls it.
 //! - `reserve-done`: `reserve` of an id already handled (the duplicate path).
@@ -22,13 +29,16 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hookshield_core::replay::{
-    Admission, MokaStore, ReplayGuard, ReplayKey, ReplayStore, Reservation,
+    Admission, DEFAULT_CAPACITY, MokaStore, ReplayGuard, ReplayKey, ReplayStore, Reservation,
 };
 use hookshield_core::{SignOptions, Signer, Verifier, presets};
+use moka::future::Cache;
+use moka::policy::EvictionPolicy;
 use time::OffsetDateTime;
 
 const NOW: i64 = 1_700_000_000;
@@ -64,6 +74,26 @@ fn body(size: usize) -> Vec<u8> {
     body
 }
 
+/// Spreads counter values over the key space, as the store's keyed hash does.
+fn scatter(n: u128) -> u128 {
+    n.wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+}
+
+/// Reserves and commits each of `ids` (all new to `store`); the time it took.
+async fn reserve_commit(store: &MokaStore, ids: &[String]) -> Duration {
+    let start = Instant::now();
+    for id in ids {
+        let key = ReplayKey::new(NAMESPACE, id);
+        let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
+            panic!("a new id is acquired");
+        };
+        assert!(store.commit(key, &owner, TTL).await.unwrap());
+    }
+    let elapsed = start.elapsed();
+    black_box(ids);
+    elapsed
+}
+
 fn bench(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -90,21 +120,49 @@ fn bench(c: &mut Criterion) {
         b.to_async(&runtime).iter_custom(|iters| {
             let ids = fresh_ids(&mut next, iters);
             let store = &store;
+            async move { reserve_commit(store, &ids).await }
+        });
+    });
+
+    // moka alone: the same cache set-up, filled, then one insert per new key.
+    let cache: Cache<u128, Arc<()>> = Cache::builder()
+        .max_capacity(DEFAULT_CAPACITY)
+        .eviction_policy(EvictionPolicy::lru())
+        .build();
+    let mut next_key = 0_u128;
+    runtime.block_on(async {
+        for _ in 0..DEFAULT_CAPACITY {
+            next_key = next_key.wrapping_add(1);
+            cache.insert(scatter(next_key), Arc::new(())).await;
+        }
+    });
+    group.bench_function("moka-insert-new", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            let start_key = next_key;
+            next_key = next_key.wrapping_add(u128::from(iters));
+            let cache = &cache;
             async move {
+                let value = Arc::new(());
                 let start = Instant::now();
-                for id in &ids {
-                    let key = ReplayKey::new(NAMESPACE, id);
-                    let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
-                        panic!("a new id is acquired");
-                    };
-                    assert!(store.commit(key, &owner, TTL).await.unwrap());
+                for n in 0..u128::from(iters) {
+                    let key = scatter(start_key.wrapping_add(n));
+                    cache.insert(key, Arc::clone(&value)).await;
                 }
-                let elapsed = start.elapsed();
-                drop(black_box(ids));
-                elapsed
+                start.elapsed()
             }
         });
     });
+    drop(cache);
+
+    let roomy = MokaStore::new(10_000_000);
+    group.bench_function("reserve-commit-new-below-capacity", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            let ids = fresh_ids(&mut next, iters);
+            let store = &roomy;
+            async move { reserve_commit(store, &ids).await }
+        });
+    });
+    drop(roomy);
 
     let guard = ReplayGuard::new(MokaStore::default(), NAMESPACE, TTL).unwrap();
     group.bench_function("guard-admit-commit", |b| {
