@@ -1,4 +1,7 @@
-//! `MokaStore` against the store conformance suite, each check as its own test.
+//! `MokaStore` against the store conformance suite, each check as its own test, and its
+//! behaviour when full.
+// A test that cannot go on must stop with the reason.
+#![allow(clippy::panic)]
 
 use std::sync::Arc;
 
