@@ -21,7 +21,8 @@ use crate::algorithm::Algorithm;
 use crate::encoding::Encoding;
 use crate::error::ConfigError;
 use crate::handshake::Handshake;
-use crate::scheme::{Scheme, SchemeBuilder};
+use crate::scheme::Scheme;
+use crate::scheme_builder::SchemeBuilder;
 use crate::secret::SecretFormat;
 use crate::window::TimestampWindow;
 

@@ -1,0 +1,368 @@
+//! [`SchemeBuilder`]: composes a [`Scheme`] and checks that its parts fit together.
+
+use std::time::Duration;
+
+use crate::algorithm::Algorithm;
+use crate::content::SignedContent;
+use crate::encoding::Encoding;
+use crate::error::ConfigError;
+use crate::handshake::Handshake;
+use crate::layout::Layout;
+use crate::scheme::{MAX_NAME_LEN, Scheme};
+use crate::secret::SecretFormat;
+use crate::source::{Source, validate_names};
+use crate::window::{TimestampUnit, TimestampWindow};
+
+/// Builds a [`Scheme`]; every method takes and returns the builder by value. Mistakes are
+/// reported as [`ConfigError`]s by [`build`](Self::build).
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct SchemeBuilder {
+    name: String,
+    algorithm: Algorithm,
+    signature: Vec<Box<str>>,
+    layout: Layout,
+    encoding: Encoding,
+    template: String,
+    timestamp: Option<Source>,
+    unit: TimestampUnit,
+    id: Option<Source>,
+    id_required: bool,
+    secret_format: SecretFormat,
+    window: TimestampWindow,
+    recommended_ttl: Duration,
+    docs: Option<Box<str>>,
+    handshake: Option<Handshake>,
+}
+
+impl SchemeBuilder {
+    pub(crate) fn new(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            algorithm: Algorithm::HmacSha256,
+            signature: Vec::new(),
+            layout: Layout::Single { prefix: "".into() },
+            encoding: Encoding::Hex,
+            template: "{body}".to_owned(),
+            timestamp: None,
+            unit: TimestampUnit::Seconds,
+            id: None,
+            id_required: false,
+            secret_format: SecretFormat::Text,
+            window: TimestampWindow::symmetric(Duration::from_secs(300)),
+            recommended_ttl: Duration::from_secs(24 * 3600),
+            docs: None,
+            handshake: None,
+        }
+    }
+
+    /// The MAC algorithm, or [`Algorithm::SharedToken`].
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The header carrying the signature (replaces earlier names).
+    pub fn signature_header(mut self, name: &str) -> Self {
+        self.signature = vec![name.into()];
+        self
+    }
+
+    /// Another name the signature header may come under (read when the earlier ones are
+    /// absent), such as `svix-signature` beside `webhook-signature`.
+    pub fn signature_header_alias(mut self, name: &str) -> Self {
+        self.signature.push(name.into());
+        self
+    }
+
+    /// Hex (either case) or base64.
+    pub fn encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = encoding;
+        self
+    }
+
+    /// One signature per header, after `prefix` (`sha256=`, `v0=`; matched ignoring ASCII
+    /// case). This is the default layout, with an empty prefix.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        self.layout = Layout::Single {
+            prefix: prefix.into(),
+        };
+        self
+    }
+
+    /// A `k=v` list such as Stripe's `t=…,v1=…,v1=…`: items split on `pair`, keys and
+    /// values on `assign`; every value of `key` is a candidate signature; other keys are
+    /// ignored.
+    pub fn key_value_list(mut self, pair: char, assign: char, key: &str) -> Self {
+        self.layout = Layout::KeyValue {
+            pair,
+            assign,
+            key: key.into(),
+        };
+        self
+    }
+
+    /// A space-separated list of `version,signature` entries, such as Standard Webhooks'
+    /// `v1,<b64> v1,<b64>`; entries of other versions (`v1a`) are ignored.
+    pub fn versioned_list(mut self, version: &str) -> Self {
+        self.layout = Layout::Versioned {
+            version: version.into(),
+        };
+        self
+    }
+
+    /// Which bytes are signed: `{body}` (the default), `{t}.{body}`, `{id}.{t}.{body}`,
+    /// `v0:{t}:{body}`, … See the placeholders in the crate docs.
+    pub fn signed_content(mut self, template: &str) -> Self {
+        template.clone_into(&mut self.template);
+        self
+    }
+
+    /// The timestamp comes from this header.
+    pub fn timestamp_header(mut self, name: &str) -> Self {
+        self.timestamp = Some(Source::header(name));
+        self
+    }
+
+    /// Another name of the timestamp header.
+    pub fn timestamp_header_alias(mut self, name: &str) -> Self {
+        self.timestamp = Some(
+            self.timestamp
+                .take()
+                .map_or_else(|| Source::header(name), |s| s.with_alias(name)),
+        );
+        self
+    }
+
+    /// The timestamp is the parameter `key` of a `k=v` signature header (Stripe's `t`).
+    pub fn timestamp_param(mut self, key: &str) -> Self {
+        self.timestamp = Some(Source::Param(key.into()));
+        self
+    }
+
+    /// The timestamp is a top-level field of the JSON body (it cannot then be signed
+    /// through `{t}`: it is read only after the signature is verified).
+    pub fn timestamp_field(mut self, name: &str) -> Self {
+        self.timestamp = Some(Source::Field(name.into()));
+        self
+    }
+
+    /// Seconds (the default) or milliseconds.
+    pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
+        self.unit = unit;
+        self
+    }
+
+    /// The event id comes from this header and is required.
+    pub fn id_header(mut self, name: &str) -> Self {
+        self.id = Some(Source::header(name));
+        self.id_required = true;
+        self
+    }
+
+    /// Another name of the event-id header.
+    pub fn id_header_alias(mut self, name: &str) -> Self {
+        self.id = Some(
+            self.id
+                .take()
+                .map_or_else(|| Source::header(name), |s| s.with_alias(name)),
+        );
+        self
+    }
+
+    /// The event id is a top-level field of the JSON body (string or integer) and is
+    /// required; only that field is parsed, after the signature is verified.
+    pub fn id_field(mut self, name: &str) -> Self {
+        self.id = Some(Source::Field(name.into()));
+        self.id_required = true;
+        self
+    }
+
+    /// Whether a request without the event id is refused (`true`, the default once an id
+    /// source is set) or identified by a SHA-256 digest of its signed content (`false`).
+    pub fn id_required(mut self, required: bool) -> Self {
+        self.id_required = required;
+        self
+    }
+
+    /// How the provider shows its secret as text.
+    pub fn secret_format(mut self, format: SecretFormat) -> Self {
+        self.secret_format = format;
+        self
+    }
+
+    /// The default timestamp window (a verifier may override it).
+    pub fn window(mut self, window: TimestampWindow) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// How long the replay guard should remember ids (must cover the window).
+    pub fn recommended_ttl(mut self, ttl: Duration) -> Self {
+        self.recommended_ttl = ttl;
+        self
+    }
+
+    /// The provider's endpoint check, answered by the adapters after verification
+    /// (see [`Handshake`]).
+    pub fn handshake(mut self, handshake: Handshake) -> Self {
+        self.handshake = Some(handshake);
+        self
+    }
+
+    /// A link to the provider's documentation.
+    pub fn docs(mut self, url: &str) -> Self {
+        self.docs = Some(url.into());
+        self
+    }
+
+    /// The secret format this builder will give its scheme.
+    pub(crate) fn pending_secret_format(&self) -> SecretFormat {
+        self.secret_format
+    }
+
+    /// Checks that the parts fit together and builds the scheme.
+    pub fn build(self) -> Result<Scheme, ConfigError> {
+        if self.name.is_empty() {
+            return Err(ConfigError::EmptyName);
+        }
+        if self.name.len() > MAX_NAME_LEN || !self.name.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::InvalidName);
+        }
+        validate_names(&self.signature)?;
+        self.layout.validate()?;
+        let content = SignedContent::parse(&self.template)?;
+        for source in self.timestamp.iter().chain(&self.id) {
+            source.validate()?;
+        }
+        if self.algorithm == Algorithm::SharedToken
+            && (!content.is_body_only() || self.layout.is_list() || self.timestamp.is_some())
+        {
+            return Err(ConfigError::Inconsistent(
+                "a shared token signs nothing: no template, list layout or timestamp",
+            ));
+        }
+        if content.uses_timestamp()
+            && !matches!(self.timestamp, Some(Source::Headers(_) | Source::Param(_)))
+        {
+            return Err(ConfigError::Inconsistent(
+                "{t} needs a timestamp header or signature parameter",
+            ));
+        }
+        if content.uses_id() && !matches!(self.id, Some(Source::Headers(_))) {
+            return Err(ConfigError::Inconsistent("{id} needs an event-id header"));
+        }
+        if matches!(self.timestamp, Some(Source::Param(_)))
+            && !matches!(self.layout, Layout::KeyValue { .. })
+        {
+            return Err(ConfigError::Inconsistent(
+                "a timestamp parameter needs a key_value_list layout",
+            ));
+        }
+        let span = self.window.past().saturating_add(self.window.future());
+        if self.timestamp.is_some() && self.recommended_ttl < span {
+            return Err(ConfigError::Inconsistent(
+                "the replay TTL must cover the timestamp window",
+            ));
+        }
+        Ok(Scheme {
+            name: self.name.into(),
+            algorithm: self.algorithm,
+            signature: self.signature,
+            layout: self.layout,
+            encoding: self.encoding,
+            id_required: self.id_required || content.uses_id(),
+            content,
+            timestamp: self.timestamp,
+            unit: self.unit,
+            id: self.id,
+            secret_format: self.secret_format,
+            window: self.window,
+            recommended_ttl: self.recommended_ttl,
+            docs: self.docs,
+            handshake: self.handshake,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builder_mistakes_are_config_errors() {
+        let base = || Scheme::builder("x").signature_header("X-Sig");
+        assert_eq!(
+            Scheme::builder("")
+                .signature_header("a")
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyName
+        );
+        assert!(matches!(
+            Scheme::builder("x").build(),
+            Err(ConfigError::InvalidHeaderName(_))
+        ));
+        assert!(matches!(
+            base().signature_header("bad name").build(),
+            Err(ConfigError::InvalidHeaderName(_))
+        ));
+        assert!(matches!(
+            base().signed_content("{t}.{body}").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base()
+                .signed_content("{t}.{body}")
+                .timestamp_field("ts")
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().signed_content("{id}.{body}").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().timestamp_param("t").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base()
+                .algorithm(Algorithm::SharedToken)
+                .signed_content("x{body}")
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base().key_value_list(',', ',', "v1").build(),
+            Err(ConfigError::Layout(_))
+        ));
+        assert!(matches!(
+            base().versioned_list("").build(),
+            Err(ConfigError::Layout(_))
+        ));
+        assert_eq!(
+            base().id_field("").build().unwrap_err(),
+            ConfigError::EmptyField
+        );
+        assert!(matches!(
+            base()
+                .timestamp_header("t")
+                .recommended_ttl(Duration::from_secs(60))
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+    }
+
+    #[test]
+    fn id_in_template_is_required() {
+        let s = Scheme::builder("x")
+            .signature_header("s")
+            .id_header("i")
+            .id_required(false)
+            .signed_content("{id}{body}")
+            .build()
+            .unwrap();
+        assert!(s.id_required);
+    }
+}
