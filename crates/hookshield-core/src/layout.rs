@@ -7,6 +7,15 @@ use crate::tag::Tags;
 /// The most signatures one header may carry (rotation sends one per active secret).
 pub const MAX_SIGNATURES: usize = 32;
 
+/// What [`Layout::read`] found in a signature header value.
+pub(crate) struct Read<'a> {
+    /// The decoded signatures, or the first reason they cannot be read.
+    pub(crate) signatures: Result<Tags, Reason>,
+    /// The parameter asked for: `None` when absent (or the layout has no parameters),
+    /// `SignatureSyntax` when given twice.
+    pub(crate) param: Result<Option<&'a [u8]>, Reason>,
+}
+
 /// The layout of the signature header value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Layout {
@@ -64,41 +73,87 @@ impl Layout {
         encoding: Encoding,
         len: usize,
     ) -> Result<Tags, Reason> {
-        let decode = |text: &[u8]| encoding.decode(text, len).ok_or(Reason::SignatureEncoding);
+        self.read(value, encoding, len, None).signatures
+    }
+
+    /// One pass over the header value: every signature this scheme accepts, decoded, and
+    /// for a `k=v` list the value of parameter `param` (Stripe's `t`). Each result is what
+    /// a pass of its own would give: the signatures' first error, and the parameter's
+    /// (given twice), independently of each other.
+    pub(crate) fn read<'a>(
+        &self,
+        value: &'a [u8],
+        encoding: Encoding,
+        len: usize,
+        param: Option<&str>,
+    ) -> Read<'a> {
         let mut found = Tags::default();
         let mut push = |text: &[u8]| -> Result<(), Reason> {
             if found.len() == MAX_SIGNATURES {
                 return Err(Reason::TooManySignatures);
             }
-            found.push(decode(text)?);
+            found.push(
+                encoding
+                    .decode(text, len)
+                    .ok_or(Reason::SignatureEncoding)?,
+            );
             Ok(())
         };
+        let mut param_value = Ok(None);
+        let mut outcome = Ok(());
         match self {
             Self::Single { prefix } => {
-                let text = strip_prefix_ignore_case(value, prefix.as_bytes())
-                    .ok_or(Reason::SignatureSyntax)?;
-                push(text)?;
+                outcome = strip_prefix_ignore_case(value, prefix.as_bytes())
+                    .ok_or(Reason::SignatureSyntax)
+                    .and_then(&mut push);
             }
             Self::KeyValue { pair, assign, key } => {
                 for (k, v) in pairs(value, *pair, *assign) {
-                    if k.ok_or(Reason::SignatureSyntax)? == key.as_bytes() {
-                        push(v)?;
+                    if let (Some(name), Some(k)) = (param, k)
+                        && k == name.as_bytes()
+                    {
+                        param_value = match param_value {
+                            Ok(None) => Ok(Some(v)),
+                            _ => Err(Reason::SignatureSyntax),
+                        };
+                    }
+                    if outcome.is_ok() {
+                        outcome = match k {
+                            None => Err(Reason::SignatureSyntax),
+                            Some(k) if k == key.as_bytes() => push(v),
+                            Some(_) => Ok(()),
+                        };
                     }
                 }
             }
             Self::Versioned { version } => {
                 for entry in items(value, b' ').filter(|e| !e.is_empty()) {
-                    let (tag, text) = split_once(entry, b',').ok_or(Reason::SignatureSyntax)?;
-                    if tag == version.as_bytes() {
-                        push(text)?;
+                    outcome = split_once(entry, b',')
+                        .ok_or(Reason::SignatureSyntax)
+                        .and_then(|(tag, text)| {
+                            if tag == version.as_bytes() {
+                                push(text)
+                            } else {
+                                Ok(())
+                            }
+                        });
+                    if outcome.is_err() {
+                        break;
                     }
                 }
             }
         }
-        if found.is_empty() {
-            return Err(Reason::NoSupportedSignature);
+        let signatures = outcome.and_then(|()| {
+            if found.is_empty() {
+                Err(Reason::NoSupportedSignature)
+            } else {
+                Ok(found)
+            }
+        });
+        Read {
+            signatures,
+            param: param_value,
         }
-        Ok(found)
     }
 
     /// The shared token of a header value: what follows the prefix of a single layout.
@@ -109,28 +164,6 @@ impl Layout {
             }
             _ => Err(Reason::SignatureSyntax),
         }
-    }
-
-    /// The value of parameter `name` in a `k=v` header (Stripe's `t`). Errors when it is
-    /// given twice; `None` when absent or when the layout has no parameters.
-    pub(crate) fn param<'a>(
-        &self,
-        value: &'a [u8],
-        name: &str,
-    ) -> Result<Option<&'a [u8]>, Reason> {
-        let Self::KeyValue { pair, assign, .. } = self else {
-            return Ok(None);
-        };
-        let mut found = None;
-        for (k, v) in pairs(value, *pair, *assign) {
-            if k == Some(name.as_bytes()) {
-                if found.is_some() {
-                    return Err(Reason::SignatureSyntax);
-                }
-                found = Some(v);
-            }
-        }
-        Ok(found)
     }
 
     /// Writes a header value carrying `signatures` (already encoded) and, for `k=v`
@@ -230,11 +263,21 @@ mod tests {
             .signatures(value.as_bytes(), Encoding::Hex, 32)
             .unwrap();
         assert_eq!(found.len(), 2);
-        assert_eq!(stripe().param(value.as_bytes(), "t"), Ok(Some(&b"12"[..])));
+        let param = |value: &'static [u8]| stripe().read(value, Encoding::Hex, 32, Some("t")).param;
         assert_eq!(
-            stripe().param(b"t=1,t=2", "t"),
-            Err(Reason::SignatureSyntax)
+            stripe()
+                .read(value.as_bytes(), Encoding::Hex, 32, Some("t"))
+                .param,
+            Ok(Some(&b"12"[..]))
         );
+        assert_eq!(param(b"t=1,t=2"), Err(Reason::SignatureSyntax));
+        // The parameter is read past an item the signatures cannot use, and the other way
+        // round.
+        assert_eq!(param(b"garbage,t=7"), Ok(Some(&b"7"[..])));
+        assert_eq!(param(b"v1=zz,t=7"), Ok(Some(&b"7"[..])));
+        let both = stripe().read(b"t=1,t=2,v1=zz", Encoding::Hex, 32, Some("t"));
+        assert_eq!(both.param, Err(Reason::SignatureSyntax));
+        assert_eq!(both.signatures, Err(Reason::SignatureEncoding));
         assert_eq!(
             stripe().signatures(b"t=1,v0=00", Encoding::Hex, 32),
             Err(Reason::NoSupportedSignature)
