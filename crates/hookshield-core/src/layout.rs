@@ -9,8 +9,9 @@ pub const MAX_SIGNATURES: usize = 32;
 
 /// What [`Layout::read`] found in a signature header value.
 pub(crate) struct Read<'a> {
-    /// The decoded signatures, or the first reason they cannot be read.
-    pub(crate) signatures: Result<Tags, Reason>,
+    /// `Ok` when the signatures were decoded (into the caller's [`Tags`]), or the first
+    /// reason they cannot be read.
+    pub(crate) signatures: Result<(), Reason>,
     /// The parameter asked for: `None` when absent (or the layout has no parameters),
     /// `SignatureSyntax` when given twice.
     pub(crate) param: Result<Option<&'a [u8]>, Reason>,
@@ -67,27 +68,32 @@ impl Layout {
     }
 
     /// Decodes every signature this scheme accepts from the header value.
+    #[cfg(test)]
     pub(crate) fn signatures(
         &self,
         value: &[u8],
         encoding: Encoding,
         len: usize,
     ) -> Result<Tags, Reason> {
-        self.read(value, encoding, len, None).signatures
+        let mut found = Tags::default();
+        self.read(value, encoding, len, None, &mut found)
+            .signatures
+            .map(|()| found)
     }
 
-    /// One pass over the header value: every signature this scheme accepts, decoded, and
-    /// for a `k=v` list the value of parameter `param` (Stripe's `t`). Each result is what
-    /// a pass of its own would give: the signatures' first error, and the parameter's
-    /// (given twice), independently of each other.
+    /// One pass over the header value: every signature this scheme accepts, decoded into
+    /// `found` (the caller's, so the tags are not moved around), and for a `k=v` list the
+    /// value of parameter `param` (Stripe's `t`). Each result is what a pass of its own
+    /// would give: the signatures' first error, and the parameter's (given twice),
+    /// independently of each other.
     pub(crate) fn read<'a>(
         &self,
         value: &'a [u8],
         encoding: Encoding,
         len: usize,
         param: Option<&str>,
+        found: &mut Tags,
     ) -> Read<'a> {
-        let mut found = Tags::default();
         let mut push = |text: &[u8]| -> Result<(), Reason> {
             if found.len() == MAX_SIGNATURES {
                 return Err(Reason::TooManySignatures);
@@ -147,7 +153,7 @@ impl Layout {
             if found.is_empty() {
                 Err(Reason::NoSupportedSignature)
             } else {
-                Ok(found)
+                Ok(())
             }
         });
         Read {
@@ -263,19 +269,31 @@ mod tests {
             .signatures(value.as_bytes(), Encoding::Hex, 32)
             .unwrap();
         assert_eq!(found.len(), 2);
-        let param = |value: &'static [u8]| stripe().read(value, Encoding::Hex, 32, Some("t")).param;
+        let param = |value: &'static [u8]| {
+            stripe()
+                .read(value, Encoding::Hex, 32, Some("t"), &mut Tags::default())
+                .param
+        };
+        let mut found = Tags::default();
         assert_eq!(
             stripe()
-                .read(value.as_bytes(), Encoding::Hex, 32, Some("t"))
+                .read(value.as_bytes(), Encoding::Hex, 32, Some("t"), &mut found)
                 .param,
             Ok(Some(&b"12"[..]))
         );
+        assert_eq!(found.len(), 2);
         assert_eq!(param(b"t=1,t=2"), Err(Reason::SignatureSyntax));
         // The parameter is read past an item the signatures cannot use, and the other way
         // round.
         assert_eq!(param(b"garbage,t=7"), Ok(Some(&b"7"[..])));
         assert_eq!(param(b"v1=zz,t=7"), Ok(Some(&b"7"[..])));
-        let both = stripe().read(b"t=1,t=2,v1=zz", Encoding::Hex, 32, Some("t"));
+        let both = stripe().read(
+            b"t=1,t=2,v1=zz",
+            Encoding::Hex,
+            32,
+            Some("t"),
+            &mut Tags::default(),
+        );
         assert_eq!(both.param, Err(Reason::SignatureSyntax));
         assert_eq!(both.signatures, Err(Reason::SignatureEncoding));
         assert_eq!(

@@ -134,7 +134,8 @@ impl Verifier {
         let signature =
             headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
         // A timestamp parameter is read in the same pass over the header as the signatures.
-        let mut candidates = None;
+        let mut candidates = Tags::default();
+        let mut read = None;
         let signed_timestamp = match &scheme.timestamp {
             Some(Source::Headers(names)) => {
                 Some(headers::single(headers, names)?.ok_or(Reason::MissingTimestamp)?)
@@ -142,11 +143,12 @@ impl Verifier {
             Some(Source::Param(key)) => {
                 // A scheme with a timestamp parameter has a MAC (checked when it is built).
                 let len = scheme.algorithm.mac_len().unwrap_or_default();
-                let read = scheme
-                    .layout
-                    .read(signature, scheme.encoding, len, Some(key));
-                candidates = Some(read.signatures);
-                Some(read.param?.ok_or(Reason::MissingTimestamp)?)
+                let found =
+                    scheme
+                        .layout
+                        .read(signature, scheme.encoding, len, Some(key), &mut candidates);
+                read = Some(found.signatures);
+                Some(found.param?.ok_or(Reason::MissingTimestamp)?)
             }
             _ => None,
         };
@@ -162,7 +164,8 @@ impl Verifier {
         let ts_bytes = signed_timestamp.unwrap_or_default();
         let id_bytes = header_id.map(str::as_bytes).unwrap_or_default();
 
-        let secret_index = self.match_signature(signature, candidates, ts_bytes, id_bytes, body)?;
+        let secret_index =
+            self.match_signature(signature, &mut candidates, read, ts_bytes, id_bytes, body)?;
 
         let [body_id, body_timestamp] = self.body_fields(body)?;
         if let Some(text) = body_timestamp {
@@ -193,11 +196,12 @@ impl Verifier {
     }
 
     /// The index of the first secret that produced one of the presented signatures
-    /// (`candidates`, when the header was read already).
+    /// (read into `candidates`, unless `read` says the header was read already).
     fn match_signature(
         &self,
         signature: &[u8],
-        candidates: Option<Result<Tags, Reason>>,
+        candidates: &mut Tags,
+        read: Option<Result<(), Reason>>,
         timestamp: &[u8],
         id: &[u8],
         body: &[u8],
@@ -212,10 +216,15 @@ impl Verifier {
                 .position(|k| k.keyed.token_matches(token).into())
                 .ok_or(Reason::SignatureMismatch);
         };
-        let candidates = match candidates {
-            Some(read) => read?,
-            None => scheme.layout.signatures(signature, scheme.encoding, len)?,
-        };
+        match read {
+            Some(outcome) => outcome?,
+            None => {
+                scheme
+                    .layout
+                    .read(signature, scheme.encoding, len, None, candidates)
+                    .signatures?;
+            }
+        }
         self.inner
             .keys
             .iter()
