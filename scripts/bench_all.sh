@@ -28,6 +28,8 @@ python3 scripts/bench_ratios.py
 echo; echo "## peers"
 cargo bench -p hookshield-bench-peers --bench peers >/dev/null
 python3 scripts/bench_ratios.py peers
+echo; echo "### hookshield vs webhook-verify, paired rounds (faster: wins >= 21 of 31)"
+cargo bench -q -p hookshield-bench-peers --bench paired
 
 echo; echo "## replay guard (MokaStore)"
 cargo bench -p hookshield-core --bench replay >/dev/null

@@ -11,3 +11,6 @@ cd "$(dirname "$0")/.."
 scripts/build_deps.sh
 cargo bench -p hookshield-bench-peers --bench peers "$@"
 python3 scripts/bench_ratios.py peers
+echo
+echo "### hookshield vs webhook-verify, paired rounds (benches/paired.rs)"
+cargo bench -q -p hookshield-bench-peers --bench paired

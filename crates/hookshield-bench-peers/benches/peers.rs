@@ -22,7 +22,6 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::measurement::WallTime;
@@ -30,35 +29,18 @@ use criterion::{
     BenchmarkGroup, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main,
 };
 use hmac::Hmac;
-use hookshield_core::{SchemeBuilder, Secret, SignOptions, Signer, Verifier, presets};
+use hookshield_core::{SchemeBuilder, presets};
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 use time::OffsetDateTime;
-use webhook_verify::{Clock, CustomScheme, Encoding, HashAlg, Provider, VerifyOptions};
+use webhook_verify::{CustomScheme, HashAlg, Provider};
 
+mod common;
 #[path = "../../hookshield-core/benches/support/mod.rs"]
 mod support;
 
+use common::{FIXED_NOW, ID, SW_SECRET, Signed, TEXT_SECRET, custom, sign, wv_options};
 use support::{SIZES, body, floor};
-
-const FIXED_NOW: i64 = 1_700_000_000;
-const ID: &str = "msg_2Lb3Jd4wNfD9uRkq0F6pXyZtHc";
-const TEXT_SECRET: &str = "whsec_bench_secret_0123456789abcdef";
-const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
-/// `webhook-verify`'s clock, fixed at the signing time.
-struct FixedClock(u64);
-
-impl Clock for FixedClock {
-    fn now(&self) -> u64 {
-        self.0
-    }
-}
-
-fn wv_options(now: OffsetDateTime) -> VerifyOptions {
-    let clock: Arc<dyn Clock> = Arc::new(FixedClock(now.unix_timestamp().try_into().unwrap()));
-    VerifyOptions::default().with_clock(Some(clock))
-}
 
 fn to_header_map(pairs: &[(String, String)]) -> http::HeaderMap {
     let mut map = http::HeaderMap::new();
@@ -77,31 +59,6 @@ fn group<'a>(c: &'a mut Criterion, name: &str) -> BenchmarkGroup<'a, WallTime> {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(2));
     group
-}
-
-struct Signed {
-    verifier: Verifier,
-    key: Secret,
-    headers: Vec<(String, String)>,
-}
-
-fn sign(scheme: fn() -> SchemeBuilder, secret: &str, body: &[u8], now: OffsetDateTime) -> Signed {
-    let verifier = Verifier::builder(scheme())
-        .encoded_secret(secret)
-        .build()
-        .unwrap();
-    let key = verifier.scheme().parse_secret(secret).unwrap();
-    let headers = Signer::new(scheme(), key.clone())
-        .unwrap()
-        .sign(body, &SignOptions::new().timestamp(now).id(ID))
-        .unwrap()
-        .into_vec();
-    verifier.verify_at(&headers, body, now).unwrap();
-    Signed {
-        verifier,
-        key,
-        headers,
-    }
 }
 
 fn bench_hookshield(
@@ -240,14 +197,6 @@ fn body_only(
 }
 
 fn civo_hcp(c: &mut Criterion) {
-    let custom = |hash, signature_header| CustomScheme {
-        hash,
-        signature_header,
-        timestamp_header: None,
-        encoding: Encoding::Hex,
-        prefix: None,
-        signed_string: |_, body| body.to_vec(),
-    };
     body_only(
         c,
         "peers-civo",
