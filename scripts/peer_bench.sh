@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # hookshield against svix, standardwebhooks, webhook-verify and the bare HMAC
 # (crates/hookshield-bench-peers/benches/peers.rs, issue #7), then the tables of ratios
-# (scripts/bench_ratios.py peers).
+# (scripts/bench_ratios.py peers), then benches/paired.rs: hookshield and webhook-verify in
+# alternating rounds on the same request, with a sign test (about 20 s).
 #
 #   scripts/peer_bench.sh                   # about 4 minutes once built (2 s per figure)
 #   scripts/peer_bench.sh -- --noplot       # extra arguments go to the bench (after `--`)
