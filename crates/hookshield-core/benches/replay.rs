@@ -41,38 +41,17 @@ use moka::future::Cache;
 use moka::policy::EvictionPolicy;
 use time::OffsetDateTime;
 
+#[path = "support/ids.rs"]
+mod ids;
+// The bodies; the HMAC floor there serves the verify benches.
+#[allow(dead_code)]
+mod support;
+
+use ids::{LEASE, TTL, delivery_id, fresh_ids, reserve_commit};
+
 const NOW: i64 = 1_700_000_000;
 const SECRET: &str = "whsec_bench_secret_0123456789abcdef";
 const NAMESPACE: &str = "github";
-const LEASE: Duration = Duration::from_secs(60);
-const TTL: Duration = Duration::from_secs(72 * 3600);
-
-/// A GitHub-shaped delivery id (a GUID's 36 characters) made from a counter.
-fn delivery_id(n: u64) -> String {
-    format!(
-        "{:08x}-0000-4000-8000-{:012x}",
-        n >> 48,
-        n & 0xffff_ffff_ffff
-    )
-}
-
-/// `count` ids never handed out before: `next` moves past them.
-fn fresh_ids(next: &mut u64, count: u64) -> Vec<String> {
-    let start = *next;
-    *next = start.saturating_add(count);
-    (start..*next).map(delivery_id).collect()
-}
-
-/// A JSON body of exactly `size` bytes, as `benches/verify.rs` builds it for GitHub.
-fn body(size: usize) -> Vec<u8> {
-    let head = "{\"action\":\"evt_1NG8Du2eZvKYlo2CUI79vXWy\",\"data\":\"";
-    let tail = "\"}";
-    let fill = size.saturating_sub(head.len().saturating_add(tail.len()));
-    let mut body = head.as_bytes().to_vec();
-    body.extend(std::iter::repeat_n(b'x', fill));
-    body.extend_from_slice(tail.as_bytes());
-    body
-}
 
 /// Spreads counter values over the key space, as the store's keyed hash does.
 fn scatter(n: u128) -> u128 {
@@ -80,15 +59,9 @@ fn scatter(n: u128) -> u128 {
 }
 
 /// Reserves and commits each of `ids` (all new to `store`); the time it took.
-async fn reserve_commit(store: &MokaStore, ids: &[String]) -> Duration {
+async fn timed_reserve_commit(store: &MokaStore, ids: &[String]) -> Duration {
     let start = Instant::now();
-    for id in ids {
-        let key = ReplayKey::new(NAMESPACE, id);
-        let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
-            panic!("a new id is acquired");
-        };
-        assert!(store.commit(key, &owner, TTL).await.unwrap());
-    }
+    reserve_commit(store, NAMESPACE, ids).await;
     let elapsed = start.elapsed();
     black_box(ids);
     elapsed
@@ -120,7 +93,7 @@ fn bench(c: &mut Criterion) {
         b.to_async(&runtime).iter_custom(|iters| {
             let ids = fresh_ids(&mut next, iters);
             let store = &store;
-            async move { reserve_commit(store, &ids).await }
+            async move { timed_reserve_commit(store, &ids).await }
         });
     });
 
@@ -159,7 +132,7 @@ fn bench(c: &mut Criterion) {
         b.to_async(&runtime).iter_custom(|iters| {
             let ids = fresh_ids(&mut next, iters);
             let store = &roomy;
-            async move { reserve_commit(store, &ids).await }
+            async move { timed_reserve_commit(store, &ids).await }
         });
     });
     drop(roomy);
@@ -210,7 +183,7 @@ fn bench(c: &mut Criterion) {
         verifier.scheme().parse_secret(SECRET).unwrap(),
     )
     .unwrap();
-    let body = body(1024);
+    let body = support::body(1024, "action", "evt_1NG8Du2eZvKYlo2CUI79vXWy");
     let headers = signer
         .sign(&body, &SignOptions::new().timestamp(now).id(&done))
         .unwrap()

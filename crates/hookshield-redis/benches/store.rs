@@ -59,40 +59,16 @@ use hookshield_redis::RedisStore;
 use redis::aio::{ConnectionManager, MultiplexedConnection};
 use tokio::runtime::Runtime;
 
+#[path = "../../hookshield-core/benches/support/ids.rs"]
+mod ids;
+
+use ids::{LEASE, delivery_id, fresh_ids, reserve_commit};
+
 const NAMESPACE: &str = "github";
-const LEASE: Duration = Duration::from_secs(60);
-const TTL: Duration = Duration::from_secs(72 * 3600);
 /// How many events (and duplicates) the command counts run.
 const EVENTS: u64 = 10_000;
 /// The bench's key prefix, so its keys are easy to find (and delete) on a shared server.
 const PREFIX: &str = "hookshield-bench";
-
-/// A GitHub-shaped delivery id (a GUID's 36 characters) made from a counter.
-fn delivery_id(n: u64) -> String {
-    format!(
-        "{:08x}-0000-4000-8000-{:012x}",
-        n >> 48,
-        n & 0xffff_ffff_ffff
-    )
-}
-
-/// `count` ids never handed out before: `next` moves past them.
-fn fresh_ids(next: &mut u64, count: u64) -> Vec<String> {
-    let start = *next;
-    *next = start.saturating_add(count);
-    (start..*next).map(delivery_id).collect()
-}
-
-/// reserve + commit of ids the store has never seen.
-async fn reserve_commit<S: ReplayStore>(store: &S, namespace: &str, ids: &[String]) {
-    for id in ids {
-        let key = ReplayKey::new(namespace, id);
-        let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
-            panic!("a new id is acquired");
-        };
-        assert!(store.commit(key, &owner, TTL).await.unwrap());
-    }
-}
 
 /// Marks `id` done and checks that reserving it again answers so.
 async fn make_done<S: ReplayStore>(store: &S, namespace: &str, id: &str) {
