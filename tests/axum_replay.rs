@@ -266,7 +266,10 @@ async fn a_client_disconnect_mid_handler_releases_the_id() {
 async fn a_handled_id_is_forgotten_after_the_ttl() {
     let provider = Provider::Civo;
     let (calls, bodies) = (Calls::default(), Bodies::default());
-    let layer = provider.layer().with_ttl(Duration::from_millis(300));
+    let layer = provider
+        .layer()
+        .with_ttl(Duration::from_millis(300))
+        .unwrap();
     let url = url(serve(layered(counting(&calls, &bodies, StatusCode::OK), layer)).await);
     let headers = provider.sign(BODY, "evt-ttl");
 

@@ -316,7 +316,9 @@ fn table() -> Vec<Case> {
                 .answers(post(signed.clone(), BODY), duplicate())
                 // A fresh signature of the same event: a provider's retry.
                 .answers(post(resigned, BODY), duplicate())
-                .answers(post(provider.sign(BODY, "evt-2"), BODY), handled())
+                // Another event (another body: two byte-identical deliveries of a provider
+                // whose ids are not signed count as one).
+                .answers(post(provider.sign(FORGED, "evt-2"), FORGED), handled())
                 .runs(2),
         );
         cases.push(
@@ -438,6 +440,40 @@ fn table() -> Vec<Case> {
                 )
                 .runs(1)
                 .bodies(&[&chunk.repeat(2)]),
+        );
+        // A client that stops mid-body: cut off at the body deadline, its id never
+        // reserved, so the complete delivery that follows is handled.
+        let stalled = provider.sign(BODY, "evt-stalled");
+        cases.push(
+            Case::new(
+                name("body stalled mid-way"),
+                spec.body_timeout(Duration::from_millis(500)),
+            )
+            .answers(
+                Request::Declared {
+                    headers: stalled.clone(),
+                    declared: BODY.len(),
+                    sent: BODY[..10].to_vec(),
+                },
+                rejected(408, "body_timeout"),
+            )
+            .answers(post(stalled, BODY), handled())
+            .runs(1)
+            .bodies(&[BODY]),
+        );
+        // A captured delivery resent under another event id: Civo's id is not signed, so
+        // the content digest makes it a duplicate; Standard Webhooks signs its id, so the
+        // altered copy fails the signature.
+        let resent = replaced(signed.clone(), provider.id_header(), "evt-forged");
+        let resent_answer = match provider {
+            Provider::Civo => duplicate(),
+            Provider::StandardWebhooks => rejected(401, "signature_mismatch"),
+        };
+        cases.push(
+            Case::new(name("captured delivery resent under a new id"), spec)
+                .answers(post(signed.clone(), BODY), handled())
+                .answers(post(resent, BODY), resent_answer)
+                .runs(1),
         );
         cases.push(
             Case::new(name("non-UTF-8 body"), spec)

@@ -160,6 +160,7 @@ pub enum Store {
 pub struct Spec {
     pub endpoint: Endpoint,
     pub body_limit: Option<usize>,
+    pub body_timeout: Option<Duration>,
     pub store: Store,
     pub behaviour: Behaviour,
 }
@@ -170,6 +171,7 @@ impl Spec {
         Self {
             endpoint,
             body_limit: None,
+            body_timeout: None,
             store: Store::Memory,
             behaviour: Behaviour::Accept,
         }
@@ -177,6 +179,11 @@ impl Spec {
 
     pub fn body_limit(mut self, limit: usize) -> Self {
         self.body_limit = Some(limit);
+        self
+    }
+
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = Some(timeout);
         self
     }
 
@@ -193,11 +200,14 @@ impl Spec {
     /// The shared pipeline every adapter wraps, configured as specified (but the store,
     /// which changes its type: see [`Store`]).
     pub fn receiver(&self) -> Receiver {
-        let receiver = Receiver::new(self.endpoint.verifier());
-        match self.body_limit {
-            Some(limit) => receiver.with_body_limit(limit),
-            None => receiver,
+        let mut receiver = Receiver::new(self.endpoint.verifier());
+        if let Some(limit) = self.body_limit {
+            receiver = receiver.with_body_limit(limit);
         }
+        if let Some(timeout) = self.body_timeout {
+            receiver = receiver.with_body_timeout(timeout).expect("body timeout");
+        }
+        receiver
     }
 }
 

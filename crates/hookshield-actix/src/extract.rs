@@ -4,7 +4,7 @@ use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use bytes::Bytes;
 use futures_util::future::LocalBoxFuture;
-use hookshield_core::{DEFAULT_BODY_LIMIT, Verified, Verifier, VerifyError};
+use hookshield_core::{DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, Verified, Verifier, read_within};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebhookError;
@@ -81,8 +81,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for VerifiedJson<T> {
     }
 }
 
+/// The payload under `limit` and the [`DEFAULT_BODY_TIMEOUT`] deadline.
 async fn read(payload: &mut Payload, limit: usize) -> Result<Bytes, WebhookError> {
-    crate::body::read(payload, limit)
-        .await
-        .map_err(|reason| WebhookError::Verify(VerifyError::new(reason)))
+    read_within(
+        DEFAULT_BODY_TIMEOUT,
+        crate::body::read(payload, limit, None, None),
+    )
+    .await
+    .map_err(WebhookError::Verify)
 }

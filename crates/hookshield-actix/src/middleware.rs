@@ -25,7 +25,8 @@ type Responder = Arc<dyn Fn(VerifyError) -> HttpResponse + Send + Sync>;
 /// hookshield adapter shares, so it answers exactly as the tower layer does.
 ///
 /// Per request: a `Content-Length` over the limit is refused (413) before reading; the
-/// payload is read under the limit (413 as soon as a chunked body grows past it); the
+/// payload is read under the limit (413 as soon as a chunked body grows past it) and the
+/// body deadline (408 `body_timeout` when it has not all arrived in time); the
 /// request is verified, the provider's handshake answered, the event id reserved; the
 /// handler gets the verified bytes back as its payload and the
 /// [`Verified`](hookshield_core::Verified) metadata in the request extensions; a 2xx
@@ -145,13 +146,16 @@ where
             };
             let receiver = &config.receiver;
             let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-            if let Err(error) = receiver.check_declared_length(declared) {
-                return own(request, config.reject(&error));
-            }
+            let declared = match receiver.check_declared_length(declared) {
+                Ok(declared) => declared,
+                Err(error) => return own(request, config.reject(&error)),
+            };
             let mut payload = request.take_payload();
-            let body = match crate::body::read(&mut payload, receiver.body_limit()).await {
+            let budget = Some(receiver.body_budget());
+            let read = crate::body::read(&mut payload, receiver.body_limit(), declared, budget);
+            let body = match receiver.read_body(read).await {
                 Ok(body) => body,
-                Err(reason) => return own(request, config.reject(&reason.into())),
+                Err(error) => return own(request, config.reject(&error)),
             };
             let step = receiver
                 .receive(&ActixHeaders(request.headers()), &body)

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
 use bytes::Bytes;
-use hookshield_core::{Reason, Verified, Verifier, VerifyError};
+use hookshield_core::{DEFAULT_BODY_TIMEOUT, Reason, Verified, Verifier, read_within};
 use hookshield_tower::DEFAULT_BODY_LIMIT;
 use serde::de::DeserializeOwned;
 
@@ -137,15 +137,20 @@ fn parse<T: DeserializeOwned>(
     Ok(VerifiedJson(value, webhook.verified))
 }
 
+/// The body under `limit` and the [`DEFAULT_BODY_TIMEOUT`] deadline.
 async fn read(body: Body, limit: usize) -> Result<Bytes, WebhookRejection> {
-    axum::body::to_bytes(body, limit).await.map_err(|error| {
-        let too_large = std::error::Error::source(&error)
-            .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-        let reason = if too_large {
-            Reason::BodyTooLarge
-        } else {
-            Reason::BodyUnreadable
-        };
-        WebhookRejection::Verify(VerifyError::new(reason))
-    })
+    let read = async {
+        axum::body::to_bytes(body, limit).await.map_err(|error| {
+            let too_large = std::error::Error::source(&error)
+                .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
+            if too_large {
+                Reason::BodyTooLarge
+            } else {
+                Reason::BodyUnreadable
+            }
+        })
+    };
+    read_within(DEFAULT_BODY_TIMEOUT, read)
+        .await
+        .map_err(WebhookRejection::Verify)
 }

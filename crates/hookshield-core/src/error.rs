@@ -9,6 +9,7 @@ use std::fmt;
 /// | kind | status | code |
 /// | --- | --- | --- |
 /// | [`PayloadTooLarge`](Self::PayloadTooLarge) | 413 | `payload_too_large` |
+/// | [`BodyTimeout`](Self::BodyTimeout) | 408 | `body_timeout` |
 /// | [`MissingHeader`](Self::MissingHeader) | 401 | `missing_header` |
 /// | [`MalformedHeader`](Self::MalformedHeader) | 400 | `malformed_header` |
 /// | [`SignatureMismatch`](Self::SignatureMismatch) | 401 | `signature_mismatch` |
@@ -23,6 +24,8 @@ use std::fmt;
 pub enum ErrorKind {
     /// The body is larger than the configured limit.
     PayloadTooLarge,
+    /// The body was not received in full before the body deadline.
+    BodyTimeout,
     /// A signature, timestamp or event-id header (or body field) is absent.
     MissingHeader,
     /// A header is present but cannot be read (bad encoding, repeated, too long, …), or the
@@ -43,6 +46,7 @@ impl ErrorKind {
     pub const fn code(self) -> &'static str {
         match self {
             Self::PayloadTooLarge => "payload_too_large",
+            Self::BodyTimeout => "body_timeout",
             Self::MissingHeader => "missing_header",
             Self::MalformedHeader => "malformed_header",
             Self::SignatureMismatch => "signature_mismatch",
@@ -56,6 +60,7 @@ impl ErrorKind {
     pub const fn status(self) -> u16 {
         match self {
             Self::PayloadTooLarge => 413,
+            Self::BodyTimeout => 408,
             Self::MissingHeader | Self::SignatureMismatch | Self::TimestampOutOfWindow => 401,
             Self::MalformedHeader => 400,
             Self::DuplicateInFlight => 409,
@@ -79,6 +84,8 @@ pub enum Reason {
     BodyTooLarge,
     /// The body could not be read to its end (the client went away mid-body).
     BodyUnreadable,
+    /// The body was not received in full before the deadline (a stalled or slow client).
+    BodyTimeout,
     /// The signature header is absent.
     MissingSignature,
     /// The timestamp header, signature parameter or body field is absent.
@@ -122,6 +129,7 @@ impl Reason {
     pub const fn kind(self) -> ErrorKind {
         match self {
             Self::BodyTooLarge => ErrorKind::PayloadTooLarge,
+            Self::BodyTimeout => ErrorKind::BodyTimeout,
             Self::MissingSignature | Self::MissingTimestamp | Self::MissingId => {
                 ErrorKind::MissingHeader
             }
@@ -146,6 +154,7 @@ impl Reason {
         match self {
             Self::BodyTooLarge => "the body is larger than the limit",
             Self::BodyUnreadable => "the body could not be read",
+            Self::BodyTimeout => "the body was not received before the deadline",
             Self::MissingSignature => "the signature header is missing",
             Self::MissingTimestamp => "the timestamp is missing",
             Self::MissingId => "the event id is missing",
@@ -256,6 +265,10 @@ pub enum ConfigError {
     /// A secret with no bytes would let anyone sign.
     #[error("the secret is empty")]
     EmptySecret,
+    /// A secret of only white space (spaces, tabs, newlines): a key anyone can guess,
+    /// usually a variable or file that was meant to hold the secret and holds none.
+    #[error("the secret is blank (only white space)")]
+    BlankSecret,
     /// The secret text is not in the encoding the scheme expects (e.g. base64 after `whsec_`).
     #[error("the secret is not in the expected encoding")]
     SecretEncoding,
@@ -289,6 +302,26 @@ pub enum ConfigError {
     /// An id given to the signer cannot be sent as a header value.
     #[error("the event id is empty, too long or not printable text")]
     InvalidId,
+    /// The replay TTL is shorter than the timestamp window's span (past + future
+    /// tolerance): a signed request could be accepted again after its id was forgotten.
+    #[error(
+        "the replay TTL ({ttl:?}) is shorter than the timestamp window it must cover ({window:?})"
+    )]
+    TtlShorterThanWindow {
+        /// The TTL asked for.
+        ttl: std::time::Duration,
+        /// The window's span: the shortest TTL allowed.
+        window: std::time::Duration,
+    },
+    /// A replay TTL of zero remembers nothing: every copy would run.
+    #[error("the replay TTL is zero: nothing would be remembered")]
+    ZeroTtl,
+    /// A body budget of zero bytes would never read a body.
+    #[error("the body budget is zero")]
+    ZeroBodyBudget,
+    /// A body deadline of zero refuses every request.
+    #[error("the body timeout is zero")]
+    ZeroBodyTimeout,
     /// A replay namespace must be 1 to 128 printable ASCII characters, without spaces.
     #[error("the replay namespace must be 1 to 128 printable ASCII characters, without spaces")]
     InvalidNamespace,

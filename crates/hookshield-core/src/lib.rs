@@ -56,6 +56,7 @@
 //! with typed errors. Bodies need not be UTF-8.
 
 mod algorithm;
+mod budget;
 mod clock;
 mod content;
 mod encoding;
@@ -79,13 +80,16 @@ mod verifier;
 mod window;
 
 pub use algorithm::Algorithm;
+pub use budget::{BodyBudget, BodyHold, DEFAULT_BODY_BUDGET};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use encoding::Encoding;
 pub use error::{ConfigError, DUPLICATE_BODY, ErrorKind, Reason, VerifyError};
 pub use handshake::{Handshake, HandshakeReply};
 pub use headers::HeaderLookup;
 pub use layout::MAX_SIGNATURES;
-pub use receiver::{DEFAULT_BODY_LIMIT, DEFAULT_RETRY_AFTER, Receiver, Step};
+pub use receiver::{
+    DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_RETRY_AFTER, Receiver, Step, read_within,
+};
 pub use scheme::Scheme;
 pub use scheme_builder::SchemeBuilder;
 pub use secret::{Secret, SecretFormat};

@@ -1,17 +1,23 @@
 //! [`Receiver`]: the whole receiving pipeline but the HTTP framework, shared by every
 //! adapter so they all answer alike.
 
+use std::future::Future;
 use std::time::Duration;
 
+use crate::budget::BodyBudget;
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::handshake::HandshakeReply;
 use crate::headers::HeaderLookup;
-use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket};
+use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
 use crate::verified::Verified;
 use crate::verifier::Verifier;
 
 /// The body limit [`Receiver::new`] sets: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The body deadline [`Receiver::new`] sets: 30 s from the request's headers to the last
+/// byte of its body.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The `Retry-After` [`Receiver::new`] sends with 409 and 503: 10 s.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
@@ -43,6 +49,8 @@ pub struct Receiver<S = MokaStore> {
     verifier: Verifier,
     guard: ReplayGuard<S>,
     body_limit: usize,
+    body_timeout: Duration,
+    body_budget: BodyBudget,
     duplicate_status: u16,
     retry_after: Duration,
     handshakes: bool,
@@ -54,6 +62,8 @@ impl<S> Clone for Receiver<S> {
             verifier: self.verifier.clone(),
             guard: self.guard.clone(),
             body_limit: self.body_limit,
+            body_timeout: self.body_timeout,
+            body_budget: self.body_budget.clone(),
             duplicate_status: self.duplicate_status,
             retry_after: self.retry_after,
             handshakes: self.handshakes,
@@ -76,7 +86,9 @@ pub enum Step<S: ReplayStore> {
 impl Receiver<MokaStore> {
     /// The pipeline for `verifier`'s endpoint: a [`MokaStore`] of
     /// [`DEFAULT_CAPACITY`](crate::replay::DEFAULT_CAPACITY) ids, the scheme's name as
-    /// replay namespace and its recommended TTL, a [`DEFAULT_BODY_LIMIT`] body limit,
+    /// replay namespace and its recommended TTL (at least the verifier's timestamp window),
+    /// a [`DEFAULT_BODY_LIMIT`] body limit, a [`DEFAULT_BODY_TIMEOUT`] body deadline, a
+    /// [`DEFAULT_BODY_BUDGET`](crate::DEFAULT_BODY_BUDGET) body budget,
     /// duplicates answered 200, handshakes answered.
     pub fn new(verifier: Verifier) -> Self {
         let guard = ReplayGuard::for_verifier(MokaStore::default(), &verifier);
@@ -84,6 +96,8 @@ impl Receiver<MokaStore> {
             verifier,
             guard,
             body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            body_budget: BodyBudget::default(),
             duplicate_status: 200,
             retry_after: DEFAULT_RETRY_AFTER,
             handshakes: true,
@@ -96,15 +110,27 @@ impl<S: ReplayStore> Receiver<S> {
     /// between endpoints by cloning it: namespaces keep their ids apart.
     pub fn with_replay_store<T: ReplayStore>(self, store: T) -> Receiver<T> {
         let guard = self.guard.clone().with_store(store);
-        self.with_replay_guard(guard)
+        self.swap_guard(guard)
     }
 
-    /// Uses `guard` as it is: its store, namespace, TTL and lease.
-    pub fn with_replay_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> Receiver<T> {
+    /// Uses `guard` as it is: its store, namespace, TTL and lease. Refused when the
+    /// guard's TTL does not cover the verifier's timestamp window
+    /// ([`ConfigError::TtlShorterThanWindow`]).
+    pub fn with_replay_guard<T: ReplayStore>(
+        self,
+        guard: ReplayGuard<T>,
+    ) -> Result<Receiver<T>, ConfigError> {
+        check_covers_window(guard.ttl(), &self.verifier)?;
+        Ok(self.swap_guard(guard))
+    }
+
+    fn swap_guard<T: ReplayStore>(self, guard: ReplayGuard<T>) -> Receiver<T> {
         Receiver {
             verifier: self.verifier,
             guard,
             body_limit: self.body_limit,
+            body_timeout: self.body_timeout,
+            body_budget: self.body_budget,
             duplicate_status: self.duplicate_status,
             retry_after: self.retry_after,
             handshakes: self.handshakes,
@@ -119,10 +145,27 @@ impl<S: ReplayStore> Receiver<S> {
     }
 
     /// How long handled ids are remembered (default: the scheme's recommended TTL, which
-    /// covers the provider's retry horizon).
-    pub fn with_ttl(mut self, ttl: Duration) -> Self {
-        self.guard = self.guard.with_ttl(ttl);
-        self
+    /// covers the provider's retry horizon). Refused when zero ([`ConfigError::ZeroTtl`])
+    /// or shorter than the verifier's timestamp window, past plus future tolerance
+    /// ([`ConfigError::TtlShorterThanWindow`]): a signed request could pass the window again
+    /// after its id was forgotten.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use hookshield_core::{presets, ConfigError, Receiver, Verifier};
+    ///
+    /// let verifier = Verifier::builder(presets::stripe()).encoded_secret("whsec_x").build()?;
+    /// let refused = Receiver::new(verifier).with_ttl(Duration::from_secs(1)).unwrap_err();
+    /// assert_eq!(
+    ///     refused,
+    ///     ConfigError::TtlShorterThanWindow { ttl: Duration::from_secs(1), window: Duration::from_secs(600) }
+    /// );
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn with_ttl(mut self, ttl: Duration) -> Result<Self, ConfigError> {
+        check_covers_window(ttl, &self.verifier)?;
+        self.guard = self.guard.with_ttl(ttl)?;
+        Ok(self)
     }
 
     /// How long an in-flight reservation holds if its request never finishes (default
@@ -144,6 +187,28 @@ impl<S: ReplayStore> Receiver<S> {
     pub fn with_body_limit(mut self, limit: usize) -> Self {
         self.body_limit = limit;
         self
+    }
+
+    /// How long the whole body may take to arrive, counted from when the request reaches
+    /// the receiver (default [`DEFAULT_BODY_TIMEOUT`]); a body not in by then is answered
+    /// 408 `body_timeout` and its event id is never reserved, so a client that sends one
+    /// byte a minute, or stops one byte short, holds nothing for longer. Refused when zero
+    /// ([`ConfigError::ZeroBodyTimeout`]).
+    pub fn with_body_timeout(mut self, timeout: Duration) -> Result<Self, ConfigError> {
+        if timeout.is_zero() {
+            return Err(ConfigError::ZeroBodyTimeout);
+        }
+        self.body_timeout = timeout;
+        Ok(self)
+    }
+
+    /// How many bytes of bodies may be held at once while they are being received, across
+    /// every clone of this receiver (default
+    /// [`DEFAULT_BODY_BUDGET`](crate::DEFAULT_BODY_BUDGET)); see [`BodyBudget`]. Refused
+    /// when zero ([`ConfigError::ZeroBodyBudget`]).
+    pub fn with_body_budget(mut self, bytes: usize) -> Result<Self, ConfigError> {
+        self.body_budget = BodyBudget::new(bytes)?;
+        Ok(self)
     }
 
     /// The status of the `{"duplicate":true}` answer to an event already handled
@@ -181,6 +246,26 @@ impl<S: ReplayStore> Receiver<S> {
         self.body_limit
     }
 
+    /// The body deadline.
+    pub fn body_timeout(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// The body budget, shared by every clone.
+    pub fn body_budget(&self) -> &BodyBudget {
+        &self.body_budget
+    }
+
+    /// Runs an adapter's body read (`read`, which applies the body limit) under the body
+    /// deadline: [`Reason::BodyTimeout`] when it is not done in time. Needs a Tokio runtime
+    /// with its timer enabled (`#[tokio::main]` and actix-web's runtime have one).
+    pub async fn read_body<T, F>(&self, read: F) -> Result<T, VerifyError>
+    where
+        F: Future<Output = Result<T, Reason>>,
+    {
+        read_within(self.body_timeout, read).await
+    }
+
     /// The status answered to a duplicate of an event already handled.
     pub fn duplicate_status(&self) -> u16 {
         self.duplicate_status
@@ -192,20 +277,27 @@ impl<S: ReplayStore> Receiver<S> {
     }
 
     /// Checks a declared `Content-Length` (the raw header value) against the limit, so an
-    /// oversized request is refused before a byte of its body is read. A length that
-    /// cannot be read is left to the limit applied while reading.
-    pub fn check_declared_length(&self, content_length: Option<&[u8]>) -> Result<(), VerifyError> {
+    /// oversized request is refused before a byte of its body is read, and returns it
+    /// when it is within the limit (the share of the body budget to wait for up front). A
+    /// length that cannot be read is left to the limit applied while reading.
+    pub fn check_declared_length(
+        &self,
+        content_length: Option<&[u8]>,
+    ) -> Result<Option<usize>, VerifyError> {
         let declared = content_length
             .and_then(|v| std::str::from_utf8(v).ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
         let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
         match declared {
             Some(length) if length > limit => Err(VerifyError::new(Reason::BodyTooLarge)),
-            _ => Ok(()),
+            Some(length) => Ok(usize::try_from(length).ok()),
+            None => Ok(None),
         }
     }
 
-    /// Verifies a fully read body, answers the handshake, and reserves the event id.
+    /// Verifies a fully read body, answers the handshake, and reserves the event id (and,
+    /// when the signature does not cover the id, a digest of the signed content too: see
+    /// [`ReplayGuard::admit_with_digest`]).
     pub async fn receive<H: HeaderLookup + ?Sized>(
         &self,
         headers: &H,
@@ -218,9 +310,42 @@ impl<S: ReplayStore> Receiver<S> {
                 return Ok(Step::Handshake(reply));
             }
         }
-        Ok(match self.guard.admit(verified.event_id()).await? {
+        let admission = if verified.id_is_signed() {
+            self.guard.admit(verified.event_id()).await?
+        } else {
+            let digest = self.verifier.content_digest(&verified, body);
+            self.guard
+                .admit_with_digest(verified.event_id(), &digest)
+                .await?
+        };
+        Ok(match admission {
             Admission::Run(ticket) => Step::Run(ticket, verified),
             Admission::Duplicate => Step::Duplicate,
         })
+    }
+}
+
+/// Refuses a TTL that does not cover `verifier`'s timestamp window.
+fn check_covers_window(ttl: Duration, verifier: &Verifier) -> Result<(), ConfigError> {
+    let window = shortest_ttl(verifier);
+    if ttl < window {
+        return Err(ConfigError::TtlShorterThanWindow { ttl, window });
+    }
+    Ok(())
+}
+
+/// Runs a body read under a deadline: [`Reason::BodyTimeout`] when `read` is not done
+/// within `timeout`. What [`Receiver::read_body`] does, for extractors that verify without
+/// a receiver. Needs a Tokio runtime with its timer enabled.
+pub async fn read_within<T, F>(timeout: Duration, read: F) -> Result<T, VerifyError>
+where
+    F: Future<Output = Result<T, Reason>>,
+{
+    match tokio::time::timeout(timeout, read).await {
+        Ok(result) => result.map_err(VerifyError::new),
+        Err(_) => {
+            tracing::debug!(?timeout, "body not received in time");
+            Err(VerifyError::new(Reason::BodyTimeout))
+        }
     }
 }

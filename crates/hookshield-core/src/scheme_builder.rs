@@ -118,7 +118,8 @@ impl SchemeBuilder {
         self
     }
 
-    /// The timestamp comes from this header.
+    /// The timestamp comes from this header. The signed content must include it (`{t}`):
+    /// [`build`](Self::build) refuses a timestamp the signature does not cover.
     pub fn timestamp_header(mut self, name: &str) -> Self {
         self.timestamp = Some(Source::header(name));
         self
@@ -134,7 +135,8 @@ impl SchemeBuilder {
         self
     }
 
-    /// The timestamp is the parameter `key` of a `k=v` signature header (Stripe's `t`).
+    /// The timestamp is the parameter `key` of a `k=v` signature header (Stripe's `t`). The
+    /// signed content must include it (`{t}`).
     pub fn timestamp_param(mut self, key: &str) -> Self {
         self.timestamp = Some(Source::Param(key.into()));
         self
@@ -153,7 +155,10 @@ impl SchemeBuilder {
         self
     }
 
-    /// The event id comes from this header and is required.
+    /// The event id comes from this header and is required. Unless the signed content
+    /// includes it (`{id}`), the id is not covered by the signature: the replay guard then
+    /// also remembers a digest of the signed content, so a captured request resent under a
+    /// new id is still a duplicate (see [`ReplayGuard`](crate::replay::ReplayGuard)).
     pub fn id_header(mut self, name: &str) -> Self {
         self.id = Some(Source::header(name));
         self.id_required = true;
@@ -249,6 +254,15 @@ impl SchemeBuilder {
                 "{t} needs a timestamp header or signature parameter",
             ));
         }
+        if !content.uses_timestamp()
+            && matches!(self.timestamp, Some(Source::Headers(_) | Source::Param(_)))
+        {
+            // The window would check a value the sender of a captured request can change.
+            return Err(ConfigError::Inconsistent(
+                "the timestamp header or parameter is not signed: put {t} in the signed content, \
+                 or read the timestamp from a body field",
+            ));
+        }
         if content.uses_id() && !matches!(self.id, Some(Source::Headers(_))) {
             return Err(ConfigError::Inconsistent("{id} needs an event-id header"));
         }
@@ -326,6 +340,20 @@ mod tests {
             base().timestamp_param("t").build(),
             Err(ConfigError::Inconsistent(_))
         ));
+        // A timestamp the signature does not cover would let a replay pass the window.
+        assert!(matches!(
+            base().timestamp_header("X-Ts").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        assert!(matches!(
+            base()
+                .key_value_list(',', '=', "v1")
+                .timestamp_param("t")
+                .build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        // A body-field timestamp is covered by the body's MAC.
+        assert!(base().timestamp_field("ts").build().is_ok());
         assert!(matches!(
             base()
                 .algorithm(Algorithm::SharedToken)
@@ -348,6 +376,7 @@ mod tests {
         assert!(matches!(
             base()
                 .timestamp_header("t")
+                .signed_content("{t}.{body}")
                 .recommended_ttl(Duration::from_secs(60))
                 .build(),
             Err(ConfigError::Inconsistent(_))

@@ -11,8 +11,10 @@ use crate::error::ConfigError;
 /// A shared webhook secret (an HMAC key or a shared token).
 ///
 /// The bytes are wiped from memory when the value is dropped, and neither `Debug` nor any
-/// error ever shows them: `format!("{secret:?}")` is `Secret(REDACTED)`. An empty secret
-/// cannot be built: it would let anyone sign.
+/// error ever shows them: `format!("{secret:?}")` is `Secret(REDACTED)`. An empty or blank
+/// secret cannot be built: a key of spaces or newlines (what an unset-looking variable or
+/// an empty file leaves behind) is one anyone can guess, so it would let anyone sign
+/// ([`ConfigError::BlankSecret`]).
 ///
 /// ```
 /// use hookshield_core::Secret;
@@ -20,6 +22,7 @@ use crate::error::ConfigError;
 /// let secret = Secret::from_text("It's a Secret to Everybody")?;
 /// assert_eq!(format!("{secret:?}"), "Secret(REDACTED)");
 /// assert!(Secret::from_text("").is_err());
+/// assert!(Secret::from_text(" \n\t").is_err()); // blank: a key anyone can guess
 ///
 /// // Standard Webhooks / Svix dashboards show `whsec_` + base64 of the key.
 /// let sw = Secret::from_prefixed_base64("whsec_", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")?;
@@ -30,19 +33,38 @@ use crate::error::ConfigError;
 pub struct Secret(Zeroizing<Vec<u8>>);
 
 impl Secret {
-    /// A secret from raw key bytes.
+    /// A secret from raw key bytes. Refused when empty ([`ConfigError::EmptySecret`]) or
+    /// blank: only spaces, tabs, carriage returns and line feeds
+    /// ([`ConfigError::BlankSecret`]). Other bytes are key material, whatever they are
+    /// (RFC 2202's test keys are twenty `0x0b` or `0x0c` bytes).
     pub fn from_bytes(bytes: impl Into<Vec<u8>>) -> Result<Self, ConfigError> {
         let mut bytes = bytes.into();
-        if bytes.is_empty() {
-            bytes.zeroize();
-            return Err(ConfigError::EmptySecret);
+        let refused = if bytes.is_empty() {
+            Some(ConfigError::EmptySecret)
+        } else if is_blank(&bytes) {
+            Some(ConfigError::BlankSecret)
+        } else {
+            None
+        };
+        match refused {
+            Some(error) => {
+                bytes.zeroize();
+                Err(error)
+            }
+            None => Ok(Self(Zeroizing::new(bytes))),
         }
-        Ok(Self(Zeroizing::new(bytes)))
     }
 
     /// A secret used as its UTF-8 text, as GitHub, Stripe (`whsec_…` included), Slack, Civo,
     /// HCP and Shopify do.
+    ///
+    /// Refused when empty or when it is only white space, in the Unicode sense
+    /// (`" "`, `"\n\n"`, `"\u{a0}"`): [`ConfigError::BlankSecret`]. White space around
+    /// other characters is part of the key, as the provider uses it.
     pub fn from_text(text: &str) -> Result<Self, ConfigError> {
+        if !text.is_empty() && text.trim().is_empty() {
+            return Err(ConfigError::BlankSecret);
+        }
         Self::from_bytes(text.as_bytes())
     }
 
@@ -75,6 +97,14 @@ impl Secret {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// Only spaces, tabs, carriage returns and line feeds: what a configuration value that
+/// was meant to hold a secret holds when it holds none.
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
 }
 
 fn decode_base64(encoded: &str) -> Result<Vec<u8>, ConfigError> {
@@ -144,6 +174,33 @@ mod tests {
             Secret::from_prefixed_base64("whsec_", "whsec_").unwrap_err(),
             ConfigError::EmptySecret
         );
+    }
+
+    #[test]
+    fn blank_is_config_error() {
+        for blank in [" ", "\n\n", "\t \r\n", "   \u{c}", "\u{a0}\u{3000}"] {
+            assert_eq!(
+                Secret::from_text(blank).unwrap_err(),
+                ConfigError::BlankSecret,
+                "{blank:?}"
+            );
+        }
+        assert_eq!(
+            Secret::from_bytes(b" \r\n\t".to_vec()).unwrap_err(),
+            ConfigError::BlankSecret
+        );
+        // RFC 2202's keys are key material, not blanks.
+        assert!(Secret::from_bytes(vec![0x0c; 20]).is_ok());
+        // "ICAg" is base64 of three spaces, "DQo=" of CR LF.
+        for encoded in ["ICAg", "whsec_ICAg", "DQo=", "whsec_DQo"] {
+            assert_eq!(
+                Secret::from_prefixed_base64("whsec_", encoded).unwrap_err(),
+                ConfigError::BlankSecret,
+                "{encoded}"
+            );
+        }
+        // White space around a real key is part of the key, as the provider sends it.
+        assert_eq!(Secret::from_text(" k ").unwrap().expose(), b" k ");
     }
 
     #[test]

@@ -39,8 +39,11 @@ macro_rules! receiver_shell {
             pub fn with_replay_guard<T: $crate::replay::ReplayStore>(
                 self,
                 guard: $crate::replay::ReplayGuard<T>,
-            ) -> $shell<T> {
-                self.map(|r| r.with_replay_guard(guard))
+            ) -> Result<$shell<T>, $crate::ConfigError> {
+                Ok($shell {
+                    receiver: self.receiver.with_replay_guard(guard)?,
+                    responder: self.responder,
+                })
             }
 
             /// See [`Receiver::with_namespace`](hookshield_core::Receiver::with_namespace).
@@ -50,8 +53,21 @@ macro_rules! receiver_shell {
             }
 
             /// See [`Receiver::with_ttl`](hookshield_core::Receiver::with_ttl).
-            pub fn with_ttl(self, ttl: ::std::time::Duration) -> Self {
-                self.map(|r| r.with_ttl(ttl))
+            pub fn with_ttl(
+                mut self,
+                ttl: ::std::time::Duration,
+            ) -> Result<Self, $crate::ConfigError> {
+                self.receiver = self.receiver.with_ttl(ttl)?;
+                Ok(self)
+            }
+
+            /// See [`Receiver::with_body_timeout`](hookshield_core::Receiver::with_body_timeout).
+            pub fn with_body_timeout(
+                mut self,
+                timeout: ::std::time::Duration,
+            ) -> Result<Self, $crate::ConfigError> {
+                self.receiver = self.receiver.with_body_timeout(timeout)?;
+                Ok(self)
             }
 
             /// See [`Receiver::with_lease`](hookshield_core::Receiver::with_lease).
@@ -67,6 +83,12 @@ macro_rules! receiver_shell {
             /// See [`Receiver::with_body_limit`](hookshield_core::Receiver::with_body_limit).
             pub fn with_body_limit(self, limit: usize) -> Self {
                 self.map(|r| r.with_body_limit(limit))
+            }
+
+            /// See [`Receiver::with_body_budget`](hookshield_core::Receiver::with_body_budget).
+            pub fn with_body_budget(mut self, bytes: usize) -> Result<Self, $crate::ConfigError> {
+                self.receiver = self.receiver.with_body_budget(bytes)?;
+                Ok(self)
             }
 
             /// See [`Receiver::with_duplicate_status`](hookshield_core::Receiver::with_duplicate_status).

@@ -24,6 +24,11 @@ pub struct Verified {
     pub(crate) scheme: Arc<str>,
     pub(crate) event_id: String,
     pub(crate) id_origin: IdOrigin,
+    /// Whether the signature covers the event id.
+    pub(crate) id_signed: bool,
+    /// The timestamp exactly as received, kept only when the id is not signed (it is part
+    /// of the content digest then).
+    pub(crate) signed_timestamp: Option<Box<[u8]>>,
     /// Nanoseconds since the epoch; turned into a date only when asked for.
     pub(crate) timestamp: Option<i128>,
     pub(crate) secret_index: usize,
@@ -44,6 +49,15 @@ impl Verified {
     /// Where the event id came from.
     pub fn id_origin(&self) -> IdOrigin {
         self.id_origin
+    }
+
+    /// Whether the signature covers the event id: a header id the signed content includes
+    /// (`{id}`), a body field under a MAC, or a digest of the signed content. Civo's,
+    /// GitHub's and Shopify's id headers are not signed: anyone holding a captured request
+    /// can resend it under another id, so the replay guard also remembers
+    /// [`Verifier::content_digest`](crate::Verifier::content_digest) for these.
+    pub fn id_is_signed(&self) -> bool {
+        self.id_signed
     }
 
     /// The signed timestamp, for schemes that have one.

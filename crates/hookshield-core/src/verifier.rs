@@ -185,10 +185,19 @@ impl Verifier {
             (None, None) => (self.digest_id(ts_bytes, body), IdOrigin::Digest),
         };
         let key = self.inner.keys.get(secret_index);
+        let id_signed = match id_origin {
+            IdOrigin::Header => scheme.content.uses_id(),
+            IdOrigin::Body => scheme.algorithm.mac_len().is_some(),
+            IdOrigin::Digest => true,
+        };
+        // Kept only where the replay guard will need it for the content digest.
+        let signed_timestamp = (!id_signed && !ts_bytes.is_empty()).then(|| ts_bytes.into());
         Ok(Verified {
             scheme: Arc::clone(&scheme.name),
             event_id,
             id_origin,
+            id_signed,
+            signed_timestamp,
             timestamp,
             secret_index,
             secret_label: key.and_then(|k| k.label.clone()),
@@ -258,6 +267,15 @@ impl Verifier {
             return Err(Reason::MissingTimestamp);
         }
         Ok(found)
+    }
+
+    /// `sha256:<hex>` of the signed content of a verified request (the timestamp as
+    /// received, the body; not the event id). The replay guard reserves it beside an event
+    /// id the signature does not cover ([`Verified::id_is_signed`]), so a captured request
+    /// resent under a new id is still recognised. `body` must be the verified body.
+    pub fn content_digest(&self, verified: &Verified, body: &[u8]) -> String {
+        let timestamp = verified.signed_timestamp.as_deref().unwrap_or_default();
+        self.digest_id(timestamp, body)
     }
 
     fn digest_id(&self, timestamp: &[u8], body: &[u8]) -> String {

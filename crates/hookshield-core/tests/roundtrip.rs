@@ -365,7 +365,12 @@ fn key(shape: Shape) -> BoxedStrategy<Vec<u8>> {
         "[!-~]{1,64}".prop_map(String::into_bytes).boxed()
     } else {
         // Past the block size of SHA-512 (128) too, where HMAC hashes the key first.
-        prop::collection::vec(any::<u8>(), 1..=200).boxed()
+        prop::collection::vec(any::<u8>(), 1..=200)
+            // A key of only spaces, tabs and line breaks is refused as blank.
+            .prop_filter("not blank", |k| {
+                !k.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            })
+            .boxed()
     }
 }
 

@@ -77,22 +77,24 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let config = Arc::clone(&self.config);
         let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-        if let Err(error) = config.receiver.check_declared_length(declared) {
-            return ResponseFuture::ready(config.reject(error));
-        }
+        let declared = match config.receiver.check_declared_length(declared) {
+            Ok(declared) => declared,
+            Err(error) => return ResponseFuture::ready(config.reject(error)),
+        };
         // The instance that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::pipeline(Box::pin(pipeline(config, inner, request)))
+        ResponseFuture::pipeline(Box::pin(pipeline(config, inner, request, declared)))
     }
 }
 
-/// Body limit → signature → timestamp → handshake → replay guard → inner service →
+/// Body limit and deadline → signature → timestamp → handshake → replay guard → inner service →
 /// commit or release.
 async fn pipeline<I, S, B, ResBody>(
     config: Arc<WebhookLayer<S>>,
     mut inner: I,
     request: Request<B>,
+    declared: Option<usize>,
 ) -> Result<Response<WebhookBody<ResBody>>, I::Error>
 where
     I: Service<Request<Full<Bytes>>, Response = Response<ResBody>>,
@@ -103,9 +105,17 @@ where
     let own = |response: Response<RejectionBody>| Ok(response.map(Either::Right));
     let (parts, body) = request.into_parts();
     let receiver = &config.receiver;
-    let bytes = match body::read(body, receiver.body_limit()).await {
+    // The body limit, budget and deadline: a stalled client is cut off, holds no more
+    // than the budget allows meanwhile, and no id is reserved for a body that never came.
+    let read = body::read(
+        body,
+        receiver.body_limit(),
+        declared,
+        receiver.body_budget(),
+    );
+    let bytes = match receiver.read_body(read).await {
         Ok(bytes) => bytes,
-        Err(reason) => return own(config.reject(reason.into())),
+        Err(error) => return own(config.reject(error)),
     };
     let (ticket, verified) = match receiver.receive(&parts.headers, &bytes).await {
         Ok(Step::Run(ticket, verified)) => (ticket, verified),

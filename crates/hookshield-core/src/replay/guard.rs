@@ -5,7 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+use super::store::{ReplayKey, ReplayStore, Reservation};
+use super::ticket::{Held, Ticket};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::scheme::MAX_NAME_LEN;
 use crate::verifier::Verifier;
@@ -28,6 +29,17 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 /// success, [`Ticket::release`] otherwise. A ticket dropped unsettled (the request future
 /// was dropped, the handler panicked) releases the id in a background task on the current
 /// Tokio runtime; without a runtime the reservation lapses after its lease.
+///
+/// **Ids the signature does not cover.** Civo, GitHub and Shopify sign only the body and
+/// send the event id in a header of its own, with no signed timestamp: whoever holds a
+/// captured delivery can resend it under a fresh id. For such events the receiving
+/// pipeline calls [`admit_with_digest`](Self::admit_with_digest), which also reserves a
+/// digest of the signed content (in the namespace `<namespace>:content`), settled together
+/// with the id. A resend under a new id then finds its content already handled and is
+/// answered as a duplicate. What this does not stop: a resend after the TTL (the store has
+/// forgotten both), which only a signed timestamp could. What it costs: two deliveries
+/// with byte-identical signed content count as one event, and each such event takes two
+/// store entries.
 ///
 /// Cloning is cheap: the store is shared.
 ///
@@ -54,6 +66,8 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 pub struct ReplayGuard<S> {
     store: Arc<S>,
     namespace: Arc<str>,
+    /// Where content digests are reserved: `<namespace>:content`.
+    content_namespace: Arc<str>,
     ttl: Duration,
     lease: Duration,
     fail_open: bool,
@@ -64,6 +78,7 @@ impl<S> Clone for ReplayGuard<S> {
         Self {
             store: Arc::clone(&self.store),
             namespace: Arc::clone(&self.namespace),
+            content_namespace: Arc::clone(&self.content_namespace),
             ttl: self.ttl,
             lease: self.lease,
             fail_open: self.fail_open,
@@ -95,8 +110,9 @@ pub enum Admission<S: ReplayStore> {
 impl<S: ReplayStore> ReplayGuard<S> {
     /// A guard over `store` remembering handled ids of `namespace` for `ttl`, with the
     /// [`DEFAULT_LEASE`]. The namespace must be 1 to 128 printable ASCII characters
-    /// without spaces, like a scheme name.
+    /// without spaces, like a scheme name; the TTL must not be zero.
     pub fn new(store: S, namespace: &str, ttl: Duration) -> Result<Self, ConfigError> {
+        check_ttl(ttl)?;
         Self::new_shared(Arc::new(store), namespace, ttl)
     }
 
@@ -109,18 +125,21 @@ impl<S: ReplayStore> ReplayGuard<S> {
         Ok(Self::unchecked(store, namespace, ttl))
     }
 
-    /// A guard for `verifier`'s endpoint: the scheme's name as namespace and its
-    /// recommended TTL (which covers the provider's retry horizon and timestamp window).
+    /// A guard for `verifier`'s endpoint: the scheme's name as namespace, and its
+    /// recommended TTL (which covers the provider's retry horizon), widened to the
+    /// verifier's timestamp window if that was set wider.
     pub fn for_verifier(store: S, verifier: &Verifier) -> Self {
         // Scheme names are checked against the namespace rules when the scheme is built.
         let scheme = verifier.scheme();
-        Self::unchecked(Arc::new(store), scheme.name(), scheme.recommended_ttl())
+        let ttl = scheme.recommended_ttl().max(shortest_ttl(verifier));
+        Self::unchecked(Arc::new(store), scheme.name(), ttl)
     }
 
     fn unchecked(store: Arc<S>, namespace: &str, ttl: Duration) -> Self {
         Self {
             store,
             namespace: namespace.into(),
+            content_namespace: format!("{namespace}:content").into(),
             ttl,
             lease: DEFAULT_LEASE,
             fail_open: false,
@@ -132,6 +151,7 @@ impl<S: ReplayStore> ReplayGuard<S> {
         ReplayGuard {
             store: Arc::new(store),
             namespace: self.namespace,
+            content_namespace: self.content_namespace,
             ttl: self.ttl,
             lease: self.lease,
             fail_open: self.fail_open,
@@ -148,11 +168,13 @@ impl<S: ReplayStore> ReplayGuard<S> {
         Ok(guard)
     }
 
-    /// How long a handled id is remembered.
-    #[must_use]
-    pub fn with_ttl(mut self, ttl: Duration) -> Self {
+    /// How long a handled id is remembered; not zero. A guard knows no timestamp window:
+    /// [`Receiver::with_ttl`](crate::Receiver::with_ttl) also checks that the TTL covers
+    /// the verifier's.
+    pub fn with_ttl(mut self, ttl: Duration) -> Result<Self, ConfigError> {
+        check_ttl(ttl)?;
         self.ttl = ttl;
-        self
+        Ok(self)
     }
 
     /// **Fail open** when the store cannot answer: run the handler without replay
@@ -195,141 +217,134 @@ impl<S: ReplayStore> ReplayGuard<S> {
 
     /// Reserves `event_id`; see the table on [`ReplayGuard`].
     pub async fn admit(&self, event_id: &str) -> Result<Admission<S>, VerifyError> {
-        let key = ReplayKey::new(&self.namespace, event_id);
-        match self.store.reserve(key, self.lease).await {
-            Ok(Reservation::Acquired(owner)) => Ok(Admission::Run(Ticket {
-                armed: Some(Armed {
-                    guard: self.clone(),
-                    event_id: event_id.into(),
-                    owner,
-                }),
-            })),
-            Ok(Reservation::Done) => Ok(Admission::Duplicate),
+        Ok(match self.reserve(&self.namespace, event_id).await? {
+            Step::Held(id) => Admission::Run(self.ticket(id, None)),
+            Step::Unprotected => Admission::Run(Ticket::unprotected()),
+            Step::Done => Admission::Duplicate,
+        })
+    }
+
+    /// Reserves `content_digest` (a digest of the signed content, from
+    /// [`Verifier::content_digest`](crate::Verifier::content_digest)) and then `event_id`,
+    /// for an event whose id the signature does not cover. It answers as
+    /// [`admit`](Self::admit) does, and the event is a duplicate when either was handled
+    /// already. The digest comes first, so a flood of captured requests resent under fresh
+    /// ids adds nothing to the store. The ticket settles both.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::time::Duration;
+    /// use hookshield_core::replay::{Admission, MokaStore, ReplayGuard};
+    ///
+    /// let guard = ReplayGuard::new(MokaStore::default(), "civo", Duration::from_secs(3600))?;
+    /// let Admission::Run(ticket) = guard.admit_with_digest("evt-1", "sha256:ab12").await? else {
+    ///     panic!("new event")
+    /// };
+    /// ticket.commit().await?;
+    /// // The same signed bytes under a new, unsigned id: a duplicate.
+    /// assert!(matches!(guard.admit_with_digest("evt-2", "sha256:ab12").await?, Admission::Duplicate));
+    /// # Ok(()) }
+    /// ```
+    pub async fn admit_with_digest(
+        &self,
+        event_id: &str,
+        content_digest: &str,
+    ) -> Result<Admission<S>, VerifyError> {
+        let content = match self
+            .reserve(&self.content_namespace, content_digest)
+            .await?
+        {
+            Step::Held(content) => Some(content),
+            Step::Unprotected => None,
+            Step::Done => {
+                tracing::debug!(
+                    namespace = %self.namespace, event_id,
+                    "signed content already handled (under this or another id): duplicate"
+                );
+                return Ok(Admission::Duplicate);
+            }
+        };
+        let id = match self.reserve(&self.namespace, event_id).await {
+            Ok(Step::Held(id)) => Some(id),
+            Ok(Step::Unprotected) => None,
+            outcome => {
+                // The id was handled, is in flight, or the store failed: let go of the
+                // content reservation, so it does not outlive this request.
+                if let Some(content) = &content {
+                    let _ = content.release(&*self.store).await;
+                }
+                return match outcome {
+                    Ok(_) => Ok(Admission::Duplicate),
+                    Err(error) => Err(error),
+                };
+            }
+        };
+        Ok(Admission::Run(match (id, content) {
+            (Some(id), content) => self.ticket(id, content),
+            (None, Some(content)) => self.ticket(content, None),
+            (None, None) => Ticket::unprotected(),
+        }))
+    }
+
+    fn ticket(&self, id: Held, content: Option<Held>) -> Ticket<S> {
+        Ticket::new(Arc::clone(&self.store), self.ttl, id, content)
+    }
+
+    /// Reserves `id` in `namespace`: held, already done, or (failing open) unprotected.
+    async fn reserve(&self, namespace: &Arc<str>, id: &str) -> Result<Step, VerifyError> {
+        match self
+            .store
+            .reserve(ReplayKey::new(namespace, id), self.lease)
+            .await
+        {
+            Ok(Reservation::Acquired(owner)) => Ok(Step::Held(Held::new(namespace, id, owner))),
+            Ok(Reservation::Done) => Ok(Step::Done),
             Ok(Reservation::InFlight) => Err(VerifyError::new(Reason::DuplicateInFlight)),
             Err(error) if self.fail_open => {
                 tracing::error!(
-                    namespace = %self.namespace, event_id, %error,
+                    %namespace, event_id = id, %error,
                     "replay store unavailable; failing open: the event runs unprotected"
                 );
-                Ok(Admission::Run(Ticket { armed: None }))
+                Ok(Step::Unprotected)
             }
             Err(error) => {
-                tracing::warn!(namespace = %self.namespace, %error, "replay store unavailable");
+                tracing::warn!(%namespace, %error, "replay store unavailable");
                 Err(VerifyError::new(Reason::StoreUnavailable))
             }
         }
     }
 }
 
-/// A held reservation. Settle it with [`commit`](Self::commit) or
-/// [`release`](Self::release); dropped unsettled, it releases the id in the background.
-#[must_use = "an unsettled ticket releases its event id when dropped"]
-pub struct Ticket<S: ReplayStore> {
-    armed: Option<Armed<S>>,
+/// What one reservation found.
+enum Step {
+    Held(Held),
+    Done,
+    /// The store failed and the guard fails open.
+    Unprotected,
 }
 
-struct Armed<S> {
-    guard: ReplayGuard<S>,
-    event_id: Box<str>,
-    owner: OwnerToken,
+fn check_ttl(ttl: Duration) -> Result<(), ConfigError> {
+    if ttl.is_zero() {
+        return Err(ConfigError::ZeroTtl);
+    }
+    Ok(())
 }
 
-impl<S: ReplayStore> Armed<S> {
-    fn key(&self) -> ReplayKey<'_> {
-        ReplayKey::new(&self.guard.namespace, &self.event_id)
+/// The shortest TTL that covers `verifier`'s timestamp window (past + future tolerance):
+/// zero for a scheme without a timestamp.
+pub(crate) fn shortest_ttl(verifier: &Verifier) -> Duration {
+    if !verifier.scheme().has_timestamp() {
+        return Duration::ZERO;
     }
-
-    async fn release(self) -> Result<bool, StoreError> {
-        self.guard.store.release(self.key(), &self.owner).await
-    }
-}
-
-impl<S: ReplayStore> Ticket<S> {
-    /// The event id this ticket holds.
-    pub fn event_id(&self) -> &str {
-        self.armed.as_ref().map_or("", |a| &a.event_id)
-    }
-
-    /// The handler succeeded: remember the id as done for the TTL. `Ok(false)` means the
-    /// reservation had lapsed or been taken over (the handler outlived its lease).
-    pub async fn commit(mut self) -> Result<bool, StoreError> {
-        let Some(armed) = self.armed.take() else {
-            return Ok(false);
-        };
-        let result = armed
-            .guard
-            .store
-            .commit(armed.key(), &armed.owner, armed.guard.ttl)
-            .await;
-        if !matches!(result, Ok(true)) {
-            tracing::warn!(
-                namespace = %armed.guard.namespace,
-                event_id = %armed.event_id,
-                ?result,
-                "handled event not recorded as done; a redelivery would run again"
-            );
-        }
-        result
-    }
-
-    /// The handler failed: forget the id so the provider's retry runs. A store error is
-    /// logged too: the reservation then lapses after its lease.
-    pub async fn release(mut self) -> Result<bool, StoreError> {
-        let Some(armed) = self.armed.take() else {
-            return Ok(false);
-        };
-        let result = armed.release().await;
-        if let Err(error) = &result {
-            tracing::warn!(%error, "could not release a reservation; it lapses after its lease");
-        }
-        result
-    }
-
-    /// [`commit`](Self::commit) when `success`, else [`release`](Self::release). Failures
-    /// are logged by both, so a caller with nothing better to do may ignore the result.
-    pub async fn settle(self, success: bool) -> Result<bool, StoreError> {
-        if success {
-            self.commit().await
-        } else {
-            self.release().await
-        }
-    }
-}
-
-impl<S: ReplayStore> Drop for Ticket<S> {
-    fn drop(&mut self) {
-        let Some(armed) = self.armed.take() else {
-            return;
-        };
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    if let Err(error) = armed.release().await {
-                        tracing::warn!(%error, "could not release a dropped reservation; it lapses after its lease");
-                    }
-                });
-            }
-            Err(_) => tracing::debug!(
-                event_id = %armed.event_id,
-                "ticket dropped outside a Tokio runtime; the reservation lapses after its lease"
-            ),
-        }
-    }
-}
-
-impl<S: ReplayStore> fmt::Debug for Ticket<S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Ticket")
-            .field("event_id", &self.event_id())
-            .field("settled", &self.armed.is_none())
-            .finish()
-    }
+    let window = verifier.window();
+    window.past().saturating_add(window.future())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorKind;
+    use crate::replay::{OwnerToken, StoreError};
 
     /// A store that never answers.
     #[derive(Debug)]

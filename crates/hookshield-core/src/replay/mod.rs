@@ -14,7 +14,10 @@ pub mod conformance;
 mod guard;
 mod moka_store;
 mod store;
+mod ticket;
 
-pub use guard::{Admission, DEFAULT_LEASE, ReplayGuard, Ticket};
+pub(crate) use guard::shortest_ttl;
+pub use guard::{Admission, DEFAULT_LEASE, ReplayGuard};
 pub use moka_store::{DEFAULT_CAPACITY, DEFAULT_RETENTION, MokaStore};
 pub use store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+pub use ticket::Ticket;

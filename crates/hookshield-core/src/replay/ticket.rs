@@ -1,0 +1,187 @@
+//! [`Ticket`]: the reservations one admitted event holds (its id and, where the id is not
+//! signed, the digest of its signed content), settled together by the handler's outcome,
+//! also when the request is dropped.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::store::{OwnerToken, ReplayKey, ReplayStore, StoreError};
+
+/// A held reservation. Settle it with [`commit`](Self::commit) or
+/// [`release`](Self::release); dropped unsettled, it releases the id in the background.
+///
+/// Where the guard also reserved a digest of the signed content
+/// ([`ReplayGuard::admit_with_digest`](super::ReplayGuard::admit_with_digest)), both are
+/// settled together: a handler failure releases both, so the provider's retry runs.
+#[must_use = "an unsettled ticket releases its event id when dropped"]
+pub struct Ticket<S: ReplayStore> {
+    armed: Option<Armed<S>>,
+}
+
+/// What a live ticket holds: the store, the TTL to commit with, and its reservations.
+struct Armed<S> {
+    store: Arc<S>,
+    ttl: Duration,
+    id: Held,
+    /// Boxed: most schemes sign their ids and never hold one.
+    content: Option<Box<Held>>,
+}
+
+/// One reservation: its key (namespace and id) and the owner token that proves it.
+pub(super) struct Held {
+    namespace: Arc<str>,
+    id: Box<str>,
+    owner: OwnerToken,
+}
+
+impl Held {
+    pub(super) fn new(namespace: &Arc<str>, id: &str, owner: OwnerToken) -> Self {
+        Self {
+            namespace: Arc::clone(namespace),
+            id: id.into(),
+            owner,
+        }
+    }
+
+    fn key(&self) -> ReplayKey<'_> {
+        ReplayKey::new(&self.namespace, &self.id)
+    }
+
+    /// Releases the reservation, logging a failure (the lease then ends it).
+    pub(super) async fn release<S: ReplayStore>(&self, store: &S) -> Result<bool, StoreError> {
+        let result = store.release(self.key(), &self.owner).await;
+        if let Err(error) = &result {
+            tracing::warn!(
+                namespace = %self.namespace, %error,
+                "could not release a reservation; it lapses after its lease"
+            );
+        }
+        result
+    }
+
+    async fn commit<S: ReplayStore>(&self, store: &S, ttl: Duration) -> Result<bool, StoreError> {
+        let result = store.commit(self.key(), &self.owner, ttl).await;
+        if !matches!(result, Ok(true)) {
+            tracing::warn!(
+                namespace = %self.namespace,
+                event_id = %self.id,
+                ?result,
+                "handled event not recorded as done; a redelivery would run again"
+            );
+        }
+        result
+    }
+}
+
+impl<S: ReplayStore> Armed<S> {
+    async fn commit(&self) -> Result<bool, StoreError> {
+        let id = self.id.commit(&*self.store, self.ttl).await;
+        match &self.content {
+            Some(content) => {
+                let content = content.commit(&*self.store, self.ttl).await;
+                // Both must be recorded for the event to count as done; the first error wins.
+                Ok(id? & content?)
+            }
+            None => id,
+        }
+    }
+
+    async fn release(&self) -> Result<bool, StoreError> {
+        let id = self.id.release(&*self.store).await;
+        match &self.content {
+            Some(content) => {
+                let content = content.release(&*self.store).await;
+                Ok(id? & content?)
+            }
+            None => id,
+        }
+    }
+}
+
+impl<S: ReplayStore> Ticket<S> {
+    /// A ticket for a reservation of `id` (and of `content`, the digest, if any).
+    pub(super) fn new(store: Arc<S>, ttl: Duration, id: Held, content: Option<Held>) -> Self {
+        Self {
+            armed: Some(Armed {
+                store,
+                ttl,
+                id,
+                content: content.map(Box::new),
+            }),
+        }
+    }
+
+    /// A ticket holding nothing (the guard failed open): settling it does nothing.
+    pub(super) fn unprotected() -> Self {
+        Self { armed: None }
+    }
+
+    /// The event id this ticket holds.
+    pub fn event_id(&self) -> &str {
+        self.armed.as_ref().map_or("", |a| &a.id.id)
+    }
+
+    /// Whether the ticket also holds a digest of the signed content (the event id is not
+    /// covered by the signature).
+    pub fn holds_content_digest(&self) -> bool {
+        self.armed.as_ref().is_some_and(|a| a.content.is_some())
+    }
+
+    /// The handler succeeded: remember the id (and the content digest) as done for the
+    /// TTL. `Ok(false)` means a reservation had lapsed or been taken over (the handler
+    /// outlived its lease).
+    pub async fn commit(mut self) -> Result<bool, StoreError> {
+        match self.armed.take() {
+            Some(armed) => armed.commit().await,
+            None => Ok(false),
+        }
+    }
+
+    /// The handler failed: forget the id (and the content digest) so the provider's retry
+    /// runs. A store error is logged too: the reservation then lapses after its lease.
+    pub async fn release(mut self) -> Result<bool, StoreError> {
+        match self.armed.take() {
+            Some(armed) => armed.release().await,
+            None => Ok(false),
+        }
+    }
+
+    /// [`commit`](Self::commit) when `success`, else [`release`](Self::release). Failures
+    /// are logged by both, so a caller with nothing better to do may ignore the result.
+    pub async fn settle(self, success: bool) -> Result<bool, StoreError> {
+        if success {
+            self.commit().await
+        } else {
+            self.release().await
+        }
+    }
+}
+
+impl<S: ReplayStore> Drop for Ticket<S> {
+    fn drop(&mut self) {
+        let Some(armed) = self.armed.take() else {
+            return;
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                // Failures are logged by `release`; the lease ends the reservation then.
+                runtime.spawn(async move { armed.release().await });
+            }
+            Err(_) => tracing::debug!(
+                event_id = %armed.id.id,
+                "ticket dropped outside a Tokio runtime; the reservation lapses after its lease"
+            ),
+        }
+    }
+}
+
+impl<S: ReplayStore> fmt::Debug for Ticket<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticket")
+            .field("event_id", &self.event_id())
+            .field("content_digest", &self.holds_content_digest())
+            .field("settled", &self.armed.is_none())
+            .finish()
+    }
+}
