@@ -9,6 +9,8 @@ use hookshield_core::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, S
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError};
 
+use crate::orphan::{self, Orphans};
+use crate::redact::redact_url;
 use crate::scripts::{COMMIT, RELEASE};
 
 /// The key prefix [`RedisStoreBuilder`] uses unless told otherwise.
@@ -42,6 +44,30 @@ const DONE: &str = "done";
 /// the provider retries later, nothing is lost, nothing runs twice) unless the guard was
 /// told to fail open.
 ///
+/// # A reserve that times out
+///
+/// A reserve that gave up waiting (the timeout, a lost connection) may still reach Redis:
+/// a server that stalled (paused, swapping, a long-running command) runs the `SET` when it
+/// wakes up, after the guard has answered 503. Left alone, that reservation would answer
+/// the provider's retries with 409 for the whole lease (60 s by default). So when a reserve
+/// fails in a way that may have landed (anything but a refused connection or an error
+/// answered by Redis), the store also sends, from a task spawned on the current Tokio
+/// runtime, the owner-checked release for the token that reserve used, on the same
+/// connection. Redis runs one connection's commands in order, so the release runs right
+/// after the late `SET`, and the retry that follows is handled. The release is best
+/// effort (after a reconnect, its order against the late `SET` is not guaranteed): at most
+/// 8 attempts, each bounded by the timeout, with a doubling backoff, all within the lease;
+/// at most 1024 such releases run at once per store. It never touches a reservation
+/// another request holds. The reserve itself still answers its error.
+///
+/// # Debug output
+///
+/// `{:?}` of the store and of [`RedisStoreBuilder`] shows the URL without credentials:
+/// `redis://user:pass@host:6379/0` as `redis://REDACTED@host:6379/0`, the values of query
+/// parameters other than `db` and `protocol` (a Unix socket's `user` and `pass`) as
+/// `REDACTED`, and a URL that does not parse as `REDACTED` alone. The errors the store
+/// answers do not carry the URL.
+///
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// use hookshield_core::{presets, Receiver, Verifier};
@@ -57,12 +83,16 @@ const DONE: &str = "done";
 #[derive(Clone)]
 pub struct RedisStore {
     connection: ConnectionManager,
+    /// The URL without credentials, for `Debug`.
+    redacted_url: Arc<str>,
     prefix: Arc<str>,
     timeout: Duration,
+    orphans: Orphans,
 }
 
-/// Builds a [`RedisStore`].
-#[derive(Debug, Clone)]
+/// Builds a [`RedisStore`]. Its `Debug` shows the URL without credentials (see
+/// [`RedisStore`]).
+#[derive(Clone)]
 #[must_use]
 pub struct RedisStoreBuilder {
     url: String,
@@ -162,9 +192,24 @@ impl RedisStoreBuilder {
             ConnectionManager::new_lazy_with_config(client, config).map_err(unavailable)?;
         Ok(RedisStore {
             connection,
+            redacted_url: redact_url(&self.url).into(),
             prefix: self.prefix.into(),
             timeout: self.timeout,
+            orphans: Orphans::default(),
         })
+    }
+}
+
+impl fmt::Debug for RedisStoreBuilder {
+    /// Everything, the URL without its credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedisStoreBuilder")
+            .field("url", &redact_url(&self.url))
+            .field("prefix", &self.prefix)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("retries", &self.retries)
+            .finish()
     }
 }
 
@@ -173,9 +218,10 @@ fn unavailable(error: RedisError) -> StoreError {
 }
 
 impl fmt::Debug for RedisStore {
-    /// The prefix and timeout; never the URL, which may carry a password.
+    /// The URL without its credentials, the prefix and the timeout.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RedisStore")
+            .field("url", &self.redacted_url)
             .field("prefix", &self.prefix)
             .field("timeout", &self.timeout)
             .finish_non_exhaustive()
@@ -196,19 +242,32 @@ impl ReplayStore for RedisStore {
         lease: Duration,
     ) -> Result<Reservation, StoreError> {
         let owner = OwnerToken::random();
+        let redis_key = self.redis_key(key);
+        let owner_value = Self::owner_value(&owner);
         let mut connection = self.connection.clone();
-        let previous: Option<String> = self
+        let answer: Result<Option<String>, StoreError> = self
             .run(
                 redis::cmd("SET")
-                    .arg(self.redis_key(key))
-                    .arg(Self::owner_value(&owner))
+                    .arg(&redis_key)
+                    .arg(&owner_value)
                     .arg("NX")
                     .arg("PX")
                     .arg(millis(lease))
                     .arg("GET")
                     .query_async(&mut connection),
             )
-            .await?;
+            .await;
+        let previous = match answer {
+            Ok(previous) => previous,
+            Err(error) => {
+                // The SET may land later: release it for its owner once Redis answers.
+                if orphan::may_have_landed(&error) {
+                    self.orphans
+                        .release(connection, redis_key, owner_value, self.timeout, lease);
+                }
+                return Err(error);
+            }
+        };
         Ok(match previous.as_deref() {
             None => Reservation::Acquired(owner),
             Some(DONE) => Reservation::Done,

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use hookshield_axum::WebhookLayer;
 use hookshield_redis::RedisStore;
-use support::{BODY, CIVO_SECRET, Reply, Runs};
+use support::{CIVO_SECRET, Reply, Runs};
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
@@ -35,6 +35,7 @@ async fn two_instances(url: &str, prefix: &str, runs: &Runs) -> [String; 2] {
         let store = RedisStore::builder(url).key_prefix(prefix).build().unwrap();
         let layer = WebhookLayer::new(support::civo_verifier())
             .with_ttl(Duration::from_secs(600))
+            .unwrap()
             .with_replay_store(store);
         urls.push(support::serve(support::app(layer, runs, WORK)).await);
     }
@@ -53,10 +54,11 @@ async fn deliver(
     let mut tasks = JoinSet::new();
     for (instance, id) in deliveries {
         let (client, url) = (client.clone(), urls[instance].clone());
-        let headers = support::sign(&signer, &id, BODY);
+        let body = support::event_body(&id);
+        let headers = support::sign(&signer, &id, &body);
         let permit = Arc::clone(&permits).acquire_owned().await.unwrap();
         tasks.spawn(async move {
-            let reply = support::post_event(&client, &url, &headers, BODY).await;
+            let reply = support::post_event(&client, &url, &headers, body).await;
             drop(permit);
             (instance, id, reply)
         });
@@ -109,8 +111,9 @@ async fn a_thousand_copies_over_two_instances_run_once() {
     // The provider's later retry, at either instance, is a duplicate.
     let signer = support::civo_signer(CIVO_SECRET);
     for url in &urls {
-        let headers = support::sign(&signer, id, BODY);
-        let reply = support::post_event(&support::client(), url, &headers, BODY).await;
+        let body = support::event_body(id);
+        let headers = support::sign(&signer, id, &body);
+        let reply = support::post_event(&support::client(), url, &headers, body).await;
         assert!(reply.is_duplicate(), "{reply:?}");
     }
     assert_eq!(runs.total(), 1);

@@ -1,6 +1,7 @@
-//! The Redis the tests use: `HOOKSHIELD_REDIS_URL`, as `scripts/redis.sh start` prints it;
-//! and the small HTTP harness of the multi-instance tests: Civo receivers behind the axum
-//! layer on loopback, a signer, a client, and counting handlers.
+//! The Redis the tests use: `HOOKSHIELD_REDIS_URL`, as `scripts/redis.sh start` prints it,
+//! or a `redis-server` of a test's own ([`server::RedisServer`]); and the small HTTP harness of
+//! the multi-instance tests: Civo receivers behind the axum layer on loopback, a signer, a
+//! client, and counting handlers.
 #![allow(
     dead_code,
     clippy::panic,
@@ -8,6 +9,8 @@
     clippy::expect_used,
     clippy::arithmetic_side_effects
 )]
+
+pub(crate) mod server;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -55,8 +58,14 @@ pub(crate) fn unique_prefix(test: &str) -> String {
 pub(crate) const CIVO_SECRET: &str = "civo-redis-test-secret";
 /// The path every receiver serves its webhook on.
 pub(crate) const PATH: &str = "/hook";
-/// The body of every test event.
+/// A test event's body.
 pub(crate) const BODY: &[u8] = br#"{"event":"instance.created","resourceID":"r-1"}"#;
+
+/// The body of event `id`: each event's its own, as a provider's are. (Civo does not sign
+/// the id, so byte-identical bodies under two ids count as one delivery.)
+pub(crate) fn event_body(id: &str) -> Vec<u8> {
+    format!(r#"{{"event":"instance.created","resourceID":"{id}"}}"#).into_bytes()
+}
 
 /// The Civo endpoint's verifier.
 pub(crate) fn civo_verifier() -> Verifier {
@@ -179,7 +188,7 @@ pub(crate) async fn post_event(
     client: &reqwest::Client,
     url: &str,
     headers: &[(String, String)],
-    body: &'static [u8],
+    body: impl Into<reqwest::Body>,
 ) -> Reply {
     let mut request = client.post(url).body(body);
     for (name, value) in headers {
