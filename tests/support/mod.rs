@@ -27,7 +27,7 @@ pub mod harness;
 mod raw;
 
 #[allow(unused_imports)] // only axum_layer sends raw requests
-pub use raw::{RawReply, post_chunked, post_declared};
+pub use raw::{RawReply, post_chunked, post_declared, read_reply_of};
 
 pub const CIVO_SECRET: &str = "civo-integration-secret";
 pub const CIVO_WRONG_SECRET: &str = "not-the-civo-secret";

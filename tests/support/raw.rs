@@ -76,6 +76,11 @@ pub async fn post_declared(
     read_reply(&mut stream, within).await
 }
 
+/// Reads the one response `stream` gets, within `within`.
+pub async fn read_reply_of(mut stream: TcpStream, within: Duration) -> RawReply {
+    read_reply(&mut stream, within).await
+}
+
 /// Reads one response: its head and `Content-Length` bytes of body (or up to EOF).
 async fn read_reply(stream: &mut TcpStream, within: Duration) -> RawReply {
     let mut raw = Vec::new();

@@ -162,43 +162,114 @@ fn civo_event_once_then_duplicate_then_forgery() {
 }
 
 #[test]
-fn standard_webhooks_with_a_stale_timestamp_and_a_short_ttl() {
+fn standard_webhooks_refuses_stale_timestamps_and_replays_within_the_window() {
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-    let listener = listen("standard-webhooks", secret, &["--ttl", "1s"]);
+    let listener = listen("standard-webhooks", secret, &[]);
     let body = br#"{"type":"invoice.paid"}"#;
-    let ok = send(
-        &listener.url,
-        "standard-webhooks",
-        secret,
-        body,
-        &["--id", "msg_1"],
-    );
+    let send_sw = |extra: &[&str]| send(&listener.url, "standard-webhooks", secret, body, extra);
+    let ok = send_sw(&["--id", "msg_1"]);
     assert_eq!(answer(&ok)["status"], 204);
     assert_eq!(next(&listener.stdout)["event_id"], "msg_1");
 
-    let stale = send(
-        &listener.url,
-        "standard-webhooks",
-        secret,
-        body,
-        &["--id", "msg_2", "--now", "1614265330"],
-    );
+    let stale = send_sw(&["--id", "msg_2", "--now", "1614265330"]);
     assert_eq!(answer(&stale)["status"], 401);
     assert_eq!(
         answer(&stale)["body"],
         r#"{"error":"timestamp_out_of_window"}"#
     );
 
-    // After the TTL the id is forgotten.
-    std::thread::sleep(Duration::from_millis(1500));
-    let later = send(
-        &listener.url,
-        "standard-webhooks",
-        secret,
-        body,
-        &["--id", "msg_1"],
+    // Signed again a little later, inside the window: the id is remembered.
+    std::thread::sleep(Duration::from_millis(1100));
+    let again = send_sw(&["--id", "msg_1"]);
+    assert_eq!(answer(&again)["status"], 200);
+    assert_eq!(answer(&again)["body"], r#"{"duplicate":true}"#);
+}
+
+/// `hookshield listen` that must refuse to start: its exit status and standard error.
+fn listen_refused(preset: &str, secret_args: &[&str], secret: &str, extra: &[&str]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(["listen", "--preset", preset])
+        .args(secret_args)
+        .args(["--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env("HS_SECRET", secret)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    for _ in 0..200 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    panic!(
+        "listen started instead of refusing: {:?}",
+        String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Defect 5 of issue 11: `--ttl 1s` on Standard Webhooks (a ±300 s window) used to start,
+/// and the same signed request was then handled twice inside its window.
+#[test]
+fn a_ttl_shorter_than_the_window_is_refused() {
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let env = ["--secret-env", "HS_SECRET"];
+    for (preset, secret, ttl) in [
+        ("standard-webhooks", secret, "1s"),
+        ("stripe", "whsec_stripe", "299s"),
+        ("civo", "s3cret", "0s"),
+    ] {
+        let out = listen_refused(preset, &env, secret, &["--ttl", ttl]);
+        assert_eq!(out.status.code(), Some(2), "{preset} --ttl {ttl}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("--ttl"), "{stderr}");
+        if preset == "civo" {
+            assert!(stderr.contains("zero"), "{stderr}");
+        } else {
+            assert!(stderr.contains(ttl) && stderr.contains("600s"), "{stderr}");
+        }
+    }
+}
+
+/// Without a timestamp there is no window: a short TTL is the user's choice, and the id
+/// is forgotten after it.
+#[test]
+fn civo_with_a_short_ttl_forgets_the_id_after_it() {
+    let listener = listen("civo", "s3cret", &["--ttl", "1s"]);
+    let body = br#"{"event":"instance.created"}"#;
+    let first = send(&listener.url, "civo", "s3cret", body, &["--id", "evt-1"]);
+    assert_eq!(answer(&first)["status"], 204);
+    let copy = send(&listener.url, "civo", "s3cret", body, &["--id", "evt-1"]);
+    assert_eq!(answer(&copy)["status"], 200);
+    std::thread::sleep(Duration::from_millis(1500));
+    let later = send(&listener.url, "civo", "s3cret", body, &["--id", "evt-1"]);
     assert_eq!(answer(&later)["status"], 204);
+}
+
+/// Defect 1 of issue 11: a blank secret (a variable of spaces, a file of newlines) was a
+/// key anyone could guess. It is refused at start-up, naming the source, never the value.
+#[test]
+fn blank_secrets_are_refused() {
+    let env = ["--secret-env", "HS_SECRET"];
+    for blank in [" ", "\t", "\n\n", " \r\n "] {
+        let out = listen_refused("civo", &env, blank, &[]);
+        assert_eq!(out.status.code(), Some(2), "{blank:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("HS_SECRET") && stderr.contains("blank"),
+            "{stderr}"
+        );
+    }
+    let path = std::env::temp_dir().join(format!("hookshield-blank-{}", std::process::id()));
+    std::fs::write(&path, "\n\n").unwrap();
+    let file = ["--secret-file", path.to_str().unwrap()];
+    let out = listen_refused("github", &file, "", &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("blank"));
+    let _ = std::fs::remove_file(path);
 }
 
 #[test]

@@ -1050,6 +1050,28 @@ fn cases() -> Vec<Case> {
         "",
         ConfigError::EmptySecret,
     );
+    // Blank secrets: keys anyone can guess (issue 11, defect 1).
+    for (name, preset, secret) in [
+        ("config: blank secret, one space (civo)", Civo, " "),
+        ("config: blank secret, newlines (github)", Github, "\n\n"),
+        ("config: blank secret, tab (stripe)", Stripe, "\t"),
+        ("config: blank secret, CR LF (slack)", Slack, " \r\n"),
+        (
+            "config: blank secret, no-break space (shopify)",
+            Shopify,
+            "\u{a0}",
+        ),
+        ("config: blank secret, spaces (hcp)", Hcp, "   "),
+        (
+            "config: blank secret, space (shared token)",
+            SharedToken,
+            " ",
+        ),
+        ("config: whsec_ of base64 spaces", Sw, "whsec_ICAg"),
+        ("config: base64 of CR LF, no prefix", Sw, "DQo="),
+    ] {
+        add_config(name, preset, secret, ConfigError::BlankSecret);
+    }
     add_config(
         "config: whsec_ with characters outside base64",
         Sw,
@@ -1908,6 +1930,7 @@ fn cases() -> Vec<Case> {
 fn design_row(kind: ErrorKind) -> (u16, &'static str) {
     match kind {
         ErrorKind::PayloadTooLarge => (413, "payload_too_large"),
+        ErrorKind::BodyTimeout => (408, "body_timeout"),
         ErrorKind::MissingHeader => (401, "missing_header"),
         ErrorKind::MalformedHeader => (400, "malformed_header"),
         ErrorKind::SignatureMismatch => (401, "signature_mismatch"),
@@ -1936,6 +1959,7 @@ fn design_kind(reason: Reason) -> ErrorKind {
         Reason::NoSupportedSignature | Reason::SignatureMismatch => ErrorKind::SignatureMismatch,
         Reason::TimestampTooOld | Reason::TimestampTooNew => ErrorKind::TimestampOutOfWindow,
         Reason::BodyTooLarge => ErrorKind::PayloadTooLarge,
+        Reason::BodyTimeout => ErrorKind::BodyTimeout,
         Reason::DuplicateInFlight => ErrorKind::DuplicateInFlight,
         _ => ErrorKind::ReplayStoreUnavailable,
     }
