@@ -10,6 +10,7 @@
 //! | case | status | body |
 //! | --- | --- | --- |
 //! | body over the limit | 413 | `{"error":"payload_too_large"}` |
+//! | body not received before the deadline | 408 | `{"error":"body_timeout"}` |
 //! | signature / id / timestamp header missing | 401 | `{"error":"missing_header"}` |
 //! | header present but malformed | 400 | `{"error":"malformed_header"}` |
 //! | no signature matches | 401 | `{"error":"signature_mismatch"}` |

@@ -14,6 +14,28 @@
 //! | [`slack`] | `X-Slack-Signature`: `v0=`hex | `v0:{t}:{body}` | body `event_id`, else digest | ±300 s | 2 h |
 //! | [`shopify`] | `X-Shopify-Hmac-Sha256`: base64 HMAC-SHA256 | body | `X-Shopify-Webhook-Id` | — | 72 h |
 //! | [`standard_webhooks`] | `webhook-signature` (or `svix-`): `v1,<b64>` list | `{id}.{t}.{body}` | `webhook-id` | ±300 s | 96 h |
+//!
+//! # Ids the signature does not cover
+//!
+//! Civo, GitHub and Shopify sign the body alone and send the event id in a header beside
+//! it, with no signed timestamp. Anyone who captured one delivery can resend it, still
+//! correctly signed, under an id of their choosing. So for these presets the replay
+//! guard also remembers a digest of the signed content (the body) next to the id
+//! ([`ReplayGuard::admit_with_digest`](crate::replay::ReplayGuard::admit_with_digest)):
+//!
+//! - **Stopped:** a captured delivery resent under any id, for as long as the replay TTL
+//!   (12 h, 72 h, 72 h) remembers it; a flood of such resends adds nothing to the store.
+//! - **Not stopped:** the same resend after the TTL, when both the id and the digest are
+//!   forgotten. Only a signed timestamp could refuse it, and these providers send none.
+//!   Keep the TTL at least as long as the provider's retry horizon (the defaults are), and
+//!   make handlers idempotent where a late replay would hurt.
+//! - **The cost:** two deliveries with byte-identical bodies count as one event (the
+//!   second is answered as a duplicate), and each event takes two store entries. Civo's,
+//!   GitHub's and Shopify's payloads carry a resource and a time, so real events differ.
+//!
+//! Where the id is signed (Standard Webhooks' `{id}.{t}.{body}`, Stripe's and HCP's ids in
+//! the signed body, digests) nothing changes: [`Verified::id_is_signed`](crate::Verified::id_is_signed)
+//! tells which.
 
 use std::time::Duration;
 
@@ -75,8 +97,11 @@ pub fn by_name(name: &str) -> Result<SchemeBuilder, ConfigError> {
 /// HMAC-SHA1 of the raw body under the webhook's secret.
 ///
 /// - **Event id:** the `X-Civo-Event` header, a UUID that stays the same on every retry
-///   (required).
-/// - **Timestamp:** none, so replays are stopped by the event id alone.
+///   (required). It is not signed: a digest of the body is remembered beside it, so a
+///   captured delivery resent under another id is a duplicate too (see
+///   [the module docs](self#ids-the-signature-does-not-cover)).
+/// - **Timestamp:** none, so a replay after the TTL is not refused: nothing dates a
+///   delivery.
 /// - **Replay TTL:** 12 h. Civo retries a failed delivery after 5 min, 30 min, 1 h, 2 h and
 ///   6 h (about 9 h 35 min in all) and then disables the webhook; 12 h covers that with
 ///   margin.
@@ -116,7 +141,9 @@ pub fn hcp() -> SchemeBuilder {
 /// Nothing binds the body to the token, so prefer an HMAC scheme when the provider has one.
 ///
 /// - **Event id:** a SHA-256 digest of the body by default; set a header with
-///   `.id_header(…)` (GitLab: `Idempotency-Key`) or a body field with `.id_field(…)`.
+///   `.id_header(…)` (GitLab: `Idempotency-Key`) or a body field with `.id_field(…)`. A
+///   token signs nothing, so such an id is not covered: the body's digest is remembered
+///   beside it.
 /// - **Timestamp:** none.
 /// - **Replay TTL:** 24 h (Frappe Cloud retries after 2, 4 and 8 minutes).
 /// - **Handshake:** the `{"event":"Webhook Validate"}` event sent when a webhook is
@@ -134,8 +161,10 @@ pub fn shared_token(header: &str) -> SchemeBuilder {
 /// `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>`. The legacy SHA-1
 /// `X-Hub-Signature` is not read.
 ///
-/// - **Event id:** `X-GitHub-Delivery`, a GUID kept on redelivery (required).
-/// - **Timestamp:** none.
+/// - **Event id:** `X-GitHub-Delivery`, a GUID kept on redelivery (required). It is not
+///   signed: a digest of the body is remembered beside it (see
+///   [the module docs](self#ids-the-signature-does-not-cover)).
+/// - **Timestamp:** none, so a replay after the TTL is not refused.
 /// - **Replay TTL:** 72 h: GitHub does not retry by itself, but deliveries of the past
 ///   3 days can be redelivered by hand or through the API.
 pub fn github() -> SchemeBuilder {
@@ -199,7 +228,10 @@ pub fn slack() -> SchemeBuilder {
 ///
 /// - **Event id:** `X-Shopify-Webhook-Id`, kept on retries
 ///   ([ignore duplicates](https://shopify.dev/docs/apps/build/webhooks/ignore-duplicates)), required.
-/// - **Timestamp:** none signed.
+///   It is not signed: a digest of the body is remembered beside it (see
+///   [the module docs](self#ids-the-signature-does-not-cover)).
+/// - **Timestamp:** none signed (`X-Shopify-Triggered-At` is not covered by the HMAC and
+///   is not read), so a replay after the TTL is not refused.
 /// - **Replay TTL:** 72 h. Shopify retries a failed delivery 8 times over about 4 h (it
 ///   used to retry for 48 h); 72 h covers either with margin.
 pub fn shopify() -> SchemeBuilder {

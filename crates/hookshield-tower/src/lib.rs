@@ -5,12 +5,17 @@
 //! Per request, in this order:
 //!
 //! 1. A `Content-Length` over the limit is refused (413) before any byte is read; a body
-//!    that grows past the limit while being read is refused with 413 too.
+//!    that grows past the limit while being read is refused with 413 too. The whole body
+//!    must arrive within the body deadline (`with_body_timeout`, 30 s by default), or the
+//!    request is answered 408 and nothing is reserved. Bodies are read only while the
+//!    body budget (`with_body_budget`, 16 MiB by default, shared by every clone of the
+//!    layer) has room, so slow clients cannot make the process hold more than that.
 //! 2. The [`Verifier`](hookshield_core::Verifier) checks the signature, timestamp and
 //!    event id; failures get the rejection table's status and `{"error":"<code>"}`.
 //! 3. The scheme's provider handshake, if any, is answered here; it never reaches the
 //!    inner service and is never remembered.
-//! 4. The replay guard reserves the event id: a copy of an event being handled right now
+//! 4. The replay guard reserves the event id (and, where the signature does not cover the
+//!    id, a digest of the signed content beside it): a copy of an event being handled right now
 //!    is answered 409 with `Retry-After`; a copy of one already handled, 200
 //!    `{"duplicate":true}`; an unreachable store, 503 with `Retry-After`.
 //! 5. The inner service gets the verified bytes (as `Full<Bytes>`) and the
@@ -23,6 +28,7 @@
 //! | case | status | body |
 //! | --- | --- | --- |
 //! | body over the limit | 413 | `{"error":"payload_too_large"}` |
+//! | body not received before the deadline | 408 | `{"error":"body_timeout"}` |
 //! | signature / id / timestamp header missing | 401 | `{"error":"missing_header"}` |
 //! | header present but malformed | 400 | `{"error":"malformed_header"}` |
 //! | no signature matches | 401 | `{"error":"signature_mismatch"}` |
