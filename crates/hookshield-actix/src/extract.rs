@@ -18,7 +18,9 @@ use crate::headers::ActixHeaders;
 ///
 /// Without the middleware it verifies the request itself with the [`Verifier`] registered
 /// as app data (`web::Data<Verifier>`, or a plain `Verifier` with `app_data`), reading at
-/// most [`DEFAULT_BODY_LIMIT`] bytes and answering the scheme's handshake through
+/// most [`DEFAULT_BODY_LIMIT`] bytes within [`DEFAULT_BODY_TIMEOUT`] (408 `body_timeout`
+/// after it; no body budget: use the middleware for that) and answering the scheme's
+/// handshake through
 /// [`WebhookError::Handshake`]. **What it cannot do alone is replay protection**: an
 /// extractor runs before the handler and never sees its response, so it can neither
 /// commit an event id on success nor release it on failure. Every retry and every copy

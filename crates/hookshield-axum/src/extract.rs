@@ -35,7 +35,9 @@ pub struct VerifiedJson<T>(pub T, pub Verified);
 
 /// [`VerifiedWebhook`] or [`VerifiedJson`] **without the layer**: the request is verified
 /// by the extractor itself, with the [`Verifier`] taken from the router's state
-/// ([`FromRef`]), reading at most [`DEFAULT_BODY_LIMIT`] bytes; the scheme's handshake is
+/// ([`FromRef`]), reading at most [`DEFAULT_BODY_LIMIT`] bytes within
+/// [`DEFAULT_BODY_TIMEOUT`] (408 `body_timeout` after it; no body budget: use the layer for
+/// that); the scheme's handshake is
 /// answered through [`WebhookRejection::Handshake`]. Behind a layer it takes what the
 /// layer verified, as the plain extractors do.
 ///

@@ -14,6 +14,9 @@
 //!   and a [`Clock`]; answers [`Verified`] or a [`VerifyError`] whose [`ErrorKind`] maps to
 //!   an HTTP status and error code.
 //! - [`Signer`]: the headers a provider would send, for tests and senders.
+//! - [`Receiver`]: the whole receiving pipeline the adapters share: body limit, body
+//!   deadline ([`DEFAULT_BODY_TIMEOUT`]) and [`BodyBudget`], verifier, handshakes, replay
+//!   guard.
 //! - [`replay`]: the replay guard over a [`ReplayStore`](replay::ReplayStore), with the
 //!   in-memory [`MokaStore`](replay::MokaStore): each event reaches the handler once.
 //!
