@@ -56,6 +56,9 @@ REPLAY = [
     ("moka-insert-new", "bare moka `insert` of a new key, cache set up as `MokaStore`'s (floor)"),
     ("reserve-commit-new-below-capacity", "`MokaStore` reserve + commit of a new id, store not full"),
     ("guard-admit-commit", "`ReplayGuard` admit + `Ticket::commit` of a new id"),
+    ("guard-admit-digest-commit", "`ReplayGuard` admit + commit of a new id and its content digest (unsigned ids)"),
+    ("github-content-digest-1k", "`Verifier::content_digest`, 1 KiB body (one SHA-256 pass)"),
+    ("github-receive-new-1k", "`Receiver::receive` + commit of a new 1 KiB github delivery (verify, digest, two reservations)"),
     ("reserve-done", "`MokaStore` reserve of an id already done (duplicate)"),
     ("github-verify-1k", "`Verifier::verify_at`, github, 1 KiB body (baseline)"),
 ]

@@ -16,6 +16,14 @@
 //!   filling up.
 //! - `guard-admit-commit`: the same through [`ReplayGuard`] (`admit` + `Ticket::commit`),
 //!   as the tower layer calls it.
+//! - `guard-admit-digest-commit`: `admit_with_digest` + `Ticket::commit`, what an event
+//!   whose id is not signed (Civo, GitHub, Shopify) costs the store: the content digest
+//!   is reserved and committed beside the id.
+//! - `github-content-digest-1k`: `Verifier::content_digest` of the 1 KiB body (one SHA-256
+//!   pass), the other half of that cost.
+//! - `github-receive-new-1k`: the whole `Receiver::receive` + commit of a new 1 KiB GitHub
+//!   delivery (verify, digest, two reservations, two commits): the pipeline the adapters
+//!   run before and after the handler.
 //! - `reserve-done`: `reserve` of an id already handled (the duplicate path).
 //! - `github-verify-1k`: `Verifier::verify_at` with `presets::github` on a 1 KiB body, as in
 //!   `benches/verify.rs`: the baseline of the ratios.
@@ -36,7 +44,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hookshield_core::replay::{
     Admission, DEFAULT_CAPACITY, MokaStore, ReplayGuard, ReplayKey, ReplayStore, Reservation,
 };
-use hookshield_core::{SignOptions, Signer, Verifier, presets};
+use hookshield_core::{Receiver, SignOptions, Signer, Step, Verifier, presets};
 use moka::future::Cache;
 use moka::policy::EvictionPolicy;
 use time::OffsetDateTime;
@@ -157,6 +165,30 @@ fn bench(c: &mut Criterion) {
         });
     });
 
+    let guard = ReplayGuard::new(MokaStore::default(), NAMESPACE, TTL).unwrap();
+    group.bench_function("guard-admit-digest-commit", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            let ids = fresh_ids(&mut next, iters);
+            // A digest per id, as distinct as the ids (formatted before the clock starts).
+            let digests: Vec<String> = ids.iter().map(|id| format!("sha256:{id}")).collect();
+            let guard = &guard;
+            async move {
+                let start = Instant::now();
+                for (id, digest) in ids.iter().zip(&digests) {
+                    let Ok(Admission::Run(ticket)) = guard.admit_with_digest(id, digest).await
+                    else {
+                        panic!("a new event is admitted");
+                    };
+                    assert!(ticket.commit().await.unwrap());
+                }
+                let elapsed = start.elapsed();
+                drop(black_box((ids, digests)));
+                elapsed
+            }
+        });
+    });
+    drop(guard);
+
     // The duplicate path: an id handled already, on the store filled above.
     let done = delivery_id(7);
     let key = ReplayKey::new(NAMESPACE, &done);
@@ -189,6 +221,45 @@ fn bench(c: &mut Criterion) {
         .unwrap()
         .into_vec();
     verifier.verify_at(&headers, &body, now).unwrap();
+    let verified = verifier.verify_at(&headers, &body, now).unwrap();
+    group.bench_function("github-content-digest-1k", |b| {
+        b.iter(|| verifier.content_digest(black_box(&verified), black_box(&body)));
+    });
+
+    // The receiving pipeline: each delivery a new event (a new id and a new body).
+    let receiver = Receiver::new(verifier.clone());
+    let mut serial = 0_u64;
+    group.bench_function("github-receive-new-1k", |b| {
+        b.to_async(&runtime).iter_custom(|iters| {
+            let deliveries: Vec<_> = (0..iters)
+                .map(|_| {
+                    serial = serial.wrapping_add(1);
+                    let mut body = body.clone();
+                    // A distinct body per delivery: the last bytes carry the serial.
+                    let tail = format!("{serial:016x}");
+                    let at = body.len().saturating_sub(tail.len().saturating_add(2));
+                    body.splice(at..at.saturating_add(tail.len()), tail.bytes());
+                    let id = delivery_id(serial.wrapping_add(1 << 50));
+                    let options = SignOptions::new().timestamp(now).id(&id);
+                    (signer.sign(&body, &options).unwrap().into_vec(), body)
+                })
+                .collect();
+            let receiver = &receiver;
+            async move {
+                let start = Instant::now();
+                for (headers, body) in &deliveries {
+                    let Ok(Step::Run(ticket, _)) = receiver.receive(headers, body).await else {
+                        panic!("a new delivery runs");
+                    };
+                    assert!(ticket.commit().await.unwrap());
+                }
+                let elapsed = start.elapsed();
+                drop(black_box(deliveries));
+                elapsed
+            }
+        });
+    });
+
     group.bench_function("github-verify-1k", |b| {
         b.iter(|| {
             verifier

@@ -250,11 +250,12 @@ impl<S: ReplayStore> ReplayGuard<S> {
         event_id: &str,
         content_digest: &str,
     ) -> Result<Admission<S>, VerifyError> {
+        // Held in a ticket at once: a request dropped before the id is reserved releases it.
         let content = match self
             .reserve(&self.content_namespace, content_digest)
             .await?
         {
-            Step::Held(content) => Some(content),
+            Step::Held(content) => Some(self.ticket(content, None)),
             Step::Unprotected => None,
             Step::Done => {
                 tracing::debug!(
@@ -264,26 +265,26 @@ impl<S: ReplayStore> ReplayGuard<S> {
                 return Ok(Admission::Duplicate);
             }
         };
-        let id = match self.reserve(&self.namespace, event_id).await {
-            Ok(Step::Held(id)) => Some(id),
-            Ok(Step::Unprotected) => None,
+        match self.reserve(&self.namespace, event_id).await {
+            Ok(Step::Held(id)) => Ok(Admission::Run(match content {
+                Some(content) => content.hold_id_first(id),
+                None => self.ticket(id, None),
+            })),
+            Ok(Step::Unprotected) => {
+                Ok(Admission::Run(content.unwrap_or_else(Ticket::unprotected)))
+            }
             outcome => {
                 // The id was handled, is in flight, or the store failed: let go of the
                 // content reservation, so it does not outlive this request.
-                if let Some(content) = &content {
-                    let _ = content.release(&*self.store).await;
+                if let Some(content) = content {
+                    let _ = content.release().await;
                 }
-                return match outcome {
+                match outcome {
                     Ok(_) => Ok(Admission::Duplicate),
                     Err(error) => Err(error),
-                };
+                }
             }
-        };
-        Ok(Admission::Run(match (id, content) {
-            (Some(id), content) => self.ticket(id, content),
-            (None, Some(content)) => self.ticket(content, None),
-            (None, None) => Ticket::unprotected(),
-        }))
+        }
     }
 
     fn ticket(&self, id: Held, content: Option<Held>) -> Ticket<S> {
@@ -367,6 +368,68 @@ mod tests {
         async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
             Err(StoreError::Timeout)
         }
+    }
+
+    /// A store whose event-id reservations never answer (content digests go through).
+    #[derive(Debug, Default)]
+    struct StuckOnIds(crate::replay::MokaStore);
+
+    impl ReplayStore for StuckOnIds {
+        async fn reserve(
+            &self,
+            key: ReplayKey<'_>,
+            lease: Duration,
+        ) -> Result<Reservation, StoreError> {
+            if !key.namespace().ends_with(":content") {
+                std::future::pending::<()>().await;
+            }
+            self.0.reserve(key, lease).await
+        }
+
+        async fn commit(
+            &self,
+            key: ReplayKey<'_>,
+            owner: &OwnerToken,
+            ttl: Duration,
+        ) -> Result<bool, StoreError> {
+            self.0.commit(key, owner, ttl).await
+        }
+
+        async fn release(
+            &self,
+            key: ReplayKey<'_>,
+            owner: &OwnerToken,
+        ) -> Result<bool, StoreError> {
+            self.0.release(key, owner).await
+        }
+    }
+
+    /// A request dropped after its content digest was reserved, while its id is being
+    /// reserved, releases the digest: the provider's retry is not refused for a lease.
+    #[tokio::test]
+    async fn a_request_dropped_between_the_two_reservations_releases_the_digest() {
+        let guard =
+            ReplayGuard::new(StuckOnIds::default(), "civo", Duration::from_secs(60)).unwrap();
+        let admit = guard.admit_with_digest("evt", "sha256:ab");
+        assert!(
+            tokio::time::timeout(Duration::from_millis(20), admit)
+                .await
+                .is_err()
+        );
+        let key = ReplayKey::new("civo:content", "sha256:ab");
+        for _ in 0..100 {
+            match guard
+                .store()
+                .0
+                .reserve(key, Duration::from_secs(60))
+                .await
+                .unwrap()
+            {
+                Reservation::Acquired(_) => return,
+                _ => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+        }
+        panic!("the digest stayed reserved");
     }
 
     #[tokio::test]

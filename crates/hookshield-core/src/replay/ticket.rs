@@ -49,7 +49,7 @@ impl Held {
     }
 
     /// Releases the reservation, logging a failure (the lease then ends it).
-    pub(super) async fn release<S: ReplayStore>(&self, store: &S) -> Result<bool, StoreError> {
+    async fn release<S: ReplayStore>(&self, store: &S) -> Result<bool, StoreError> {
         let result = store.release(self.key(), &self.owner).await;
         if let Err(error) = &result {
             tracing::warn!(
@@ -110,6 +110,17 @@ impl<S: ReplayStore> Ticket<S> {
                 content: content.map(Box::new),
             }),
         }
+    }
+
+    /// Adds the reservation of the event id to this ticket, which holds the content
+    /// digest's: the id becomes the ticket's event id, the digest its second reservation.
+    /// (On a ticket that holds nothing, the id is left to lapse after its lease.)
+    pub(super) fn hold_id_first(mut self, id: Held) -> Self {
+        if let Some(armed) = &mut self.armed {
+            let content = std::mem::replace(&mut armed.id, id);
+            armed.content = Some(Box::new(content));
+        }
+        self
     }
 
     /// A ticket holding nothing (the guard failed open): settling it does nothing.
