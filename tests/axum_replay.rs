@@ -29,6 +29,7 @@ use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 
 const BODY: &[u8] = br#"{"event":"volume.attached"}"#;
+const OTHER: &[u8] = br#"{"event":"volume.detached"}"#;
 
 /// Sends copies of `headers` + `BODY` until one is answered 2xx (copies answered 409 while
 /// a dropped reservation is being released in the background are retried), for up to 2 s.
@@ -79,10 +80,11 @@ async fn a_duplicate_after_success_is_200_duplicate_and_not_handled() {
             "{provider:?}: the handler ran for a duplicate"
         );
 
-        // Another event id is handled.
-        let other = provider.sign(BODY, "evt-dup-2");
+        // Another event is handled (another body too: byte-identical bodies of a provider
+        // whose ids are not signed count as one event).
+        let other = provider.sign(OTHER, "evt-dup-2");
         assert_eq!(
-            send(&client(), &url, &other, BODY.to_vec()).await.status,
+            send(&client(), &url, &other, OTHER.to_vec()).await.status,
             201
         );
         assert_eq!(calls.get(), 2, "{provider:?}");
