@@ -43,16 +43,23 @@ fn lines<R: std::io::Read + Send + 'static>(read: R) -> mpsc::Receiver<String> {
     rx
 }
 
-fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
-    let mut child = Command::new(BIN)
-        .args(["listen", "--preset", preset, "--secret-env", "HS_SECRET"])
+/// `hookshield listen` for `preset` on a free loopback port, the secret in `HS_SECRET`
+/// (named by `secret_args`), started with its output piped.
+fn spawn_listen(preset: &str, secret_args: &[&str], secret: &str, extra: &[&str]) -> Child {
+    Command::new(BIN)
+        .args(["listen", "--preset", preset])
+        .args(secret_args)
         .args(["--addr", "127.0.0.1:0", "--path", "/hooks/in"])
         .args(extra)
         .env("HS_SECRET", secret)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
+    let mut child = spawn_listen(preset, &["--secret-env", "HS_SECRET"], secret, extra);
     let stdout: ChildStdout = child.stdout.take().unwrap();
     let stderr: ChildStderr = child.stderr.take().unwrap();
     let (stdout, stderr) = (lines(stdout), lines(stderr));
@@ -187,16 +194,7 @@ fn standard_webhooks_refuses_stale_timestamps_and_replays_within_the_window() {
 
 /// `hookshield listen` that must refuse to start: its exit status and standard error.
 fn listen_refused(preset: &str, secret_args: &[&str], secret: &str, extra: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(["listen", "--preset", preset])
-        .args(secret_args)
-        .args(["--addr", "127.0.0.1:0"])
-        .args(extra)
-        .env("HS_SECRET", secret)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_listen(preset, secret_args, secret, extra);
     for _ in 0..200 {
         if child.try_wait().unwrap().is_some() {
             return child.wait_with_output().unwrap();
