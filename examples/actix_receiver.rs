@@ -10,12 +10,19 @@
 //! ```
 //!
 //! - `WEBHOOK_SECRET` (required): the secret as the provider shows it. Several secrets
-//!   (rotation) separated by commas.
+//!   (rotation) separated by commas; spaces around each are trimmed, and a blank one
+//!   (`s3cret, `) is refused, not skipped.
 //! - `WEBHOOK_PRESET` (default `standard-webhooks`): one of `hookshield::presets::NAMES`.
 //! - `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `WEBHOOK_PATH` (default `/webhook`).
+//!
+//! Every read from the network has a deadline: 10 s for a request's line and headers,
+//! 10 s for the body (answered 408 `body_timeout`); one request per connection (see
+//! `keep_alive` below) and at most 1024 connections per worker.
 
 use std::error::Error;
+use std::time::Duration;
 
+use actix_web::http::KeepAlive;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
 use hookshield::{Verifier, presets};
@@ -42,11 +49,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let preset = env("WEBHOOK_PRESET", "standard-webhooks");
     let secrets = std::env::var("WEBHOOK_SECRET").map_err(|_| "set WEBHOOK_SECRET")?;
     let mut builder = Verifier::builder(presets::by_name(&preset)?);
-    for secret in secrets.split(',').filter(|s| !s.is_empty()) {
+    // Every piece, trimmed: a blank one is a configuration error at `build`, not a key.
+    for secret in secrets.split(',').map(str::trim) {
         builder = builder.encoded_secret(secret);
     }
-    // One middleware (and so one replay store) shared by every worker.
-    let middleware = WebhookMiddleware::new(builder.build()?);
+    // One middleware (and so one replay store) shared by every worker. A body not fully
+    // received within 10 s is answered 408 and its event id not reserved: actix-web itself
+    // puts no deadline on reading a body.
+    let middleware =
+        WebhookMiddleware::new(builder.build()?).with_body_timeout(Duration::from_secs(10))?;
 
     let path = env("WEBHOOK_PATH", "/webhook");
     let addr = env("WEBHOOK_ADDR", "127.0.0.1:3000");
@@ -60,6 +71,17 @@ async fn main() -> Result<(), Box<dyn Error>> {
     })
     // A client that goes away drops its request, which releases the event id at once.
     .h1_allow_half_closed(false)
+    // Deadlines, set here rather than left to actix-web's defaults. A request's line and
+    // headers must arrive within 10 s (408 otherwise)...
+    .client_request_timeout(Duration::from_secs(10))
+    // ...but actix-web applies that deadline to the first request of a connection only: a
+    // kept-alive connection could stall in its second request's headers for ever. So one
+    // request per connection: a new connection per delivery costs a TCP handshake.
+    .keep_alive(KeepAlive::Disabled)
+    // A connection being closed gets 2 s to finish, then it is dropped.
+    .client_disconnect_timeout(Duration::from_secs(2))
+    // At most 1024 connections per worker; the others wait in the kernel's backlog.
+    .max_connections(1024)
     .bind(&addr)?;
     for bound in server.addrs() {
         println!("{preset} webhooks on http://{bound}{path}");

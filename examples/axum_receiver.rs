@@ -10,16 +10,22 @@
 //! ```
 //!
 //! - `WEBHOOK_SECRET` (required): the secret as the provider shows it. Several secrets
-//!   (rotation) separated by commas.
+//!   (rotation) separated by commas; spaces around each are trimmed, and a blank one
+//!   (`s3cret, `) is refused, not skipped.
 //! - `WEBHOOK_PRESET` (default `standard-webhooks`): one of `hookshield::presets::NAMES`.
 //! - `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `WEBHOOK_PATH` (default `/webhook`).
+//!
+//! Every read from the network has a deadline: 10 s for a request's line and headers, 5 s
+//! for a connection that sends nothing, 10 s for the body (answered 408 `body_timeout`);
+//! and at most 1024 connections are open at once.
 
 use std::error::Error;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
-use hookshield::axum::{VerifiedWebhook, WebhookLayer};
+use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield::{Verifier, presets};
 
 async fn handle(webhook: VerifiedWebhook) -> StatusCode {
@@ -44,13 +50,16 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let preset = env("WEBHOOK_PRESET", "standard-webhooks");
     let secrets = std::env::var("WEBHOOK_SECRET").map_err(|_| "set WEBHOOK_SECRET")?;
     let mut builder = Verifier::builder(presets::by_name(&preset)?);
-    for secret in secrets.split(',').filter(|s| !s.is_empty()) {
+    // Every piece, trimmed: a blank one is a configuration error at `build`, not a key.
+    for secret in secrets.split(',').map(str::trim) {
         builder = builder.encoded_secret(secret);
     }
     let verifier = builder.build()?;
+    // A body not fully received within 10 s is answered 408 and its event id not reserved.
+    let layer = WebhookLayer::new(verifier).with_body_timeout(Duration::from_secs(10))?;
 
     let path = env("WEBHOOK_PATH", "/webhook");
-    let app = Router::new().route(&path, post(handle).layer(WebhookLayer::new(verifier)));
+    let app = Router::new().route(&path, post(handle).layer(layer));
 
     let addr = env("WEBHOOK_ADDR", "127.0.0.1:3000");
     let listener = tokio::net::TcpListener::bind(&addr).await?;
@@ -58,8 +67,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "{preset} webhooks on http://{}{path}",
         listener.local_addr()?
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
+    // Not `axum::serve`: it sets no deadline on any read, so a client that stalls in the
+    // middle of a request, or sends nothing, would keep its connection for ever.
+    Server::new()
+        .header_read_timeout(Duration::from_secs(10))
+        .idle_timeout(Duration::from_secs(5))
+        .max_connections(1024)
+        .serve_with_shutdown(listener, app, async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;

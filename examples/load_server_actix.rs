@@ -19,6 +19,7 @@
 
 use std::error::Error;
 use std::hint::black_box;
+use std::time::Duration;
 
 use actix_web::{App, HttpResponse, HttpServer, web};
 use bytes::Bytes;
@@ -98,6 +99,16 @@ async fn serve<S: ReplayStore>(
             }
         })
     })
+    // actix-web's deadlines, set explicitly: 5 s for a request's line and headers, 5 s
+    // idle keep-alive, 1 s to close a connection (actix-web's defaults); at most 1024
+    // connections per worker, as `load_server` (axum) caps its connections. Keep-alive
+    // stays on because wrk reuses its connections and `load_server` keeps them too;
+    // actix-web's header deadline covers only the first request of a connection, which is
+    // why `actix_receiver` disables keep-alive.
+    .client_request_timeout(Duration::from_secs(5))
+    .keep_alive(Duration::from_secs(5))
+    .client_disconnect_timeout(Duration::from_secs(1))
+    .max_connections(1024)
     .bind(("127.0.0.1", port))?;
     for addr in server.addrs() {
         println!("{mode} on http://{addr}{PATH}");

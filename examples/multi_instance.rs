@@ -22,7 +22,7 @@ use std::time::Duration;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
-use hookshield::axum::{VerifiedWebhook, WebhookLayer};
+use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield::redis::RedisStore;
 use hookshield::replay::OwnerToken;
 use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
@@ -83,7 +83,7 @@ async fn start_instance(
         .encoded_secret(SECRET)
         .build()?;
     let layer = WebhookLayer::new(verifier)
-        .with_ttl(Duration::from_secs(600))
+        .with_ttl(Duration::from_secs(600))?
         .with_replay_store(store);
     let ledger = Arc::clone(ledger);
     let handler = post(move |webhook: VerifiedWebhook| async move {
@@ -95,7 +95,8 @@ async fn start_instance(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
-        if let Err(error) = axum::serve(listener, app).await {
+        // With deadlines on every read, unlike `axum::serve`.
+        if let Err(error) = Server::new().serve(listener, app).await {
             eprintln!("instance {instance:?} stopped: {error}");
         }
     });

@@ -11,7 +11,8 @@ pub mod tower {
 }
 
 /// The axum extractors, [`VerifiedWebhook`](hookshield_axum::VerifiedWebhook) and
-/// [`VerifiedJson`](hookshield_axum::VerifiedJson).
+/// [`VerifiedJson`](hookshield_axum::VerifiedJson), and [`Server`](hookshield_axum::Server),
+/// which serves a router with deadlines on every read (`axum::serve` has none).
 #[cfg(feature = "axum")]
 pub mod axum {
     #[doc(inline)]

@@ -52,13 +52,40 @@
 //! # Ok(()) }
 //! ```
 //!
+//! # Serving: [`Server`], not `axum::serve`
+//!
+//! `axum::serve` gives hyper no timer, so it has no deadline on any read: a client that
+//! stops halfway through a request head, or connects and sends nothing, keeps its
+//! connection (a task, a socket, buffers) for ever, and a few hundred of them take a
+//! receiver down. The layer bounds the *body* ([`WebhookLayer::with_body_timeout`]); the
+//! rest is the server's job. [`Server`] serves a [`Router`](axum::Router) with a deadline
+//! on request heads, one on idle connections and a cap on open connections:
+//!
+//! ```no_run
+//! # #[tokio::main] async fn main() -> std::io::Result<()> {
+//! # let app = axum::Router::new();
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
+//! hookshield_axum::Server::new() // 10 s for a request head, 5 s idle, 1024 connections
+//!     .serve_with_shutdown(listener, app, async {
+//!         let _ = tokio::signal::ctrl_c().await;
+//!     })
+//!     .await
+//! # }
+//! ```
+//!
 //! [`Verifier`]: hookshield_core::Verifier
 //! [`FromRef`]: axum::extract::FromRef
+//! [`WebhookLayer::with_body_timeout`]: hookshield_tower::WebhookLayer::with_body_timeout
 //! [axum]: https://docs.rs/axum
 
 mod extract;
 mod rejection;
+mod serve;
 
 pub use extract::{Standalone, VerifiedJson, VerifiedWebhook};
 pub use hookshield_tower::WebhookLayer;
 pub use rejection::WebhookRejection;
+pub use serve::{
+    DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_SHUTDOWN_TIMEOUT, Server,
+};

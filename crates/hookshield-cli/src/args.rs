@@ -89,6 +89,21 @@ pub(crate) struct ListenArgs {
     /// Largest body accepted, in bytes.
     #[arg(long = "body-limit", value_name = "BYTES", default_value_t = hookshield_tower::DEFAULT_BODY_LIMIT)]
     pub(crate) body_limit: usize,
+    /// How long a client has to send a request's line and headers; on a kept-alive
+    /// connection counted from the previous answer [default: 10s].
+    #[arg(long = "header-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub(crate) header_timeout: Option<std::time::Duration>,
+    /// How long a connection may send and receive nothing while no request is being
+    /// handled before it is closed [default: 5s].
+    #[arg(long = "idle-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub(crate) idle_timeout: Option<std::time::Duration>,
+    /// How long a client has to send a whole body; answered 408 `body_timeout` after
+    /// [default: 30s].
+    #[arg(long = "body-timeout", value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub(crate) body_timeout: Option<std::time::Duration>,
+    /// The most connections open at once; more wait in the kernel's backlog [default: 1024].
+    #[arg(long = "max-connections", value_name = "N")]
+    pub(crate) max_connections: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -2,11 +2,12 @@
 //! sender out.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
-use hookshield_axum::{VerifiedWebhook, WebhookLayer};
+use hookshield_axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield_core::replay::ReplayStore;
 use hookshield_redis::RedisStore;
 use hookshield_tower::{DEFAULT_RETRY_AFTER, rejection};
@@ -29,11 +30,19 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             rejection(error, DEFAULT_RETRY_AFTER)
         });
     if let Some(ttl) = args.ttl {
-        layer = layer.with_ttl(ttl);
+        layer = layer
+            .with_ttl(ttl)
+            .map_err(|e| UsageError(format!("--ttl: {e}")))?;
+    }
+    if let Some(timeout) = args.body_timeout {
+        layer = layer
+            .with_body_timeout(timeout)
+            .map_err(|e| UsageError(format!("--body-timeout: {e}")))?;
     }
     if !args.path.starts_with('/') {
         return Err(UsageError("--path must start with /".to_owned()));
     }
+    let server = server(args)?;
     let runtime = tokio::runtime::Runtime::new()?;
     // The Redis store's connection runs on the runtime: build it inside.
     let _entered = runtime.enter();
@@ -58,11 +67,43 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
         let addr = listener.local_addr()?;
         eprintln!("hookshield: listening on http://{addr}{}", args.path);
-        axum::serve(listener, app)
-            .with_graceful_shutdown(shutdown())
+        server
+            .serve_with_shutdown(listener, app, shutdown())
             .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The server with the deadlines and the connection cap given on the command line; the
+/// helper's defaults for the others.
+fn server(args: &ListenArgs) -> Result<Server, UsageError> {
+    let mut server = Server::new();
+    if let Some(timeout) = args.header_timeout {
+        server = server.header_read_timeout(nonzero(timeout, "--header-timeout")?);
+    }
+    if let Some(timeout) = args.idle_timeout {
+        server = server.idle_timeout(nonzero(timeout, "--idle-timeout")?);
+    }
+    match args.max_connections {
+        Some(0) => {
+            return Err(UsageError(
+                "--max-connections must be at least 1".to_owned(),
+            ));
+        }
+        Some(max) => server = server.max_connections(max),
+        None => {}
+    }
+    Ok(server)
+}
+
+fn nonzero(timeout: Duration, flag: &str) -> Result<Duration, UsageError> {
+    if timeout.is_zero() {
+        Err(UsageError(format!(
+            "{flag} must be longer than 0s: every connection would be closed at once"
+        )))
+    } else {
+        Ok(timeout)
+    }
 }
 
 /// The router: `path` behind `layer`.

@@ -4,6 +4,7 @@
 //! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
 //! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
 //! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION] [--replay-store memory|redis://…]
+//!                   [--body-limit BYTES] [--header-timeout 10s] [--idle-timeout 5s] [--body-timeout 30s] [--max-connections 1024]
 //! hookshield send   --preset NAME --secret-env VAR --url URL [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
 //! ```
 //!
@@ -11,11 +12,16 @@
 //! prints the verified metadata as one JSON line and exits 0, or prints
 //! `{"error":"<code>",…}` and exits 1; usage and configuration errors exit 2. `listen` runs
 //! an axum receiver behind hookshield's layer and prints one JSON line per event handed to
-//! its handler on stdout, and one per rejection on stderr. `send` signs the body, POSTs it,
-//! prints `{"status":…,"body":…}` and exits 0 on a 2xx answer, 1 otherwise. The body is
-//! read from `--body-file`, or from standard input. Secrets come from an environment
-//! variable (`--secret-env`) or a file (`--secret-file`), never from a flag value, so they
-//! stay out of shell history; in the provider's text form (`whsec_…` for Standard Webhooks).
+//! its handler on stdout, and one per rejection on stderr; every read has a deadline (a
+//! request's head, an idle connection, a body: answered 408 `body_timeout`) and at most
+//! `--max-connections` are open at once, so a slow or stalled client cannot keep a
+//! connection for ever. `send` signs the body, POSTs it, prints `{"status":…,"body":…}`
+//! and exits 0 on a 2xx answer, 1 otherwise; it never follows a redirect: a 3xx is printed
+//! as `{"status":…,"location":…,"body":…}` and exits 1, so the signed request (or shared
+//! token) goes to no other host. The body is read from `--body-file`, or from standard
+//! input. Secrets come from an environment variable (`--secret-env`) or a file
+//! (`--secret-file`), never from a flag value, so they stay out of shell history; in the
+//! provider's text form (`whsec_…` for Standard Webhooks).
 
 mod args;
 mod headers_arg;

@@ -8,72 +8,24 @@
     missing_docs
 )]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStderr, ChildStdout, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::mpsc;
 use std::time::Duration;
 
-const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
+mod support;
 
-/// A running `hookshield listen`, killed on drop.
-struct Listener {
-    child: Child,
-    url: String,
-    stdout: mpsc::Receiver<String>,
-    stderr: mpsc::Receiver<String>,
-}
+use support::{BIN, Listener, listen_args};
 
-impl Drop for Listener {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn lines<R: std::io::Read + Send + 'static>(read: R) -> mpsc::Receiver<String> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(read).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    rx
-}
-
-/// `hookshield listen` for `preset` on a free loopback port, the secret in `HS_SECRET`
-/// (named by `secret_args`), started with its output piped.
-fn spawn_listen(preset: &str, secret_args: &[&str], secret: &str, extra: &[&str]) -> Child {
-    Command::new(BIN)
-        .args(["listen", "--preset", preset])
-        .args(secret_args)
-        .args(["--addr", "127.0.0.1:0", "--path", "/hooks/in"])
-        .args(extra)
-        .env("HS_SECRET", secret)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+/// `hookshield listen` for `preset`, the secret in `HS_SECRET` named by `secret_args`.
+fn listen_command(preset: &str, secret_args: &[&str], extra: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command.args(listen_args(preset, secret_args, extra));
+    command
 }
 
 fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
-    let mut child = spawn_listen(preset, &["--secret-env", "HS_SECRET"], secret, extra);
-    let stdout: ChildStdout = child.stdout.take().unwrap();
-    let stderr: ChildStderr = child.stderr.take().unwrap();
-    let (stdout, stderr) = (lines(stdout), lines(stderr));
-    let first = stderr.recv_timeout(Duration::from_secs(20)).unwrap();
-    let url = first
-        .strip_prefix("hookshield: listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-        .to_owned();
-    Listener {
-        child,
-        url,
-        stdout,
-        stderr,
-    }
+    let command = listen_command(preset, &["--secret-env", "HS_SECRET"], extra);
+    Listener::start(command, secret)
 }
 
 fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
@@ -194,7 +146,7 @@ fn standard_webhooks_refuses_stale_timestamps_and_replays_within_the_window() {
 
 /// `hookshield listen` that must refuse to start: its exit status and standard error.
 fn listen_refused(preset: &str, secret_args: &[&str], secret: &str, extra: &[&str]) -> Output {
-    let mut child = spawn_listen(preset, secret_args, secret, extra);
+    let mut child = support::spawn(listen_command(preset, secret_args, extra), secret);
     for _ in 0..200 {
         if child.try_wait().unwrap().is_some() {
             return child.wait_with_output().unwrap();
