@@ -1551,6 +1551,29 @@ fn cases() -> Vec<Case> {
         PLAIN_BODY,
         Expect::Reject(R::MissingId),
     );
+    // The id header is not signed: swapping it still verifies (the replay guard's content
+    // digest is what refuses the resend; see tests/unsigned_ids.rs). Standard Webhooks
+    // signs its id: there the swap is a forgery.
+    for (name, preset, id_header) in [
+        ("civo: id swapped (not signed)", Civo, "X-Civo-Event"),
+        ("github: id swapped (not signed)", Github, "X-GitHub-Delivery"),
+        ("shopify: id swapped (not signed)", Shopify, "X-Shopify-Webhook-Id"),
+    ] {
+        add(
+            name,
+            preset,
+            p(with(baseline(preset, PLAIN_BODY), id_header, "msg_forged")),
+            PLAIN_BODY,
+            accept("msg_forged", IdOrigin::Header),
+        );
+    }
+    add(
+        "sw: id swapped (signed)",
+        Sw,
+        p(with(baseline(Sw, SW_BODY), "webhook-id", "msg_forged")),
+        SW_BODY,
+        Expect::Reject(R::SignatureMismatch),
+    );
     for (name, value) in [
         ("civo: hex of odd length", civo_hex[1..].to_owned()),
         ("civo: hex one byte short", civo_hex[2..].to_owned()),
