@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Loopback load benchmark: examples/load_server.rs in three modes, driven by wrk with
-# signed 1 KiB GitHub deliveries (scripts/load_bench.lua), each with a new delivery id.
+# signed 1 KiB GitHub deliveries (scripts/load_bench.lua), each a new event: a new
+# delivery id and a new body (signatures prepared before each run, up to RATE_CAP
+# requests/s for the run's duration; a run that sends more fails and says so).
 #
 #   bare    a plain axum POST handler reading the body as Bytes (the baseline)
 #   verify  the same handler behind WebhookLayer (github preset), replay guard disabled
@@ -32,6 +34,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18088}
 MODES=${MODES:-bare verify moka}
 PIN=${PIN:-1}
+RATE_CAP=${RATE_CAP:-200000}
 SECRET=load-bench-secret
 URL="http://127.0.0.1:${PORT}/webhook"
 
@@ -86,18 +89,29 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# The body (exactly 1,024 bytes of JSON) and its signature, computed once.
-SIGNATURE=$(python3 - "$work/body.json" "$SECRET" <<'EOF'
-import hashlib, hmac, json, sys
-path, secret = sys.argv[1], sys.argv[2]
-head = '{"action":"opened","zen":"'
-tail = '"}'
-body = (head + "x" * (1024 - len(head) - len(tail)) + tail).encode()
+# prepare DIR TAG DURATION: the bodies (exactly 1,024 bytes of JSON, around a 21-character
+# delivery serial) and the signature of each, for RATE_CAP requests/s over DURATION.
+prepare() {
+    mkdir -p "$1"
+    python3 - "$1" "$SECRET" "$2" "$3" "$RATE_CAP" <<'EOF'
+import hmac, json, math, re, sys
+out, secret, tag, duration, cap = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+seconds = float(re.fullmatch(r"([0-9.]+)s?", duration).group(1))
+head = b'{"action":"opened","delivery":"'
+tail_start = b'","zen":"'
+end = b'"}'
+filler = b"x" * (1024 - len(head) - 21 - len(tail_start) - len(end))
+tail = tail_start + filler + end
+open(f"{out}/head", "wb").write(head)
+open(f"{out}/tail", "wb").write(tail)
+prefix = b"%08x-" % tag
+with open(f"{out}/signatures", "w") as sigs:
+    for serial in range(math.ceil(seconds * cap)):
+        body = head + prefix + b"%012x" % serial + tail
+        sigs.write("sha256=" + hmac.digest(secret, body, "sha256").hex() + "\n")
 assert len(body) == 1024 and json.loads(body)
-open(path, "wb").write(body)
-print("sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest())
 EOF
-)
+}
 
 wait_for_port() {
     for _ in $(seq 1 100); do
@@ -111,8 +125,10 @@ wait_for_port() {
 # run_wrk DURATION TAG: prints wrk's RESULT line (and the full output on stderr).
 run_wrk() {
     local out
+    prepare "$work/run-$2" "$2" "$1"
     out=$("${wrk_on[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" --latency \
-        -s scripts/load_bench.lua "$URL" -- "$work/body.json" "$SIGNATURE" "$2")
+        -s scripts/load_bench.lua "$URL" -- "$work/run-$2" "$2" "$THREADS")
+    rm -rf "$work/run-$2"
     echo "$out" >&2
     grep '^RESULT ' <<<"$out"
 }
@@ -156,6 +172,10 @@ for mode in $MODES; do
             failed=1
         fi
     done
+    if [ "$(field exhausted "$result")" != 0 ]; then
+        echo "FAIL: $mode: more requests than signed deliveries: raise RATE_CAP (now $RATE_CAP/s)" >&2
+        failed=1
+    fi
     if [ "$(field requests "$result")" -eq 0 ]; then
         echo "FAIL: $mode: no request completed" >&2
         failed=1
