@@ -35,6 +35,7 @@ use hookshield::axum::{Server, VerifiedWebhook};
 use hookshield::tower::WebhookLayer;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
+use support::response::{End, response};
 use support::{Calls, Headers, PATH, Provider};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -51,29 +52,6 @@ const MARGIN: Duration = Duration::from_secs(4);
 // ---------------------------------------------------------------------------------------
 // A raw HTTP/1.1 client that can stop anywhere.
 // ---------------------------------------------------------------------------------------
-
-/// How a connection ended.
-#[derive(Debug)]
-enum End {
-    /// Closed (or reset) by the server without an answer.
-    Closed,
-    /// Answered with this status and body.
-    Answered(u16, String),
-}
-
-/// A complete response in `raw`, if there is one: its status and body.
-fn response(raw: &[u8]) -> Option<(u16, String)> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let body = raw.get(end + 4..end + 4 + length)?;
-    Some((status, String::from_utf8_lossy(body).into_owned()))
-}
 
 /// Reads until the server answers or closes `stream`; panics if neither happens within
 /// `within` of `since`. Returns how it ended and when, counted from `since`.

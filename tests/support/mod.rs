@@ -25,6 +25,7 @@ pub mod actix_app;
 #[cfg(feature = "actix")]
 pub mod harness;
 mod raw;
+pub mod response;
 
 #[allow(unused_imports)] // only axum_layer sends raw requests
 pub use raw::{RawReply, post_chunked, post_declared, read_reply_of};

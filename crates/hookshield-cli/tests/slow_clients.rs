@@ -22,7 +22,11 @@ use std::time::{Duration, Instant};
 
 use hookshield_core::{Secret, SignOptions, Signer, presets};
 
+#[path = "../../../tests/support/response.rs"]
+mod response;
 mod support;
+
+use response::{End, response};
 
 use support::{BIN, Listener, PATH, listen_args};
 
@@ -107,29 +111,6 @@ fn signed(body: &[u8], id: &str) -> Vec<(String, String)> {
         .sign(body, &SignOptions::new().id(id))
         .unwrap()
         .into_vec()
-}
-
-/// How a connection ended.
-#[derive(Debug)]
-enum End {
-    /// Closed (or reset) by the server without an answer.
-    Closed,
-    /// Answered with this status and body.
-    Answered(u16, String),
-}
-
-/// A complete response in `raw`, if there is one: its status and body.
-fn response(raw: &[u8]) -> Option<(u16, String)> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
-    let status = head.split(' ').nth(1)?.parse().ok()?;
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0);
-    let body = raw.get(end + 4..end + 4 + length)?;
-    Some((status, String::from_utf8_lossy(body).into_owned()))
 }
 
 /// Reads until the server answers or closes `stream`; panics if neither happens within

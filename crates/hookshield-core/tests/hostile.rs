@@ -1556,8 +1556,16 @@ fn cases() -> Vec<Case> {
     // signs its id: there the swap is a forgery.
     for (name, preset, id_header) in [
         ("civo: id swapped (not signed)", Civo, "X-Civo-Event"),
-        ("github: id swapped (not signed)", Github, "X-GitHub-Delivery"),
-        ("shopify: id swapped (not signed)", Shopify, "X-Shopify-Webhook-Id"),
+        (
+            "github: id swapped (not signed)",
+            Github,
+            "X-GitHub-Delivery",
+        ),
+        (
+            "shopify: id swapped (not signed)",
+            Shopify,
+            "X-Shopify-Webhook-Id",
+        ),
     ] {
         add(
             name,
