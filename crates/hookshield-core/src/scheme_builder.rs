@@ -273,8 +273,7 @@ impl SchemeBuilder {
                 "a timestamp parameter needs a key_value_list layout",
             ));
         }
-        let span = self.window.past().saturating_add(self.window.future());
-        if self.timestamp.is_some() && self.recommended_ttl < span {
+        if self.timestamp.is_some() && self.recommended_ttl < self.window.span() {
             return Err(ConfigError::Inconsistent(
                 "the replay TTL must cover the timestamp window",
             ));

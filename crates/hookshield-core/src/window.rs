@@ -77,6 +77,12 @@ impl TimestampWindow {
         self.future
     }
 
+    /// The window's whole span, past plus future tolerance (saturating): how long one
+    /// signed request may be accepted, and so the shortest replay TTL that covers it.
+    pub const fn span(&self) -> Duration {
+        self.past.saturating_add(self.future)
+    }
+
     /// Checks a timestamp given in nanoseconds since the epoch against `now`. Arithmetic is
     /// done in `i128` and saturates, so no input can overflow or panic.
     pub(crate) fn check(&self, timestamp_nanos: i128, now: OffsetDateTime) -> Result<(), Reason> {

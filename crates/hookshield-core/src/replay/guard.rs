@@ -337,8 +337,7 @@ pub(crate) fn shortest_ttl(verifier: &Verifier) -> Duration {
     if !verifier.scheme().has_timestamp() {
         return Duration::ZERO;
     }
-    let window = verifier.window();
-    window.past().saturating_add(window.future())
+    verifier.window().span()
 }
 
 #[cfg(test)]
