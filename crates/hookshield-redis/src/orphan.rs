@@ -11,12 +11,12 @@
 //! cover a release that did not get through (a reconnect, a refused connection).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use hookshield_core::replay::StoreError;
 use redis::aio::ConnectionManager;
 use redis::{ErrorKind, RedisError};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
 use crate::scripts::RELEASE;
@@ -56,10 +56,20 @@ fn never_ran(error: &RedisError) -> bool {
         )
 }
 
-/// The background releases of one store, shared by its clones.
-#[derive(Debug, Clone, Default)]
+/// The background releases of one store, shared by its clones: a place under
+/// [`MAX_PENDING`] is held by each one under way, given back when it ends (or is cancelled
+/// with its runtime).
+#[derive(Debug, Clone)]
 pub(crate) struct Orphans {
-    pending: Arc<AtomicUsize>,
+    places: Arc<Semaphore>,
+}
+
+impl Default for Orphans {
+    fn default() -> Self {
+        Self {
+            places: Arc::new(Semaphore::new(MAX_PENDING)),
+        }
+    }
 }
 
 impl Orphans {
@@ -78,7 +88,7 @@ impl Orphans {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        let Some(slot) = Slot::take(&self.pending) else {
+        let Some(place) = self.take_place() else {
             tracing::warn!(
                 key,
                 "too many orphaned reservations being released; this one lapses with its lease"
@@ -86,43 +96,23 @@ impl Orphans {
             return;
         };
         runtime.spawn(async move {
-            let _slot = slot;
+            let _place = place;
             release(connection, &key, &owner, timeout, lease).await;
         });
+    }
+
+    /// One of the [`MAX_PENDING`] places, if one is free.
+    fn take_place(&self) -> Option<OwnedSemaphorePermit> {
+        Arc::clone(&self.places).try_acquire_owned().ok()
     }
 
     /// How many background releases are under way.
     #[cfg(test)]
     fn pending(&self) -> usize {
-        self.pending.load(Ordering::Acquire)
+        MAX_PENDING.saturating_sub(self.places.available_permits())
     }
 }
 
-/// One of the [`MAX_PENDING`] places, given back when dropped (the task ended or was
-/// cancelled with its runtime).
-#[derive(Debug)]
-struct Slot(Arc<AtomicUsize>);
-
-impl Slot {
-    fn take(pending: &Arc<AtomicUsize>) -> Option<Self> {
-        pending
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
-                (n < MAX_PENDING).then(|| n.saturating_add(1))
-            })
-            .ok()?;
-        Some(Self(Arc::clone(pending)))
-    }
-}
-
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::AcqRel);
-    }
-}
-
-/// The attempts: the first at once, then with a doubling backoff. Any answer from Redis
-/// ends them: released, or not held by `owner` (the `SET` never landed, or the key is
-/// someone else's now).
 async fn release(
     mut connection: ConnectionManager,
     key: &str,
@@ -177,7 +167,7 @@ mod tests {
     use hookshield_core::replay::StoreError;
     use redis::{ErrorKind, RedisError};
 
-    use super::{MAX_PENDING, Orphans, Slot, may_have_landed};
+    use super::{MAX_PENDING, Orphans, may_have_landed};
 
     fn failed(error: RedisError) -> StoreError {
         StoreError::Unavailable(Box::new(error))
@@ -214,13 +204,13 @@ mod tests {
     #[test]
     fn slots_are_bounded_and_given_back() {
         let orphans = Orphans::default();
-        let slots: Vec<Slot> = (0..MAX_PENDING)
-            .map(|_| Slot::take(&orphans.pending).unwrap())
+        let slots: Vec<_> = (0..MAX_PENDING)
+            .map(|_| orphans.take_place().unwrap())
             .collect();
         assert_eq!(orphans.pending(), MAX_PENDING);
-        assert!(Slot::take(&orphans.pending).is_none());
+        assert!(orphans.take_place().is_none());
         drop(slots);
         assert_eq!(orphans.pending(), 0);
-        assert!(Slot::take(&orphans.pending).is_some());
+        assert!(orphans.take_place().is_some());
     }
 }
