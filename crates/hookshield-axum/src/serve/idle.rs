@@ -42,6 +42,14 @@ impl IdleIo {
         }
     }
 
+    /// Passes a write's outcome on, counting a byte sent as activity.
+    fn wrote(&mut self, written: Poll<io::Result<usize>>) -> Poll<io::Result<usize>> {
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            self.last = Instant::now();
+        }
+        written
+    }
+
     /// Whether the connection has been idle for too long. Registers `cx` for the moment
     /// it will have been, when that is still to come.
     fn idle_for_too_long(&mut self, cx: &mut Context<'_>) -> bool {
@@ -97,10 +105,7 @@ impl AsyncWrite for IdleIo {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.stream).poll_write(cx, buf);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.last = Instant::now();
-        }
-        written
+        this.wrote(written)
     }
 
     fn poll_write_vectored(
@@ -110,10 +115,7 @@ impl AsyncWrite for IdleIo {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let written = Pin::new(&mut this.stream).poll_write_vectored(cx, bufs);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            this.last = Instant::now();
-        }
-        written
+        this.wrote(written)
     }
 
     fn is_write_vectored(&self) -> bool {
