@@ -22,8 +22,9 @@ use actix_web::{HttpResponse, web};
 use axum::http::StatusCode;
 use hookshield::actix::WebhookMiddleware;
 use support::actix_app::serve_actix;
-use support::{Bodies, Calls, Headers, PATH, Provider, client, counting, layered, send, serve};
-use tokio::io::AsyncWriteExt;
+use support::{
+    Bodies, Calls, Headers, PATH, Provider, client, counting, layered, send, send_declared, serve,
+};
 use tokio::net::TcpStream;
 
 const BUDGET: usize = 4096;
@@ -31,16 +32,7 @@ const BODY: &[u8] = br#"{"event":"instance.created","resourceID":"42"}"#;
 
 /// A client that announces `declared` bytes, sends a few, and then sends nothing more.
 async fn stall(addr: SocketAddr, headers: &Headers, declared: usize) -> TcpStream {
-    let mut stream = TcpStream::connect(addr).await.unwrap();
-    let mut head =
-        format!("POST {PATH} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {declared}\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n{\"event\":");
-    stream.write_all(head.as_bytes()).await.unwrap();
-    stream.flush().await.unwrap();
-    stream
+    send_declared(addr, headers, declared, b"{\"event\":").await
 }
 
 /// Two slow clients hold the whole budget; a complete delivery waits, then is handled the

@@ -28,7 +28,7 @@ mod raw;
 pub mod response;
 
 #[allow(unused_imports)] // only axum_layer sends raw requests
-pub use raw::{RawReply, post_chunked, post_declared, read_reply_of};
+pub use raw::{RawReply, post_chunked, post_declared, read_reply_of, send_declared};
 
 pub const CIVO_SECRET: &str = "civo-integration-secret";
 pub const CIVO_WRONG_SECRET: &str = "not-the-civo-secret";

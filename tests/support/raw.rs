@@ -68,12 +68,24 @@ pub async fn post_declared(
     sent: &[u8],
     within: Duration,
 ) -> RawReply {
+    let mut stream = send_declared(addr, headers, declared, sent).await;
+    read_reply(&mut stream, within).await
+}
+
+/// Opens a connection and sends a head announcing `Content-Length: declared`, then only
+/// `sent` of the body; the connection, with the rest of the body never sent.
+pub async fn send_declared(
+    addr: SocketAddr,
+    headers: &Headers,
+    declared: usize,
+    sent: &[u8],
+) -> TcpStream {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
     let head = request_head(addr, &format!("Content-Length: {declared}"), headers);
     stream.write_all(head.as_bytes()).await.expect("write head");
     stream.write_all(sent).await.expect("write body");
     stream.flush().await.expect("flush");
-    read_reply(&mut stream, within).await
+    stream
 }
 
 /// Reads the one response `stream` gets, within `within`.
