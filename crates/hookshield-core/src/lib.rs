@@ -58,45 +58,38 @@
 //! unsigned integers, ids over [`MAX_ID_LEN`] bytes or with control characters are refused
 //! with typed errors. Bodies need not be UTF-8.
 
-mod algorithm;
-mod budget;
-mod clock;
-mod content;
-mod encoding;
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod error;
-mod handshake;
 pub mod headers;
-mod json;
-mod layout;
 pub mod presets;
+#[cfg(feature = "receiver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 mod receiver;
+#[cfg(feature = "receiver")]
+#[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 pub mod replay;
 mod scheme;
-mod scheme_builder;
 mod secret;
-mod shell;
-mod signer;
-mod source;
-mod tag;
-mod verified;
-mod verifier;
-mod window;
+mod sign;
+mod verify;
 
-pub use algorithm::Algorithm;
-pub use budget::{BodyBudget, BodyHold, DEFAULT_BODY_BUDGET};
-pub use clock::{Clock, FixedClock, SystemClock};
-pub use encoding::Encoding;
-pub use error::{ConfigError, DUPLICATE_BODY, ErrorKind, Reason, VerifyError};
-pub use handshake::{Handshake, HandshakeReply};
+pub use error::{ConfigError, ErrorKind, REJECTION_TARGET, Reason, Rejection, VerifyError};
 pub use headers::HeaderLookup;
-pub use layout::MAX_SIGNATURES;
+#[cfg(feature = "receiver")]
 pub use receiver::{
-    DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT, DEFAULT_RETRY_AFTER, Receiver, Step, read_within,
+    BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
+    DEFAULT_RETRY_AFTER, DUPLICATE_BODY, Receiver, Step, read_within, verify_standalone,
 };
 pub use scheme::Scheme;
-pub use scheme_builder::SchemeBuilder;
+pub use scheme::algorithm::Algorithm;
+pub use scheme::builder::SchemeBuilder;
+pub use scheme::encoding::Encoding;
+pub use scheme::handshake::{Handshake, HandshakeReply};
+pub use scheme::signature_header::MAX_SIGNATURES;
 pub use secret::{Secret, SecretFormat};
-pub use signer::{SignOptions, SignedHeaders, Signer};
-pub use verified::{IdOrigin, Verified};
-pub use verifier::{MAX_ID_LEN, MAX_SECRETS, Verifier, VerifierBuilder};
-pub use window::{TimestampUnit, TimestampWindow};
+pub use sign::{SignOptions, SignedHeaders, Signer};
+pub use verify::clock::{Clock, FixedClock, SystemClock};
+pub use verify::verified::{IdOrigin, Verified};
+pub use verify::verifier::{MAX_ID_LEN, MAX_SECRETS, Verifier, VerifierBuilder};
+pub use verify::window::{TimestampUnit, TimestampWindow};

@@ -626,14 +626,17 @@ fn fuzz_bodies(cases: u32) {
                 }
                 Ok(v) => prop_assert_eq!(v.id_origin(), IdOrigin::Body),
                 // An optional id falls back to the digest, unless the id read is unusable.
-                Err(err) if name == "slack" => prop_assert_eq!(err.reason(), Reason::IdSyntax),
+                Err(err) if name == "slack" => {
+                    prop_assert_eq!(err.reason(), Reason::BodyIdSyntax);
+                }
+                // Body errors are body rows of the rejection table, never header rows.
                 Err(err) => prop_assert!(
                     matches!(
                         err.reason(),
                         Reason::BodyNotJson
                             | Reason::BodyFieldType
-                            | Reason::MissingId
-                            | Reason::IdSyntax
+                            | Reason::MissingIdField
+                            | Reason::BodyIdSyntax
                     ),
                     "{:?}",
                     err
@@ -646,7 +649,7 @@ fn fuzz_bodies(cases: u32) {
                         prop_assert_eq!(result.map(|v| v.id_origin()), Ok(IdOrigin::Digest));
                     }
                     None => {
-                        prop_assert_eq!(result.map_err(|e| e.reason()), Err(Reason::MissingId));
+                        prop_assert_eq!(result.map_err(|e| e.reason()), Err(Reason::MissingIdField));
                     }
                     Some(_) => {}
                 },

@@ -9,7 +9,7 @@ use super::store::{ReplayKey, ReplayStore, Reservation};
 use super::ticket::{Held, Ticket};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::scheme::MAX_NAME_LEN;
-use crate::verifier::Verifier;
+use crate::verify::verifier::Verifier;
 
 /// How long an in-flight reservation holds by default before it lapses.
 pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
@@ -188,11 +188,14 @@ impl<S: ReplayStore> ReplayGuard<S> {
     }
 
     /// How long an in-flight reservation holds before it lapses: longer than the slowest
-    /// handler, shorter than the provider's first retry.
-    #[must_use]
-    pub fn with_lease(mut self, lease: Duration) -> Self {
+    /// handler, shorter than the provider's first retry. Refused when zero
+    /// ([`ConfigError::ZeroLease`]): concurrent copies would all run.
+    pub fn with_lease(mut self, lease: Duration) -> Result<Self, ConfigError> {
+        if lease.is_zero() {
+            return Err(ConfigError::ZeroLease);
+        }
         self.lease = lease;
-        self
+        Ok(self)
     }
 
     /// The namespace.

@@ -1,5 +1,5 @@
-//! Errors: what a request was refused for ([`VerifyError`]), and what a configuration got
-//! wrong ([`ConfigError`]).
+//! [`VerifyError`]: why a request was refused, as a row of the rejection table
+//! ([`ErrorKind`]) and a finer [`Reason`].
 
 use std::fmt;
 
@@ -14,6 +14,8 @@ use std::fmt;
 /// | [`MalformedHeader`](Self::MalformedHeader) | 400 | `malformed_header` |
 /// | [`SignatureMismatch`](Self::SignatureMismatch) | 401 | `signature_mismatch` |
 /// | [`TimestampOutOfWindow`](Self::TimestampOutOfWindow) | 401 | `timestamp_out_of_window` |
+/// | [`MalformedBody`](Self::MalformedBody) | 400 | `malformed_body` |
+/// | [`MissingEventId`](Self::MissingEventId) | 400 | `missing_event_id` |
 /// | [`DuplicateInFlight`](Self::DuplicateInFlight) | 409 | `duplicate_in_flight` |
 /// | [`ReplayStoreUnavailable`](Self::ReplayStoreUnavailable) | 503 | `replay_store_unavailable` |
 ///
@@ -28,13 +30,17 @@ pub enum ErrorKind {
     BodyTimeout,
     /// A signature, timestamp or event-id header (or body field) is absent.
     MissingHeader,
-    /// A header is present but cannot be read (bad encoding, repeated, too long, …), or the
-    /// body is not the JSON the scheme needs to find the event id in, or could not be read.
+    /// A header is present but cannot be read (bad encoding, repeated, too long, …).
     MalformedHeader,
     /// No signature in the request matches any active secret.
     SignatureMismatch,
     /// The signed timestamp is too old or too far in the future.
     TimestampOutOfWindow,
+    /// The body could not be read to its end, or (signed and verified) it is not the JSON
+    /// the scheme reads its event id or timestamp from.
+    MalformedBody,
+    /// The verified JSON body lacks the field the scheme takes the event id from.
+    MissingEventId,
     /// The same event is being handled right now by another request.
     DuplicateInFlight,
     /// The replay store could not be reached.
@@ -51,6 +57,8 @@ impl ErrorKind {
             Self::MalformedHeader => "malformed_header",
             Self::SignatureMismatch => "signature_mismatch",
             Self::TimestampOutOfWindow => "timestamp_out_of_window",
+            Self::MalformedBody => "malformed_body",
+            Self::MissingEventId => "missing_event_id",
             Self::DuplicateInFlight => "duplicate_in_flight",
             Self::ReplayStoreUnavailable => "replay_store_unavailable",
         }
@@ -62,7 +70,7 @@ impl ErrorKind {
             Self::PayloadTooLarge => 413,
             Self::BodyTimeout => 408,
             Self::MissingHeader | Self::SignatureMismatch | Self::TimestampOutOfWindow => 401,
-            Self::MalformedHeader => 400,
+            Self::MalformedHeader | Self::MalformedBody | Self::MissingEventId => 400,
             Self::DuplicateInFlight => 409,
             Self::ReplayStoreUnavailable => 503,
         }
@@ -88,10 +96,14 @@ pub enum Reason {
     BodyTimeout,
     /// The signature header is absent.
     MissingSignature,
-    /// The timestamp header, signature parameter or body field is absent.
+    /// The timestamp header or signature parameter is absent.
     MissingTimestamp,
-    /// The event-id header or body field is absent and the scheme requires it.
+    /// The event-id header is absent and the scheme requires it.
     MissingId,
+    /// The JSON body field holding the event id is absent and the scheme requires it.
+    MissingIdField,
+    /// The JSON body field holding the timestamp is absent.
+    MissingTimestampField,
     /// A header that must appear once appears several times.
     RepeatedHeader,
     /// A header value is longer than hookshield reads (8 KiB).
@@ -110,6 +122,11 @@ pub enum Reason {
     BodyNotJson,
     /// The JSON body field holding the event id or timestamp is not a string or an integer.
     BodyFieldType,
+    /// The event id in the JSON body is empty, too long (over 256 bytes) or has control
+    /// characters.
+    BodyIdSyntax,
+    /// The timestamp in the JSON body is not a plain unsigned integer that fits in 64 bits.
+    BodyTimestampSyntax,
     /// The signature header holds no signature of a version this scheme accepts.
     NoSupportedSignature,
     /// No signature matches any active secret.
@@ -139,10 +156,14 @@ impl Reason {
             | Self::SignatureSyntax
             | Self::TooManySignatures
             | Self::TimestampSyntax
-            | Self::IdSyntax
+            | Self::IdSyntax => ErrorKind::MalformedHeader,
+            Self::BodyUnreadable
             | Self::BodyNotJson
             | Self::BodyFieldType
-            | Self::BodyUnreadable => ErrorKind::MalformedHeader,
+            | Self::BodyIdSyntax
+            | Self::BodyTimestampSyntax
+            | Self::MissingTimestampField => ErrorKind::MalformedBody,
+            Self::MissingIdField => ErrorKind::MissingEventId,
             Self::NoSupportedSignature | Self::SignatureMismatch => ErrorKind::SignatureMismatch,
             Self::TimestampTooOld | Self::TimestampTooNew => ErrorKind::TimestampOutOfWindow,
             Self::DuplicateInFlight => ErrorKind::DuplicateInFlight,
@@ -158,6 +179,8 @@ impl Reason {
             Self::MissingSignature => "the signature header is missing",
             Self::MissingTimestamp => "the timestamp is missing",
             Self::MissingId => "the event id is missing",
+            Self::MissingIdField => "the JSON body has no event id field",
+            Self::MissingTimestampField => "the JSON body has no timestamp field",
             Self::RepeatedHeader => "a header that must appear once is repeated",
             Self::HeaderTooLong => "a header value is too long",
             Self::SignatureEncoding => "the signature is not correctly encoded for the scheme",
@@ -167,6 +190,10 @@ impl Reason {
             Self::IdSyntax => "the event id is empty, too long or not printable text",
             Self::BodyNotJson => "the body is not a JSON object",
             Self::BodyFieldType => "the JSON body field is not a string or an integer",
+            Self::BodyIdSyntax => {
+                "the event id in the body is empty, too long or not printable text"
+            }
+            Self::BodyTimestampSyntax => "the timestamp in the body is not an unsigned integer",
             Self::NoSupportedSignature => "no signature of a supported version is present",
             Self::SignatureMismatch => "no signature matches an active secret",
             Self::TimestampTooOld => "the timestamp is too old",
@@ -240,9 +267,6 @@ impl VerifyError {
     }
 }
 
-/// The response body every adapter sends for a copy of an event already handled.
-pub const DUPLICATE_BODY: &str = r#"{"duplicate":true}"#;
-
 impl From<Reason> for VerifyError {
     fn from(reason: Reason) -> Self {
         Self::new(reason)
@@ -256,78 +280,3 @@ impl fmt::Display for VerifyError {
 }
 
 impl std::error::Error for VerifyError {}
-
-/// A mistake in a scheme, verifier or signer configuration, reported when it is built,
-/// never at request time. Never contains secret material.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    /// A secret with no bytes would let anyone sign.
-    #[error("the secret is empty")]
-    EmptySecret,
-    /// A secret of only white space (spaces, tabs, newlines): a key anyone can guess,
-    /// usually a variable or file that was meant to hold the secret and holds none.
-    #[error("the secret is blank (only white space)")]
-    BlankSecret,
-    /// The secret text is not in the encoding the scheme expects (e.g. base64 after `whsec_`).
-    #[error("the secret is not in the expected encoding")]
-    SecretEncoding,
-    /// A verifier or signer needs at least one secret.
-    #[error("no secret was configured")]
-    NoSecret,
-    /// More secrets than a verifier tries per request (16).
-    #[error("too many secrets: at most 16 are active at once")]
-    TooManySecrets,
-    /// The scheme name is empty.
-    #[error("the scheme name is empty")]
-    EmptyName,
-    /// The scheme name is longer than 128 bytes or not printable ASCII without spaces.
-    #[error("the scheme name must be at most 128 printable ASCII characters, without spaces")]
-    InvalidName,
-    /// A header name is not a valid HTTP header name.
-    #[error("invalid header name {0:?}")]
-    InvalidHeaderName(String),
-    /// A JSON field name or signature parameter key is empty.
-    #[error("a field name or signature key is empty")]
-    EmptyField,
-    /// The signed-content template cannot be used.
-    #[error("invalid signed-content template: {0}")]
-    Template(&'static str),
-    /// The signature header layout cannot be used.
-    #[error("invalid signature layout: {0}")]
-    Layout(&'static str),
-    /// The parts of the scheme do not fit together.
-    #[error("inconsistent scheme: {0}")]
-    Inconsistent(&'static str),
-    /// An id given to the signer cannot be sent as a header value.
-    #[error("the event id is empty, too long or not printable text")]
-    InvalidId,
-    /// The replay TTL is shorter than the timestamp window's span (past + future
-    /// tolerance): a signed request could be accepted again after its id was forgotten.
-    #[error(
-        "the replay TTL ({ttl:?}) is shorter than the timestamp window it must cover ({window:?})"
-    )]
-    TtlShorterThanWindow {
-        /// The TTL asked for.
-        ttl: std::time::Duration,
-        /// The window's span: the shortest TTL allowed.
-        window: std::time::Duration,
-    },
-    /// A replay TTL of zero remembers nothing: every copy would run.
-    #[error("the replay TTL is zero: nothing would be remembered")]
-    ZeroTtl,
-    /// A body budget of zero bytes would never read a body.
-    #[error("the body budget is zero")]
-    ZeroBodyBudget,
-    /// A body deadline of zero refuses every request.
-    #[error("the body timeout is zero")]
-    ZeroBodyTimeout,
-    /// A replay namespace must be 1 to 128 printable ASCII characters, without spaces.
-    #[error("the replay namespace must be 1 to 128 printable ASCII characters, without spaces")]
-    InvalidNamespace,
-    /// No preset has this name.
-    #[error(
-        "unknown preset {0:?} (known: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks)"
-    )]
-    UnknownPreset(String),
-}

@@ -6,16 +6,16 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::algorithm::{Algorithm, Keyed};
-use crate::clock::{Clock, SystemClock};
 use crate::error::ConfigError;
 use crate::headers::HeaderLookup;
 use crate::scheme::Scheme;
-use crate::scheme_builder::SchemeBuilder;
+use crate::scheme::algorithm::{Algorithm, Keyed};
+use crate::scheme::builder::SchemeBuilder;
+use crate::scheme::value_source::Source;
 use crate::secret::Secret;
-use crate::source::Source;
-use crate::verifier::{MAX_ID_LEN, MAX_SECRETS};
-use crate::window::TimestampUnit;
+use crate::verify::clock::{Clock, SystemClock};
+use crate::verify::verifier::{MAX_ID_LEN, MAX_SECRETS};
+use crate::verify::window::TimestampUnit;
 
 /// What to sign a body with besides the secret: the timestamp and the event id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

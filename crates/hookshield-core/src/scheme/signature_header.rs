@@ -1,8 +1,8 @@
 //! How the signature header value is laid out, and reading the signatures out of it.
 
-use crate::encoding::Encoding;
 use crate::error::{ConfigError, Reason};
-use crate::tag::Tags;
+use crate::scheme::encoding::Encoding;
+use crate::verify::signature_bytes::Tags;
 
 /// The most signatures one header may carry (rotation sends one per active secret).
 pub const MAX_SIGNATURES: usize = 32;

@@ -7,18 +7,18 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::algorithm::Keyed;
-use crate::clock::{Clock, SystemClock};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::{self, HeaderLookup};
-use crate::json;
 use crate::scheme::Scheme;
-use crate::scheme_builder::SchemeBuilder;
+use crate::scheme::algorithm::Keyed;
+use crate::scheme::builder::SchemeBuilder;
+use crate::scheme::value_source::Source;
 use crate::secret::Secret;
-use crate::source::Source;
-use crate::tag::Tags;
-use crate::verified::{IdOrigin, Verified};
-use crate::window::{self, TimestampWindow};
+use crate::verify::body_fields;
+use crate::verify::clock::{Clock, SystemClock};
+use crate::verify::signature_bytes::Tags;
+use crate::verify::verified::{IdOrigin, Verified};
+use crate::verify::window::{self, TimestampWindow};
 
 /// The most secrets a verifier tries per request.
 pub const MAX_SECRETS: usize = 16;
@@ -119,8 +119,9 @@ impl Verifier {
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
         self.check(headers, body, now).map_err(|reason| {
-            tracing::debug!(scheme = %self.inner.scheme.name, %reason, "webhook refused");
-            VerifyError::new(reason)
+            let error = VerifyError::new(reason);
+            error.record(&self.inner.scheme.name);
+            error
         })
     }
 
@@ -169,7 +170,8 @@ impl Verifier {
 
         let [body_id, body_timestamp] = self.body_fields(body)?;
         if let Some(text) = body_timestamp {
-            timestamp = Some(window::parse(text.as_bytes())?);
+            timestamp =
+                Some(window::parse(text.as_bytes()).map_err(|_| Reason::BodyTimestampSyntax)?);
         }
         let timestamp = timestamp.map(|value| window::to_nanos(value, scheme.unit));
         if let Some(nanos) = timestamp {
@@ -178,10 +180,11 @@ impl Verifier {
         let (event_id, id_origin) = match (header_id, body_id) {
             (Some(id), _) => (id.to_owned(), IdOrigin::Header),
             (None, Some(id)) => {
-                check_id(id.as_bytes())?;
+                check_id(id.as_bytes()).map_err(|_| Reason::BodyIdSyntax)?;
                 (id, IdOrigin::Body)
             }
-            (None, None) if scheme.id_required => return Err(Reason::MissingId),
+            // Only a body field can be missing here: a missing required header returned above.
+            (None, None) if scheme.id_required => return Err(Reason::MissingIdField),
             (None, None) => (self.digest_id(ts_bytes, body), IdOrigin::Digest),
         };
         let key = self.inner.keys.get(secret_index);
@@ -249,14 +252,14 @@ impl Verifier {
     }
 
     /// The event id and timestamp fields of the JSON body, for schemes that keep them there.
-    fn body_fields(&self, body: &[u8]) -> Result<json::Found, Reason> {
+    fn body_fields(&self, body: &[u8]) -> Result<body_fields::Found, Reason> {
         let scheme = &self.inner.scheme;
         let id_field = scheme.id.as_ref().and_then(Source::field);
         let ts_field = scheme.timestamp.as_ref().and_then(Source::field);
         if id_field.is_none() && ts_field.is_none() {
             return Ok([None, None]);
         }
-        let found = match json::fields(body, [id_field, ts_field]) {
+        let found = match body_fields::fields(body, [id_field, ts_field]) {
             Ok(found) => found,
             // An optional id (Slack's `event_id`) falls back to the digest when the body is
             // not JSON (slash commands are form-encoded) or the field is not text.
@@ -264,7 +267,7 @@ impl Verifier {
             Err(reason) => return Err(reason),
         };
         if ts_field.is_some() && found[1].is_none() {
-            return Err(Reason::MissingTimestamp);
+            return Err(Reason::MissingTimestampField);
         }
         Ok(found)
     }

@@ -1,18 +1,26 @@
 //! A signature scheme: which headers, which bytes, which algorithm, which encoding.
 
+pub(crate) mod algorithm;
+pub(crate) mod builder;
+pub(crate) mod encoding;
+pub(crate) mod handshake;
+pub(crate) mod signature_header;
+pub(crate) mod signed_content;
+pub(crate) mod value_source;
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::algorithm::Algorithm;
-use crate::content::SignedContent;
-use crate::encoding::Encoding;
 use crate::error::ConfigError;
-use crate::handshake::Handshake;
-use crate::layout::Layout;
-use crate::scheme_builder::SchemeBuilder;
+use crate::scheme::algorithm::Algorithm;
+use crate::scheme::builder::SchemeBuilder;
+use crate::scheme::encoding::Encoding;
+use crate::scheme::handshake::Handshake;
+use crate::scheme::signature_header::Layout;
+use crate::scheme::signed_content::SignedContent;
+use crate::scheme::value_source::Source;
 use crate::secret::{Secret, SecretFormat};
-use crate::source::Source;
-use crate::window::{TimestampUnit, TimestampWindow};
+use crate::verify::window::{TimestampUnit, TimestampWindow};
 
 /// Longest scheme name: names double as replay namespaces.
 pub(crate) const MAX_NAME_LEN: usize = 128;

@@ -3,7 +3,7 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::tag::Tag;
+use crate::verify::signature_bytes::Tag;
 
 /// Standard alphabet; padding optional on input, written on output.
 const BASE64: GeneralPurpose = GeneralPurpose::new(

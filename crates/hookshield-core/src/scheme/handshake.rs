@@ -3,7 +3,7 @@
 //! replay guard, so a handshake never reaches the user's handler and is never remembered as
 //! a processed event.
 
-use crate::json;
+use crate::verify::body_fields;
 
 /// A provider's endpoint check, recognised in a verified body.
 ///
@@ -77,18 +77,18 @@ impl Handshake {
     pub fn reply(self, body: &[u8]) -> Option<HandshakeReply> {
         let (content_type, text) = match self {
             Self::HcpVerification => {
-                let [source, _] = json::fields(body, [Some("event_source"), None]).ok()?;
+                let [source, _] = body_fields::fields(body, [Some("event_source"), None]).ok()?;
                 (source? == "hashicorp.webhook.verification")
                     .then(|| ("application/json", r#"{"verified":true}"#.to_owned()))?
             }
             Self::WebhookValidate => {
-                let [event, _] = json::fields(body, [Some("event"), None]).ok()?;
+                let [event, _] = body_fields::fields(body, [Some("event"), None]).ok()?;
                 matches!(event?.as_str(), "Webhook Validate" | "Webhook Test")
                     .then(|| ("text/plain; charset=utf-8", "OK".to_owned()))?
             }
             Self::SlackUrlVerification => {
                 let [kind, challenge] =
-                    json::fields(body, [Some("type"), Some("challenge")]).ok()?;
+                    body_fields::fields(body, [Some("type"), Some("challenge")]).ok()?;
                 let challenge = challenge?;
                 let printable = challenge.len() <= MAX_CHALLENGE
                     && challenge.bytes().all(|b| b.is_ascii_graphic());

@@ -2,16 +2,16 @@
 
 use std::time::Duration;
 
-use crate::algorithm::Algorithm;
-use crate::content::SignedContent;
-use crate::encoding::Encoding;
 use crate::error::ConfigError;
-use crate::handshake::Handshake;
-use crate::layout::Layout;
+use crate::scheme::algorithm::Algorithm;
+use crate::scheme::encoding::Encoding;
+use crate::scheme::handshake::Handshake;
+use crate::scheme::signature_header::Layout;
+use crate::scheme::signed_content::SignedContent;
+use crate::scheme::value_source::{Source, validate_names};
 use crate::scheme::{MAX_NAME_LEN, Scheme};
 use crate::secret::SecretFormat;
-use crate::source::{Source, validate_names};
-use crate::window::{TimestampUnit, TimestampWindow};
+use crate::verify::window::{TimestampUnit, TimestampWindow};
 
 /// Builds a [`Scheme`]; every method takes and returns the builder by value. Mistakes are
 /// reported as [`ConfigError`]s by [`build`](Self::build).

@@ -1,16 +1,25 @@
-//! [`Receiver`]: the whole receiving pipeline but the HTTP framework, shared by every
-//! adapter so they all answer alike.
+//! The receiving pipeline the adapters share: [`Receiver`] (body limit, deadline and
+//! budget, verifier, handshake, replay guard, how duplicates are answered), the body
+//! deadline on its own ([`read_within`]), and verification without replay protection for
+//! standalone extractors ([`verify_standalone`]).
+
+mod body_budget;
+mod body_deadline;
+mod standalone;
 
 use std::future::Future;
 use std::time::Duration;
 
-use crate::budget::BodyBudget;
+pub use body_budget::{BodyBudget, BodyHold, DEFAULT_BODY_BUDGET};
+pub use body_deadline::read_within;
+pub use standalone::verify_standalone;
+
 use crate::error::{ConfigError, Reason, VerifyError};
-use crate::handshake::HandshakeReply;
 use crate::headers::HeaderLookup;
 use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
-use crate::verified::Verified;
-use crate::verifier::Verifier;
+use crate::scheme::handshake::HandshakeReply;
+use crate::verify::verified::Verified;
+use crate::verify::verifier::Verifier;
 
 /// The body limit [`Receiver::new`] sets: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -22,9 +31,18 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The `Retry-After` [`Receiver::new`] sends with 409 and 503: 10 s.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(10);
 
+/// The response body every adapter sends for a copy of an event already handled.
+pub const DUPLICATE_BODY: &str = r#"{"duplicate":true}"#;
+
 /// An endpoint's receiving pipeline, without the HTTP framework: body limit, verifier,
-/// handshakes, replay guard and how duplicates are answered. The tower layer and the
-/// actix-web middleware are thin shells around it.
+/// handshakes, replay guard and how duplicates are answered. It is the one place every
+/// option is set: the tower layer and the actix-web middleware are built from it
+/// (`WebhookLayer::from(receiver)`, `WebhookMiddleware::from(receiver)`) and add only
+/// what is framework-specific (how a rejection is written).
+///
+/// Every refusal emits a `tracing` event (target [`REJECTION_TARGET`](crate::REJECTION_TARGET),
+/// fields `scheme`, `code`, `status`, `reason`), and so does every duplicate answered;
+/// adapters run each request inside [`span`](Self::span).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -169,10 +187,11 @@ impl<S: ReplayStore> Receiver<S> {
     }
 
     /// How long an in-flight reservation holds if its request never finishes (default
-    /// [`DEFAULT_LEASE`](crate::replay::DEFAULT_LEASE)).
-    pub fn with_lease(mut self, lease: Duration) -> Self {
-        self.guard = self.guard.with_lease(lease);
-        self
+    /// [`DEFAULT_LEASE`](crate::replay::DEFAULT_LEASE)). Refused when zero
+    /// ([`ConfigError::ZeroLease`]).
+    pub fn with_lease(mut self, lease: Duration) -> Result<Self, ConfigError> {
+        self.guard = self.guard.with_lease(lease)?;
+        Ok(self)
     }
 
     /// See [`ReplayGuard::with_fail_open`]: run handlers unprotected while the replay
@@ -183,10 +202,13 @@ impl<S: ReplayStore> Receiver<S> {
     }
 
     /// The largest body read, in bytes; larger ones are answered 413, whether announced by
-    /// `Content-Length` or sent chunked.
-    pub fn with_body_limit(mut self, limit: usize) -> Self {
+    /// `Content-Length` or sent chunked. Refused when zero ([`ConfigError::ZeroBodyLimit`]).
+    pub fn with_body_limit(mut self, limit: usize) -> Result<Self, ConfigError> {
+        if limit == 0 {
+            return Err(ConfigError::ZeroBodyLimit);
+        }
         self.body_limit = limit;
-        self
+        Ok(self)
     }
 
     /// How long the whole body may take to arrive, counted from when the request reaches
@@ -212,10 +234,28 @@ impl<S: ReplayStore> Receiver<S> {
     }
 
     /// The status of the `{"duplicate":true}` answer to an event already handled
-    /// (default 200, so the provider stops retrying).
-    pub fn with_duplicate_status(mut self, status: u16) -> Self {
+    /// (default 200, so the provider stops retrying). Refused outside 200–299
+    /// ([`ConfigError::InvalidDuplicateStatus`]): any other answer makes the provider
+    /// retry an event that was handled.
+    ///
+    /// ```
+    /// use hookshield_core::{presets, ConfigError, Receiver, Verifier};
+    ///
+    /// let verifier = Verifier::builder(presets::civo()).encoded_secret("s3cret").build()?;
+    /// let receiver = Receiver::new(verifier);
+    /// assert!(receiver.clone().with_duplicate_status(208).is_ok());
+    /// assert_eq!(
+    ///     receiver.with_duplicate_status(409).unwrap_err(),
+    ///     ConfigError::InvalidDuplicateStatus(409)
+    /// );
+    /// # Ok::<(), ConfigError>(())
+    /// ```
+    pub fn with_duplicate_status(mut self, status: u16) -> Result<Self, ConfigError> {
+        if !(200..=299).contains(&status) {
+            return Err(ConfigError::InvalidDuplicateStatus(status));
+        }
         self.duplicate_status = status;
-        self
+        Ok(self)
     }
 
     /// The `Retry-After` sent with 409 (duplicate in flight) and 503 (store unavailable).
@@ -263,7 +303,25 @@ impl<S: ReplayStore> Receiver<S> {
     where
         F: Future<Output = Result<T, Reason>>,
     {
-        read_within(self.body_timeout, read).await
+        read_within(self.body_timeout, read)
+            .await
+            .map_err(|error| self.refused(error))
+    }
+
+    /// The span adapters run each request in (`hookshield.receive`, field `scheme`), so
+    /// the events of one request can be told from another's.
+    pub fn span(&self) -> tracing::Span {
+        tracing::debug_span!("hookshield.receive", scheme = %self.scheme_name())
+    }
+
+    fn scheme_name(&self) -> &str {
+        self.verifier.scheme().name()
+    }
+
+    /// Emits `error`'s rejection event (the verifier emits its own).
+    fn refused(&self, error: VerifyError) -> VerifyError {
+        error.record(self.scheme_name());
+        error
     }
 
     /// The status answered to a duplicate of an event already handled.
@@ -289,7 +347,7 @@ impl<S: ReplayStore> Receiver<S> {
             .and_then(|v| v.trim().parse::<u64>().ok());
         let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
         match declared {
-            Some(length) if length > limit => Err(VerifyError::new(Reason::BodyTooLarge)),
+            Some(length) if length > limit => Err(self.refused(Reason::BodyTooLarge.into())),
             Some(length) => Ok(usize::try_from(length).ok()),
             None => Ok(None),
         }
@@ -304,23 +362,32 @@ impl<S: ReplayStore> Receiver<S> {
         body: &[u8],
     ) -> Result<Step<S>, VerifyError> {
         let verified = self.verifier.verify(headers, body)?;
-        if self.handshakes {
-            if let Some(reply) = self.verifier.handshake_reply(body) {
-                tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
-                return Ok(Step::Handshake(reply));
-            }
+        if self.handshakes
+            && let Some(reply) = self.verifier.handshake_reply(body)
+        {
+            tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
+            return Ok(Step::Handshake(reply));
         }
         let admission = if verified.id_is_signed() {
-            self.guard.admit(verified.event_id()).await?
+            self.guard.admit(verified.event_id()).await
         } else {
             let digest = self.verifier.content_digest(&verified, body);
             self.guard
                 .admit_with_digest(verified.event_id(), &digest)
-                .await?
+                .await
         };
-        Ok(match admission {
+        Ok(match admission.map_err(|error| self.refused(error))? {
             Admission::Run(ticket) => Step::Run(ticket, verified),
-            Admission::Duplicate => Step::Duplicate,
+            Admission::Duplicate => {
+                tracing::debug!(
+                    target: crate::REJECTION_TARGET,
+                    scheme = self.scheme_name(),
+                    code = "duplicate",
+                    status = self.duplicate_status,
+                    "copy of an event already handled"
+                );
+                Step::Duplicate
+            }
         })
     }
 }
@@ -332,20 +399,4 @@ fn check_covers_window(ttl: Duration, verifier: &Verifier) -> Result<(), ConfigE
         return Err(ConfigError::TtlShorterThanWindow { ttl, window });
     }
     Ok(())
-}
-
-/// Runs a body read under a deadline: [`Reason::BodyTimeout`] when `read` is not done
-/// within `timeout`. What [`Receiver::read_body`] does, for extractors that verify without
-/// a receiver. Needs a Tokio runtime with its timer enabled.
-pub async fn read_within<T, F>(timeout: Duration, read: F) -> Result<T, VerifyError>
-where
-    F: Future<Output = Result<T, Reason>>,
-{
-    match tokio::time::timeout(timeout, read).await {
-        Ok(result) => result.map_err(VerifyError::new),
-        Err(_) => {
-            tracing::debug!(?timeout, "body not received in time");
-            Err(VerifyError::new(Reason::BodyTimeout))
-        }
-    }
 }

@@ -7,7 +7,7 @@ use subtle::ConstantTimeEq;
 
 use crate::error::ConfigError;
 use crate::secret::Secret;
-use crate::tag::Tag;
+use crate::verify::signature_bytes::Tag;
 
 /// How the signature is computed from the secret and the signed content.
 #[non_exhaustive]
