@@ -25,7 +25,7 @@ use std::time::Duration;
 use actix_web::http::KeepAlive;
 use actix_web::{App, HttpResponse, HttpServer, web};
 use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
-use hookshield::{Verifier, presets};
+use hookshield::{Receiver, Verifier, presets};
 
 async fn handle(webhook: VerifiedWebhook) -> HttpResponse {
     let verified = &webhook.verified;
@@ -56,8 +56,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // One middleware (and so one replay store) shared by every worker. A body not fully
     // received within 10 s is answered 408 and its event id not reserved: actix-web itself
     // puts no deadline on reading a body.
-    let middleware =
-        WebhookMiddleware::new(builder.build()?).with_body_timeout(Duration::from_secs(10))?;
+    let receiver = Receiver::new(builder.build()?).with_body_timeout(Duration::from_secs(10))?;
+    let middleware = WebhookMiddleware::from(receiver);
 
     let path = env("WEBHOOK_PATH", "/webhook");
     let addr = env("WEBHOOK_ADDR", "127.0.0.1:3000");

@@ -26,7 +26,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
-use hookshield::{Verifier, presets};
+use hookshield::{Receiver, Verifier, presets};
 
 async fn handle(webhook: VerifiedWebhook) -> StatusCode {
     let verified = &webhook.verified;
@@ -56,7 +56,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     }
     let verifier = builder.build()?;
     // A body not fully received within 10 s is answered 408 and its event id not reserved.
-    let layer = WebhookLayer::new(verifier).with_body_timeout(Duration::from_secs(10))?;
+    let layer =
+        WebhookLayer::from(Receiver::new(verifier).with_body_timeout(Duration::from_secs(10))?);
 
     let path = env("WEBHOOK_PATH", "/webhook");
     let app = Router::new().route(&path, post(handle).layer(layer));

@@ -25,7 +25,7 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
-use hookshield::{Verifier, presets};
+use hookshield::{Receiver, Verifier, presets};
 
 #[path = "support/no_replay.rs"]
 mod no_replay;
@@ -61,7 +61,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let route = match mode.as_str() {
         "bare" => post(bare),
-        "verify" => post(verified).layer(WebhookLayer::new(verifier).with_replay_store(NoReplay)),
+        "verify" => post(verified).layer(WebhookLayer::from(
+            Receiver::new(verifier).with_replay_store(NoReplay),
+        )),
         "moka" => post(verified).layer(WebhookLayer::new(verifier)),
         "redis" => {
             let url = std::env::var("HOOKSHIELD_REDIS_URL")
@@ -69,7 +71,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
             let store = hookshield::redis::RedisStore::builder(&url)
                 .key_prefix(&format!("load-{}", std::process::id()))
                 .build()?;
-            post(verified).layer(WebhookLayer::new(verifier).with_replay_store(store))
+            post(verified).layer(WebhookLayer::from(
+                Receiver::new(verifier).with_replay_store(store),
+            ))
         }
         _ => return Err("usage: load_server <bare|verify|moka|redis> [PORT]".into()),
     };

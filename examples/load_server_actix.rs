@@ -25,7 +25,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use bytes::Bytes;
 use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
 use hookshield::replay::ReplayStore;
-use hookshield::{Verifier, presets};
+use hookshield::{Receiver, Verifier, presets};
 
 #[path = "support/no_replay.rs"]
 mod no_replay;
@@ -61,7 +61,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
     match mode.as_str() {
         "bare" => serve::<NoReplay>(None, port, &mode).await,
         "verify" => {
-            let middleware = WebhookMiddleware::new(verifier).with_replay_store(NoReplay);
+            let middleware =
+                WebhookMiddleware::from(Receiver::new(verifier).with_replay_store(NoReplay));
             serve(Some(middleware), port, &mode).await
         }
         "moka" => serve(Some(WebhookMiddleware::new(verifier)), port, &mode).await,
@@ -71,7 +72,8 @@ async fn main() -> Result<(), Box<dyn Error>> {
             let store = hookshield::redis::RedisStore::builder(&url)
                 .key_prefix(&format!("load-{}", std::process::id()))
                 .build()?;
-            let middleware = WebhookMiddleware::new(verifier).with_replay_store(store);
+            let middleware =
+                WebhookMiddleware::from(Receiver::new(verifier).with_replay_store(store));
             serve(Some(middleware), port, &mode).await
         }
         _ => Err("usage: load_server_actix <bare|verify|moka|redis> [PORT]".into()),

@@ -25,7 +25,7 @@ use axum::routing::post;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield::redis::RedisStore;
 use hookshield::replay::OwnerToken;
-use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
+use hookshield::{Receiver, Secret, SignOptions, Signer, Verifier, presets};
 
 const SECRET: &str = "multi-instance-demo-secret";
 const PATH: &str = "/webhooks/civo";
@@ -82,9 +82,10 @@ async fn start_instance(
     let verifier = Verifier::builder(presets::civo())
         .encoded_secret(SECRET)
         .build()?;
-    let layer = WebhookLayer::new(verifier)
+    let receiver = Receiver::new(verifier)
         .with_ttl(Duration::from_secs(600))?
         .with_replay_store(store);
+    let layer = WebhookLayer::from(receiver);
     let ledger = Arc::clone(ledger);
     let handler = post(move |webhook: VerifiedWebhook| async move {
         record(&ledger, webhook.verified.event_id(), instance);

@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
-use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
+use hookshield::{Receiver, Secret, SignOptions, Signer, Verifier, presets};
 use time::OffsetDateTime;
 
 const CIVO_SECRET: &str = "civo-secret-from-the-dashboard";
@@ -77,7 +77,9 @@ fn app() -> Result<(Router, Runs), Box<dyn Error>> {
         )
         .route(
             "/webhooks/sw",
-            post(handle).layer(WebhookLayer::new(sw).with_body_limit(SW_LIMIT)),
+            post(handle).layer(WebhookLayer::from(
+                Receiver::new(sw).with_body_limit(SW_LIMIT)?,
+            )),
         )
         .with_state(runs.clone());
     Ok((router, runs))

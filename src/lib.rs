@@ -1,10 +1,12 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]
 pub use hookshield_core::*;
 
 /// The tower layer: [`WebhookLayer`](hookshield_tower::WebhookLayer) and its service.
 #[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
 pub mod tower {
     #[doc(inline)]
     pub use hookshield_tower::*;
@@ -14,6 +16,7 @@ pub mod tower {
 /// [`VerifiedJson`](hookshield_axum::VerifiedJson), and [`Server`](hookshield_axum::Server),
 /// which serves a router with deadlines on every read (`axum::serve` has none).
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum {
     #[doc(inline)]
     pub use hookshield_axum::*;
@@ -24,6 +27,7 @@ pub mod axum {
 /// [`VerifiedWebhook`](hookshield_actix::VerifiedWebhook),
 /// [`VerifiedJson`](hookshield_actix::VerifiedJson).
 #[cfg(feature = "actix")]
+#[cfg_attr(docsrs, doc(cfg(feature = "actix")))]
 pub mod actix {
     #[doc(inline)]
     pub use hookshield_actix::*;
@@ -31,6 +35,7 @@ pub mod actix {
 
 /// The Redis replay store: [`RedisStore`](hookshield_redis::RedisStore).
 #[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod redis {
     #[doc(inline)]
     pub use hookshield_redis::*;

@@ -21,8 +21,8 @@ use std::time::{Duration, Instant};
 
 use actix_web::error::ErrorInternalServerError;
 use actix_web::{HttpResponse, web};
-use hookshield::actix::{VerifiedJson, VerifiedWebhook, WebhookMiddleware};
-use hookshield::{DEFAULT_BODY_LIMIT, Verifier};
+use hookshield::actix::{Standalone, VerifiedJson, VerifiedWebhook, WebhookMiddleware};
+use hookshield::{Receiver, Verifier};
 use serde::Deserialize;
 use support::actix_app::{ActixServer, Connections, serve_actix, serve_actix_with};
 use support::harness::{Endpoint, HCP_TOKEN};
@@ -78,6 +78,10 @@ where
 
 fn civo() -> WebhookMiddleware {
     WebhookMiddleware::new(Provider::Civo.verifier())
+}
+
+fn civo_receiver() -> Receiver {
+    Receiver::new(Provider::Civo.verifier())
 }
 
 fn handled(body: &str) -> HttpResponse {
@@ -347,7 +351,7 @@ async fn the_duplicate_status_and_retry_after_are_configurable() {
     }
     let runs = Runs::default();
     let server = behind(
-        civo().with_duplicate_status(actix_web::http::StatusCode::ACCEPTED),
+        WebhookMiddleware::from(civo_receiver().with_duplicate_status(202).unwrap()),
         &runs,
         accept,
     );
@@ -360,9 +364,10 @@ async fn the_duplicate_status_and_retry_after_are_configurable() {
     assert_eq!(copy.text(), r#"{"duplicate":true}"#);
     assert_eq!(runs.started.get(), 1);
 
-    let down = civo()
+    let down = civo_receiver()
         .with_replay_store(DownStore)
         .with_retry_after(Duration::from_secs(30));
+    let down = WebhookMiddleware::from(down);
     let server = behind(down, &runs, accept);
     let reply = send(&client(), &server.url(), &headers, BODY.to_vec()).await;
     assert_rejected(&reply, 503, "replay_store_unavailable");
@@ -408,7 +413,10 @@ async fn verified_json_behind_the_middleware_parses_and_invalid_json_releases_th
 // The extractors alone.
 
 /// Answers 202 `<event id>:<body length>` and counts its runs.
-async fn raw(webhook: VerifiedWebhook, calls: web::Data<Calls>) -> HttpResponse {
+async fn raw(
+    Standalone(webhook): Standalone<VerifiedWebhook>,
+    calls: web::Data<Calls>,
+) -> HttpResponse {
     calls.hit();
     let id = webhook.verified.event_id();
     handled(&format!("{id}:{}", webhook.body.len()))
@@ -416,6 +424,15 @@ async fn raw(webhook: VerifiedWebhook, calls: web::Data<Calls>) -> HttpResponse 
 
 /// Serves `raw` without the middleware; `verifier` is registered as `web::Data`.
 fn standalone(verifier: Option<Verifier>, calls: &Calls) -> ActixServer {
+    standalone_with(verifier, None, calls)
+}
+
+/// [`standalone`], with the app's `PayloadConfig` limit when `payload_limit` is given.
+fn standalone_with(
+    verifier: Option<Verifier>,
+    payload_limit: Option<usize>,
+    calls: &Calls,
+) -> ActixServer {
     let verifier = verifier.map(web::Data::new);
     let calls = web::Data::new(calls.clone());
     serve_actix(move |config| {
@@ -423,9 +440,15 @@ fn standalone(verifier: Option<Verifier>, calls: &Calls) -> ActixServer {
         if let Some(verifier) = &verifier {
             config.app_data(verifier.clone());
         }
+        if let Some(limit) = payload_limit {
+            config.app_data(web::PayloadConfig::new(limit));
+        }
         config.route(support::PATH, web::post().to(raw));
     })
 }
+
+/// actix-web's default `PayloadConfig` limit (256 KiB), which `Standalone` reads under.
+const ACTIX_PAYLOAD_LIMIT: usize = 262_144;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn extractors_alone_verify_with_web_data_verifier() {
@@ -463,7 +486,7 @@ async fn extractors_alone_refuse_stale_oversized_and_answer_handshakes() {
     let reply = send(&client(), &server.url(), &headers, BODY.to_vec()).await;
     assert_rejected(&reply, 401, "timestamp_out_of_window");
 
-    let big = vec![b'x'; DEFAULT_BODY_LIMIT + 1];
+    let big = vec![b'x'; ACTIX_PAYLOAD_LIMIT + 1];
     let headers = provider.sign(&big, "evt-big");
     let reply = send(&client(), &server.url(), &headers, big).await;
     assert_rejected(&reply, 413, "payload_too_large");
@@ -491,7 +514,9 @@ async fn extractors_alone_refuse_stale_oversized_and_answer_handshakes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn verified_json_alone_parses_after_verifying() {
-    async fn parsed(VerifiedJson(event, verified): VerifiedJson<Event>) -> HttpResponse {
+    async fn parsed(
+        Standalone(VerifiedJson(event, verified)): Standalone<VerifiedJson<Event>>,
+    ) -> HttpResponse {
         handled(&format!("{} {}", verified.event_id(), event.event))
     }
     // A plain `Verifier` as app data works as well as `web::Data<Verifier>`.
@@ -523,4 +548,45 @@ async fn extractors_with_neither_middleware_nor_verifier_are_500_not_configured(
     let reply = send(&client(), &server.url(), &headers, BODY.to_vec()).await;
     assert_rejected(&reply, 500, "webhook_not_configured");
     assert_eq!(calls.get(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plain_extractors_without_the_middleware_are_500_even_with_a_verifier() {
+    // A verifier in the app data does not make the plain extractor verify (and so skip
+    // the replay guard unnoticed): that is `Standalone`'s job, as in axum.
+    async fn plain(_: VerifiedWebhook, calls: web::Data<Calls>) -> HttpResponse {
+        calls.hit();
+        handled("ran")
+    }
+    let calls = Calls::default();
+    let (verifier, counted) = (
+        web::Data::new(Provider::Civo.verifier()),
+        web::Data::new(calls.clone()),
+    );
+    let server = serve_actix(move |config| {
+        config
+            .app_data(verifier.clone())
+            .app_data(counted.clone())
+            .route(support::PATH, web::post().to(plain));
+    });
+    let headers = Provider::Civo.sign(BODY, "evt-plain-alone");
+    let reply = send(&client(), &server.url(), &headers, BODY.to_vec()).await;
+    assert_rejected(&reply, 500, "webhook_not_configured");
+    assert_eq!(calls.get(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn standalone_honours_the_apps_payload_config() {
+    let provider = Provider::Civo;
+    let calls = Calls::default();
+    let server = standalone_with(Some(provider.verifier()), Some(1024), &calls);
+    let fits = vec![b'x'; 1024];
+    let headers = provider.sign(&fits, "evt-fits");
+    let reply = send(&client(), &server.url(), &headers, fits).await;
+    assert_eq!(reply.status, 202, "{reply:?}");
+    let over = vec![b'x'; 1025];
+    let headers = provider.sign(&over, "evt-over");
+    let reply = send(&client(), &server.url(), &headers, over).await;
+    assert_rejected(&reply, 413, "payload_too_large");
+    assert_eq!(calls.get(), 1);
 }

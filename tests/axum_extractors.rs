@@ -13,11 +13,11 @@
 
 mod support;
 
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{MethodRouter, post};
 use axum::{Json, Router};
 use hookshield::axum::{Standalone, VerifiedJson, VerifiedWebhook};
-use hookshield::tower::DEFAULT_BODY_LIMIT;
 use hookshield::{Secret, SignOptions, Signer, Verified, Verifier, presets};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -215,9 +215,31 @@ async fn standalone_checks_the_timestamp_window_and_the_body_limit() {
     let reply = send(&client(), &url, &headers, BODY.to_vec()).await;
     assert_rejected(&reply, 401, "timestamp_out_of_window");
 
-    let big = vec![b'x'; DEFAULT_BODY_LIMIT + 1];
+    // axum's default body limit (2 MB) applies, as to its own `Bytes` extractor.
+    let big = vec![b'x'; AXUM_DEFAULT_BODY_LIMIT + 1];
     let headers = provider.sign(&big, "evt-state-big");
     let reply = send(&client(), &url, &headers, big).await;
+    assert_rejected(&reply, 413, "payload_too_large");
+}
+
+/// axum's default body limit, which `Standalone` reads under unless `DefaultBodyLimit` says
+/// otherwise.
+const AXUM_DEFAULT_BODY_LIMIT: usize = 2_097_152;
+
+#[tokio::test]
+async fn standalone_honours_default_body_limit() {
+    let provider = Provider::Civo;
+    let app = Router::new()
+        .route(PATH, post(standalone_raw))
+        .layer(DefaultBodyLimit::max(1024))
+        .with_state(provider.verifier());
+    let url = url(serve(app).await);
+    let fits = vec![b'x'; 1024];
+    let headers = provider.sign(&fits, "evt-fits");
+    assert_eq!(send(&client(), &url, &headers, fits).await.status, 202);
+    let over = vec![b'x'; 1025];
+    let headers = provider.sign(&over, "evt-over");
+    let reply = send(&client(), &url, &headers, over).await;
     assert_rejected(&reply, 413, "payload_too_large");
 }
 

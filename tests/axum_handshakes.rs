@@ -16,7 +16,7 @@ mod support;
 
 use axum::http::StatusCode;
 use hookshield::tower::WebhookLayer;
-use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
+use hookshield::{Receiver, Secret, SignOptions, Signer, Verifier, presets};
 use support::{
     Bodies, Calls, Headers, Reply, assert_duplicate, assert_rejected, client, counting, layered,
     replaced, send, serve, url,
@@ -40,13 +40,21 @@ enum Kind {
 
 impl Kind {
     fn layer(self) -> WebhookLayer {
+        WebhookLayer::new(self.verifier())
+    }
+
+    fn receiver(self) -> Receiver {
+        Receiver::new(self.verifier())
+    }
+
+    fn verifier(self) -> Verifier {
         let verifier = match self {
             Self::Hcp => Verifier::builder(presets::hcp()).encoded_secret(HCP_TOKEN),
             Self::Slack => Verifier::builder(presets::slack()).encoded_secret(SLACK_SECRET),
             Self::Frappe => Verifier::builder(presets::shared_token("X-Webhook-Secret"))
                 .encoded_secret(FRAPPE_SECRET),
         };
-        WebhookLayer::new(verifier.build().unwrap())
+        verifier.build().unwrap()
     }
 
     fn headers(self, body: &[u8]) -> Headers {
@@ -155,7 +163,8 @@ async fn with_handshakes_off_the_handshake_reaches_the_handler() {
         (Kind::Slack, SLACK_CHALLENGE),
         (Kind::Frappe, FRAPPE_VALIDATE),
     ] {
-        let (url, calls) = endpoint(kind.layer().with_handshakes(false)).await;
+        let (url, calls) =
+            endpoint(WebhookLayer::from(kind.receiver().with_handshakes(false))).await;
         let reply = deliver(&url, kind, body).await;
         assert_eq!(
             (reply.status, reply.text()),

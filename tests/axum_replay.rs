@@ -21,6 +21,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::routing::{MethodRouter, post};
+use hookshield::tower::WebhookLayer;
 use support::{
     Bodies, Calls, DownStore, PATH, PROVIDERS, Provider, Reply, assert_duplicate, assert_in_flight,
     assert_rejected, client, counting, layered, send, serve, try_send, url,
@@ -95,7 +96,8 @@ async fn a_duplicate_after_success_is_200_duplicate_and_not_handled() {
 async fn the_duplicate_status_is_configurable() {
     let provider = Provider::Civo;
     let (calls, bodies) = (Calls::default(), Bodies::default());
-    let layer = provider.layer().with_duplicate_status(StatusCode::ACCEPTED);
+    let receiver = provider.receiver().with_duplicate_status(202).unwrap();
+    let layer = WebhookLayer::from(receiver);
     let app = layered(counting(&calls, &bodies, StatusCode::OK), layer);
     let url = url(serve(app).await);
     let headers = provider.sign(BODY, "evt-dup-status");
@@ -154,7 +156,7 @@ async fn a_duplicate_in_flight_is_409_with_retry_after() {
 async fn an_unavailable_replay_store_is_503_with_retry_after() {
     for provider in PROVIDERS {
         let (calls, bodies) = (Calls::default(), Bodies::default());
-        let layer = provider.layer().with_replay_store(DownStore);
+        let layer = WebhookLayer::from(provider.receiver().with_replay_store(DownStore));
         let app = layered(counting(&calls, &bodies, StatusCode::OK), layer);
         let url = url(serve(app).await);
         let reply = send(
@@ -169,10 +171,11 @@ async fn an_unavailable_replay_store_is_503_with_retry_after() {
         assert_eq!(calls.get(), 0, "{provider:?}: ran without a reservation");
 
         // The configured Retry-After is sent.
-        let layer = provider
-            .layer()
+        let receiver = provider
+            .receiver()
             .with_replay_store(DownStore)
             .with_retry_after(Duration::from_secs(30));
+        let layer = WebhookLayer::from(receiver);
         let app = layered(counting(&calls, &bodies, StatusCode::OK), layer);
         let url = support::url(serve(app).await);
         let reply = send(
@@ -268,10 +271,11 @@ async fn a_client_disconnect_mid_handler_releases_the_id() {
 async fn a_handled_id_is_forgotten_after_the_ttl() {
     let provider = Provider::Civo;
     let (calls, bodies) = (Calls::default(), Bodies::default());
-    let layer = provider
-        .layer()
+    let receiver = provider
+        .receiver()
         .with_ttl(Duration::from_millis(300))
         .unwrap();
+    let layer = WebhookLayer::from(receiver);
     let url = url(serve(layered(counting(&calls, &bodies, StatusCode::OK), layer)).await);
     let headers = provider.sign(BODY, "evt-ttl");
 
@@ -302,7 +306,8 @@ async fn a_reservation_lapses_after_its_lease() {
             (StatusCode::OK, "handled")
         })
     };
-    let layer = provider.layer().with_lease(Duration::from_millis(300));
+    let receiver = provider.receiver().with_lease(Duration::from_millis(300));
+    let layer = WebhookLayer::from(receiver.unwrap());
     let url = url(serve(layered(handler, layer)).await);
     let headers = provider.sign(BODY, "evt-lease");
 

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use actix_web::{HttpResponse, web};
 use axum::http::StatusCode;
 use hookshield::actix::WebhookMiddleware;
+use hookshield::tower::WebhookLayer;
 use support::actix_app::serve_actix;
 use support::{
     Bodies, Calls, Headers, PATH, Provider, client, counting, layered, send, send_declared, serve,
@@ -65,12 +66,13 @@ async fn waits_for_room_then_runs(addr: SocketAddr, calls: &Calls) {
 #[tokio::test]
 async fn tower_layer_reads_bodies_within_the_budget() {
     let (calls, bodies) = (Calls::default(), Bodies::default());
-    let layer = Provider::Civo
-        .layer()
+    let receiver = Provider::Civo
+        .receiver()
         .with_body_budget(BUDGET)
         .unwrap()
         .with_body_timeout(Duration::from_secs(20))
         .unwrap();
+    let layer = WebhookLayer::from(receiver);
     let addr = serve(layered(counting(&calls, &bodies, StatusCode::OK), layer)).await;
     waits_for_room_then_runs(addr, &calls).await;
 }
@@ -78,11 +80,13 @@ async fn tower_layer_reads_bodies_within_the_budget() {
 #[tokio::test]
 async fn actix_middleware_reads_bodies_within_the_budget() {
     let calls = Calls::default();
-    let middleware = WebhookMiddleware::new(Provider::Civo.verifier())
+    let receiver = Provider::Civo
+        .receiver()
         .with_body_budget(BUDGET)
         .unwrap()
         .with_body_timeout(Duration::from_secs(20))
         .unwrap();
+    let middleware = WebhookMiddleware::from(receiver);
     let counted = calls.clone();
     let server = serve_actix(move |config| {
         let counted = counted.clone();
@@ -108,12 +112,13 @@ async fn actix_middleware_reads_bodies_within_the_budget() {
 async fn a_holder_is_cut_off_at_its_deadline_and_the_waiting_body_runs() {
     let (calls, bodies) = (Calls::default(), Bodies::default());
     let deadline = Duration::from_secs(1);
-    let layer = Provider::Civo
-        .layer()
+    let receiver = Provider::Civo
+        .receiver()
         .with_body_budget(BUDGET)
         .unwrap()
         .with_body_timeout(deadline)
         .unwrap();
+    let layer = WebhookLayer::from(receiver);
     let addr = serve(layered(counting(&calls, &bodies, StatusCode::OK), layer)).await;
     let slow = Provider::Civo.sign(BODY, "evt-slow");
     let holder = stall(addr, &slow, BUDGET).await;

@@ -188,10 +188,8 @@ impl Drop for AbortOnDrop {
 
 /// The webhook route behind the layer (body deadline `DEADLINE`), counting its runs.
 fn app(calls: &Calls) -> Router {
-    let layer = Provider::Civo
-        .layer()
-        .with_body_timeout(DEADLINE)
-        .expect("body timeout");
+    let receiver = Provider::Civo.receiver().with_body_timeout(DEADLINE);
+    let layer = WebhookLayer::from(receiver.expect("body timeout"));
     webhook_app(calls, layer)
 }
 
@@ -530,9 +528,8 @@ mod actix {
     /// `HttpServer`'s own deadlines: `DEADLINE` for a request head and for an idle
     /// kept-alive connection (or no keep-alive at all), and a connection cap.
     fn serve(calls: &Calls, keep_alive: KeepAlive) -> ActixServer {
-        let middleware = WebhookMiddleware::new(Provider::Civo.verifier())
-            .with_body_timeout(DEADLINE)
-            .expect("body timeout");
+        let receiver = Provider::Civo.receiver().with_body_timeout(DEADLINE);
+        let middleware = WebhookMiddleware::from(receiver.expect("body timeout"));
         let calls = web::Data::new(calls.clone());
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = listener.local_addr().unwrap();

@@ -202,7 +202,7 @@ impl Spec {
     pub fn receiver(&self) -> Receiver {
         let mut receiver = Receiver::new(self.endpoint.verifier());
         if let Some(limit) = self.body_limit {
-            receiver = receiver.with_body_limit(limit);
+            receiver = receiver.with_body_limit(limit).expect("body limit");
         }
         if let Some(timeout) = self.body_timeout {
             receiver = receiver.with_body_timeout(timeout).expect("body timeout");

@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{MethodRouter, post};
 use hookshield::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
 use hookshield::tower::WebhookLayer;
-use hookshield::{Secret, SignOptions, Signer, Verifier, presets};
+use hookshield::{Receiver, Secret, SignOptions, Signer, Verifier, presets};
 use time::OffsetDateTime;
 use tokio::net::TcpListener;
 
@@ -63,6 +63,11 @@ impl Provider {
     /// The layer with its defaults.
     pub fn layer(self) -> WebhookLayer {
         WebhookLayer::new(self.verifier())
+    }
+
+    /// The pipeline with its defaults, to configure before building a layer from it.
+    pub fn receiver(self) -> Receiver {
+        Receiver::new(self.verifier())
     }
 
     fn signer_with(self, secret: &str) -> Signer {

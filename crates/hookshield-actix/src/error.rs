@@ -4,54 +4,70 @@ use std::fmt;
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CONTENT_TYPE, RETRY_AFTER};
+use actix_web::http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use actix_web::{HttpResponse, ResponseError};
-use hookshield_core::{DEFAULT_RETRY_AFTER, HandshakeReply, VerifyError};
+use hookshield_core::{DEFAULT_RETRY_AFTER, Rejection, VerifyError};
 
-/// Why the middleware or an extractor did not hand a webhook to the handler. As a
-/// response it follows the rejection table: the status, `{"error":"<code>"}`, and
-/// `Retry-After` on 409 and 503.
-#[non_exhaustive]
-#[derive(Debug)]
-pub enum WebhookError {
-    /// The request failed verification, or its body was too large or unreadable.
-    Verify(VerifyError),
-    /// The request was the provider's handshake: as a response it is the handshake's
-    /// answer (200), so a handler using an extractor answers it without running.
-    Handshake(HandshakeReply),
-    /// The verified body is not the JSON `VerifiedJson<T>` expects: 400 `invalid_json`.
-    InvalidJson(serde_json::Error),
-    /// No middleware verified the request and no `web::Data<Verifier>` is registered:
-    /// 500 `webhook_not_configured` (a bug in the app's wiring).
-    NotConfigured,
-}
+/// Why the middleware or an extractor did not hand a webhook to the handler: the core's
+/// [`Rejection`], as an actix-web error. Its response follows the rejection table
+/// (status, `{"error":"<code>"}`, `Retry-After` on 409 and 503; a handshake's own reply)
+/// and carries the [`Rejection`] in its extensions, as the middleware's answers do.
+#[derive(Debug, Clone)]
+pub struct WebhookError(Rejection);
 
 impl WebhookError {
-    fn code(&self) -> &'static str {
-        match self {
-            Self::Verify(error) => error.code(),
-            Self::Handshake(_) => "handshake",
-            Self::InvalidJson(_) => "invalid_json",
-            Self::NotConfigured => "webhook_not_configured",
-        }
+    /// The rejection: why, and how it is answered.
+    pub fn rejection(&self) -> &Rejection {
+        &self.0
+    }
+
+    /// The rejection, taken out.
+    pub fn into_inner(self) -> Rejection {
+        self.0
     }
 }
 
-/// The rejection-table answer for `error`.
-pub fn rejection(error: &VerifyError, retry_after: Duration) -> HttpResponse {
-    let mut response = HttpResponse::build(status(error.status()));
-    response.insert_header((CONTENT_TYPE, "application/json"));
-    if error.wants_retry_after() {
-        response.insert_header((RETRY_AFTER, retry_after.as_secs().max(1)));
+impl From<Rejection> for WebhookError {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
     }
-    response.body(error.json_body())
 }
 
-/// The answer to a provider's handshake.
-pub(crate) fn handshake(reply: &HandshakeReply) -> HttpResponse {
-    HttpResponse::build(status(reply.status()))
-        .insert_header((CONTENT_TYPE, reply.content_type()))
-        .body(reply.body().to_owned())
+impl From<VerifyError> for WebhookError {
+    fn from(error: VerifyError) -> Self {
+        Self(Rejection::Verify(error))
+    }
+}
+
+/// The documented answer to `rejection`: its status, `Content-Type` and body, a
+/// `Retry-After` of `retry_after` (whole seconds, at least 1; 10 s when `None`) when it
+/// wants one, and the rejection itself in the extensions.
+pub fn rejection(rejection: &Rejection, retry_after: Option<Duration>) -> HttpResponse {
+    finish(plain(rejection), rejection, retry_after)
+}
+
+/// `rejection`'s status, `Content-Type` and body, and nothing else.
+pub(crate) fn plain(rejection: &Rejection) -> HttpResponse {
+    HttpResponse::build(status(rejection.status()))
+        .insert_header((CONTENT_TYPE, rejection.content_type()))
+        .body(rejection.body())
+}
+
+/// What every rejection response gets, whoever wrote it: `Retry-After` where the
+/// rejection wants one and the response has none, and the rejection in the extensions.
+pub(crate) fn finish(
+    mut response: HttpResponse,
+    rejection: &Rejection,
+    retry_after: Option<Duration>,
+) -> HttpResponse {
+    if rejection.wants_retry_after() && !response.headers().contains_key(RETRY_AFTER) {
+        let seconds = retry_after.unwrap_or(DEFAULT_RETRY_AFTER).as_secs().max(1);
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response.extensions_mut().insert(rejection.clone());
+    response
 }
 
 pub(crate) fn status(code: u16) -> StatusCode {
@@ -60,60 +76,23 @@ pub(crate) fn status(code: u16) -> StatusCode {
 
 impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Verify(error) => write!(f, "webhook refused: {error}"),
-            Self::Handshake(reply) => write!(f, "provider handshake {:?}", reply.handshake()),
-            Self::InvalidJson(error) => {
-                write!(f, "the verified body is not the expected JSON: {error}")
-            }
-            Self::NotConfigured => f.write_str(
-                "no WebhookMiddleware verified the request and no web::Data<Verifier> is registered",
-            ),
-        }
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
 impl std::error::Error for WebhookError {
+    /// The inner rejection's source: each message of the chain is said once.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Verify(error) => Some(error),
-            Self::InvalidJson(error) => Some(error),
-            _ => None,
-        }
-    }
-}
-
-impl From<VerifyError> for WebhookError {
-    fn from(error: VerifyError) -> Self {
-        Self::Verify(error)
+        std::error::Error::source(&self.0)
     }
 }
 
 impl ResponseError for WebhookError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::Verify(error) => status(error.status()),
-            Self::Handshake(reply) => status(reply.status()),
-            Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
-            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        status(self.0.status())
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            Self::Verify(error) => rejection(error, DEFAULT_RETRY_AFTER),
-            Self::Handshake(reply) => handshake(reply),
-            Self::NotConfigured => {
-                tracing::error!("{self}");
-                json(self.status_code(), self.code())
-            }
-            Self::InvalidJson(_) => json(self.status_code(), self.code()),
-        }
+        rejection(&self.0, None)
     }
-}
-
-fn json(status: StatusCode, code: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((CONTENT_TYPE, "application/json"))
-        .body(format!(r#"{{"error":"{code}"}}"#))
 }

@@ -15,6 +15,8 @@
 //! | header present but malformed | 400 | `{"error":"malformed_header"}` |
 //! | no signature matches | 401 | `{"error":"signature_mismatch"}` |
 //! | timestamp outside the window | 401 | `{"error":"timestamp_out_of_window"}` |
+//! | body unreadable, or not the JSON the scheme reads its id or timestamp from | 400 | `{"error":"malformed_body"}` |
+//! | the verified JSON body has no event-id field | 400 | `{"error":"missing_event_id"}` |
 //! | duplicate in flight | 409 + `Retry-After` | `{"error":"duplicate_in_flight"}` |
 //! | duplicate already handled | 200 (configurable) | `{"duplicate":true}` |
 //! | replay store unavailable | 503 + `Retry-After` | `{"error":"replay_store_unavailable"}` |
@@ -57,21 +59,33 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Without the middleware, the extractors verify on their own with a
-//! `web::Data<Verifier>` from the app data, and then cannot protect against replays (see
-//! [`VerifiedWebhook`]). actix-web 4 uses `http` 0.2: its headers reach the core through
-//! [`ActixHeaders`]; no `http` 1.x type is involved.
+//! Every option of the pipeline is set on the core's [`Receiver`]; the middleware is built
+//! from it (`WebhookMiddleware::from(receiver)`) and adds only how rejections are written
+//! ([`RejectionResponder`]). Each answer it gives itself carries the
+//! [`Rejection`](hookshield_core::Rejection) in its extensions; every refusal emits a
+//! `tracing` event (target `hookshield::rejection`) and each request runs in a
+//! `hookshield.receive` span.
+//!
+//! Without the middleware, the plain extractors answer 500 `webhook_not_configured`;
+//! verifying alone takes the explicit [`Standalone`] form, with a `web::Data<Verifier>`
+//! from the app data, and cannot protect against replays (see [`Standalone`]), exactly as
+//! in hookshield's axum extractors. actix-web 4 uses `http` 0.2: its headers reach the
+//! core through [`ActixHeaders`]; no `http` 1.x type is involved.
 //!
 //! [actix-web]: https://docs.rs/actix-web
 //! [`Receiver`]: hookshield_core::Receiver
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 mod error;
 mod extract;
 mod headers;
 mod middleware;
+mod responder;
 
 pub use error::{WebhookError, rejection};
-pub use extract::{VerifiedJson, VerifiedWebhook};
+pub use extract::{Standalone, VerifiedJson, VerifiedWebhook};
 pub use headers::ActixHeaders;
 pub use middleware::{WebhookMiddleware, WebhookService};
+pub use responder::{JsonResponder, RejectionResponder};

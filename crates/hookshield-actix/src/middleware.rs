@@ -3,26 +3,25 @@
 
 use std::future::{Ready, ready};
 use std::rc::Rc;
-use std::sync::Arc;
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::http::StatusCode;
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use futures_util::future::LocalBoxFuture;
 use hookshield_core::replay::{MokaStore, ReplayStore};
-use hookshield_core::{DUPLICATE_BODY, Receiver, Step, Verifier, VerifyError};
+use hookshield_core::{DUPLICATE_BODY, Receiver, Rejection, Step, Verifier, VerifyError};
+use tracing::Instrument;
 
-use crate::error::{handshake, rejection, status};
+use crate::error::{finish, rejection, status};
 use crate::headers::ActixHeaders;
-
-/// Builds rejection responses in place of the rejection table's JSON.
-type Responder = Arc<dyn Fn(VerifyError) -> HttpResponse + Send + Sync>;
+use crate::responder::{JsonResponder, RejectionResponder};
 
 /// Verifies webhooks before they reach the handlers it wraps: an actix-web middleware
 /// (`App::wrap`, `Resource::wrap`, `Scope::wrap`) around a [`Receiver`], the pipeline every
-/// hookshield adapter shares, so it answers exactly as the tower layer does.
+/// hookshield adapter shares, so it answers exactly as the tower layer does. Every option
+/// is set on the [`Receiver`] (`WebhookMiddleware::from(receiver)`); the middleware adds
+/// only how rejections are written (`R`, the [`RejectionResponder`]).
 ///
 /// Per request: a `Content-Length` over the limit is refused (413) before reading; the
 /// payload is read under the limit (413 as soon as a chunked body grows past it) and the
@@ -39,12 +38,12 @@ type Responder = Arc<dyn Fn(VerifyError) -> HttpResponse + Send + Sync>;
 /// 409). To have a disconnect drop the request, and so release the id at once as the
 /// tower layer does, build the server with `HttpServer::h1_allow_half_closed(false)`.
 #[must_use]
-pub struct WebhookMiddleware<S = MokaStore> {
+pub struct WebhookMiddleware<S = MokaStore, R = JsonResponder> {
     receiver: Receiver<S>,
-    responder: Option<Responder>,
+    responder: R,
 }
 
-impl<S> Clone for WebhookMiddleware<S> {
+impl<S, R: Clone> Clone for WebhookMiddleware<S, R> {
     fn clone(&self) -> Self {
         Self {
             receiver: self.receiver.clone(),
@@ -53,53 +52,69 @@ impl<S> Clone for WebhookMiddleware<S> {
     }
 }
 
-impl<S: std::fmt::Debug> std::fmt::Debug for WebhookMiddleware<S> {
+impl<S: std::fmt::Debug, R> std::fmt::Debug for WebhookMiddleware<S, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookMiddleware")
             .field("receiver", &self.receiver)
-            .field("custom_rejections", &self.responder.is_some())
+            .field("responder", &std::any::type_name::<R>())
             .finish()
     }
 }
 
 impl WebhookMiddleware<MokaStore> {
-    /// A middleware for `verifier`'s endpoint, with [`Receiver::new`]'s defaults: a
-    /// [`MokaStore`], the scheme's name as namespace and its recommended TTL, a 1 MiB body
-    /// limit, duplicates answered 200, handshakes answered.
+    /// A middleware for `verifier`'s endpoint with [`Receiver::new`]'s defaults; for other
+    /// options build the [`Receiver`] and use `WebhookMiddleware::from(receiver)`.
     pub fn new(verifier: Verifier) -> Self {
         Self::from(Receiver::new(verifier))
     }
 }
 
-hookshield_core::receiver_shell!(WebhookMiddleware, StatusCode);
-
-impl<S: ReplayStore> WebhookMiddleware<S> {
-    /// Builds rejections with `f` instead of the JSON body of the rejection table.
-    pub fn with_rejection_response<F>(mut self, f: F) -> Self
-    where
-        F: Fn(VerifyError) -> HttpResponse + Send + Sync + 'static,
-    {
-        self.responder = Some(Arc::new(f));
-        self
-    }
-
-    fn reject(&self, error: &VerifyError) -> HttpResponse {
-        match &self.responder {
-            Some(responder) => responder(*error),
-            None => rejection(error, self.receiver.retry_after()),
+impl<S> From<Receiver<S>> for WebhookMiddleware<S> {
+    fn from(receiver: Receiver<S>) -> Self {
+        Self {
+            receiver,
+            responder: JsonResponder,
         }
     }
 }
 
-impl<Svc, B, S> Transform<Svc, ServiceRequest> for WebhookMiddleware<S>
+impl<S: ReplayStore, R: RejectionResponder> WebhookMiddleware<S, R> {
+    /// Writes rejections with `responder` (a [`RejectionResponder`], or any
+    /// `Fn(VerifyError) -> HttpResponse + Clone`) instead of the rejection table's JSON.
+    /// The middleware still adds `Retry-After` to 409 and 503 and the
+    /// [`Rejection`] to the extensions.
+    pub fn with_rejection_response<T: RejectionResponder>(
+        self,
+        responder: T,
+    ) -> WebhookMiddleware<S, T> {
+        WebhookMiddleware {
+            receiver: self.receiver,
+            responder,
+        }
+    }
+
+    /// The pipeline this middleware runs.
+    pub fn receiver(&self) -> &Receiver<S> {
+        &self.receiver
+    }
+
+    fn reject(&self, error: VerifyError) -> HttpResponse {
+        let rejection = Rejection::Verify(error);
+        let retry_after = Some(self.receiver.retry_after());
+        finish(self.responder.reject(error), &rejection, retry_after)
+    }
+}
+
+impl<Svc, B, S, R> Transform<Svc, ServiceRequest> for WebhookMiddleware<S, R>
 where
     Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
     S: ReplayStore,
+    R: RejectionResponder,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
-    type Transform = WebhookService<Svc, S>;
+    type Transform = WebhookService<Svc, S, R>;
     type InitError = ();
     type Future = Ready<Result<Self::Transform, Self::InitError>>;
 
@@ -112,12 +127,12 @@ where
 }
 
 /// The service [`WebhookMiddleware`] wraps around the app's handlers.
-pub struct WebhookService<Svc, S> {
+pub struct WebhookService<Svc, S, R> {
     service: Rc<Svc>,
-    config: Rc<WebhookMiddleware<S>>,
+    config: Rc<WebhookMiddleware<S, R>>,
 }
 
-impl<Svc, S: std::fmt::Debug> std::fmt::Debug for WebhookService<Svc, S> {
+impl<Svc, S: std::fmt::Debug, R> std::fmt::Debug for WebhookService<Svc, S, R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("WebhookService")
             .field("config", &self.config)
@@ -125,11 +140,12 @@ impl<Svc, S: std::fmt::Debug> std::fmt::Debug for WebhookService<Svc, S> {
     }
 }
 
-impl<Svc, B, S> Service<ServiceRequest> for WebhookService<Svc, S>
+impl<Svc, B, S, R> Service<ServiceRequest> for WebhookService<Svc, S, R>
 where
     Svc: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
     B: MessageBody + 'static,
     S: ReplayStore,
+    R: RejectionResponder,
 {
     type Response = ServiceResponse<EitherBody<B>>;
     type Error = Error;
@@ -140,7 +156,8 @@ where
     fn call(&self, mut request: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
         let config = Rc::clone(&self.config);
-        Box::pin(async move {
+        let span = config.receiver.span();
+        let pipeline = async move {
             let own = |request: ServiceRequest, response: HttpResponse| {
                 Ok(request.into_response(response).map_into_right_body())
             };
@@ -148,14 +165,14 @@ where
             let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
             let declared = match receiver.check_declared_length(declared) {
                 Ok(declared) => declared,
-                Err(error) => return own(request, config.reject(&error)),
+                Err(error) => return own(request, config.reject(error)),
             };
             let mut payload = request.take_payload();
             let budget = Some(receiver.body_budget());
             let read = crate::body::read(&mut payload, receiver.body_limit(), declared, budget);
             let body = match receiver.read_body(read).await {
                 Ok(body) => body,
-                Err(error) => return own(request, config.reject(&error)),
+                Err(error) => return own(request, config.reject(error)),
             };
             let step = receiver
                 .receive(&ActixHeaders(request.headers()), &body)
@@ -165,14 +182,16 @@ where
                     request.extensions_mut().insert(verified);
                     ticket
                 }
-                Ok(Step::Handshake(reply)) => return own(request, handshake(&reply)),
+                Ok(Step::Handshake(reply)) => {
+                    return own(request, rejection(&Rejection::Handshake(reply), None));
+                }
                 Ok(Step::Duplicate) => {
                     let duplicate = HttpResponse::build(status(receiver.duplicate_status()))
                         .content_type("application/json")
                         .body(DUPLICATE_BODY);
                     return own(request, duplicate);
                 }
-                Err(error) => return own(request, config.reject(&error)),
+                Err(error) => return own(request, config.reject(error)),
             };
             request.set_payload(Payload::from(body));
             // If the handler panics, or this future is dropped (the client went away and the
@@ -183,6 +202,7 @@ where
             // Failures to tell the store are logged by the ticket; the lease covers them.
             let _ = ticket.settle(success).await;
             result.map(ServiceResponse::map_into_left_body)
-        })
+        };
+        Box::pin(pipeline.instrument(span))
     }
 }

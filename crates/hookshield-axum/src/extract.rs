@@ -1,11 +1,10 @@
 //! The extractors: [`VerifiedWebhook`], [`VerifiedJson`], and [`Standalone`] for use
 //! without the layer.
 
-use axum::body::Body;
 use axum::extract::{FromRef, FromRequest, Request};
+use axum::http::StatusCode;
 use bytes::Bytes;
-use hookshield_core::{DEFAULT_BODY_TIMEOUT, Reason, Verified, Verifier, read_within};
-use hookshield_tower::DEFAULT_BODY_LIMIT;
+use hookshield_core::{DEFAULT_BODY_TIMEOUT, Reason, Rejection, Verified, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::rejection::WebhookRejection;
@@ -35,11 +34,12 @@ pub struct VerifiedJson<T>(pub T, pub Verified);
 
 /// [`VerifiedWebhook`] or [`VerifiedJson`] **without the layer**: the request is verified
 /// by the extractor itself, with the [`Verifier`] taken from the router's state
-/// ([`FromRef`]), reading at most [`DEFAULT_BODY_LIMIT`] bytes within
-/// [`DEFAULT_BODY_TIMEOUT`] (408 `body_timeout` after it; no body budget: use the layer for
-/// that); the scheme's handshake is
-/// answered through [`WebhookRejection::Handshake`]. Behind a layer it takes what the
-/// layer verified, as the plain extractors do.
+/// ([`FromRef`]). The body is read as axum's own `Bytes` extractor reads it, so under the
+/// route's [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) (2 MB unless set; 413
+/// `payload_too_large` over it), and within [`DEFAULT_BODY_TIMEOUT`] (408 `body_timeout`
+/// after it; no body budget: use the layer for that). The scheme's handshake is answered
+/// with its reply ([`Rejection::Handshake`]). Behind a layer it takes what the layer
+/// verified, as the plain extractors do.
 ///
 /// **What it cannot do is replay protection.** An extractor runs before the handler and
 /// never sees its response, so it can neither commit an event id when the handler
@@ -68,7 +68,7 @@ impl<S: Send + Sync> FromRequest<S> for VerifiedWebhook {
     async fn from_request(request: Request, _: &S) -> Result<Self, Self::Rejection> {
         match layered(request).await? {
             Ok(webhook) => Ok(webhook),
-            Err(_) => Err(WebhookRejection::NotConfigured),
+            Err(_) => Err(Rejection::not_configured().into()),
         }
     }
 }
@@ -86,12 +86,18 @@ where
             Err(request) => request,
         };
         let verifier = Verifier::from_ref(state);
-        let (parts, body) = request.into_parts();
-        let body = read(body, DEFAULT_BODY_LIMIT).await?;
-        let verified = verifier.verify(&parts.headers, &body)?;
-        if let Some(reply) = verifier.handshake_reply(&body) {
-            return Err(WebhookRejection::Handshake(reply));
-        }
+        let headers = request.headers().clone();
+        let read = async {
+            Bytes::from_request(request, state).await.map_err(|error| {
+                if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Reason::BodyTooLarge
+                } else {
+                    Reason::BodyUnreadable
+                }
+            })
+        };
+        let (verified, body) =
+            hookshield_core::verify_standalone(&verifier, &headers, read).await?;
         Ok(Self(VerifiedWebhook { verified, body }))
     }
 }
@@ -128,31 +134,18 @@ async fn layered(
         return Ok(Err(request));
     };
     // The layer buffered the body: this takes the same bytes, without a copy.
-    let body = read(request.into_body(), usize::MAX).await?;
+    let read = async {
+        axum::body::to_bytes(request.into_body(), usize::MAX)
+            .await
+            .map_err(|_| Reason::BodyUnreadable)
+    };
+    let body = hookshield_core::read_within(DEFAULT_BODY_TIMEOUT, read).await?;
     Ok(Ok(VerifiedWebhook { verified, body }))
 }
 
 fn parse<T: DeserializeOwned>(
     webhook: VerifiedWebhook,
 ) -> Result<VerifiedJson<T>, WebhookRejection> {
-    let value = serde_json::from_slice(&webhook.body).map_err(WebhookRejection::InvalidJson)?;
+    let value = serde_json::from_slice(&webhook.body).map_err(Rejection::invalid_json)?;
     Ok(VerifiedJson(value, webhook.verified))
-}
-
-/// The body under `limit` and the [`DEFAULT_BODY_TIMEOUT`] deadline.
-async fn read(body: Body, limit: usize) -> Result<Bytes, WebhookRejection> {
-    let read = async {
-        axum::body::to_bytes(body, limit).await.map_err(|error| {
-            let too_large = std::error::Error::source(&error)
-                .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-            if too_large {
-                Reason::BodyTooLarge
-            } else {
-                Reason::BodyUnreadable
-            }
-        })
-    };
-    read_within(DEFAULT_BODY_TIMEOUT, read)
-        .await
-        .map_err(WebhookRejection::Verify)
 }

@@ -78,6 +78,8 @@
 //! [`WebhookLayer::with_body_timeout`]: hookshield_tower::WebhookLayer::with_body_timeout
 //! [axum]: https://docs.rs/axum
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod extract;
 mod rejection;
 mod serve;

@@ -3,98 +3,66 @@
 use std::fmt;
 
 use axum::http::StatusCode;
-use axum::http::header::{CONTENT_TYPE, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use hookshield_core::{HandshakeReply, VerifyError};
+use hookshield_core::{Rejection, VerifyError};
 
-/// Why [`VerifiedWebhook`](crate::VerifiedWebhook) or
-/// [`VerifiedJson`](crate::VerifiedJson) refused a request. As a response it follows the
-/// rejection table: the status and `{"error":"<code>"}`.
-#[non_exhaustive]
-#[derive(Debug)]
-pub enum WebhookRejection {
-    /// The request failed verification (or its body was too large or unreadable).
-    Verify(VerifyError),
-    /// The request was the provider's handshake; as a response it is the handshake's
-    /// answer (200), so a handler using the extractor answers it without running.
-    Handshake(HandshakeReply),
-    /// The verified body is not the JSON `VerifiedJson<T>` expects: 400 `invalid_json`.
-    InvalidJson(serde_json::Error),
-    /// A plain extractor found no layer's verification: 500 `webhook_not_configured` (a
-    /// bug in the app's wiring, logged at error level).
-    NotConfigured,
-}
+/// Why [`VerifiedWebhook`](crate::VerifiedWebhook), [`VerifiedJson`](crate::VerifiedJson)
+/// or [`Standalone`](crate::Standalone) refused a request: the core's [`Rejection`], as an
+/// axum response. The response follows the rejection table (status, `{"error":"<code>"}`,
+/// `Retry-After` on 409 and 503; a handshake's own reply) and carries the [`Rejection`]
+/// in its extensions, as the layer's answers do.
+#[derive(Debug, Clone)]
+pub struct WebhookRejection(Rejection);
 
 impl WebhookRejection {
+    /// The rejection: why, and how it is answered.
+    pub fn rejection(&self) -> &Rejection {
+        &self.0
+    }
+
+    /// The rejection, taken out.
+    pub fn into_inner(self) -> Rejection {
+        self.0
+    }
+
     /// The HTTP status of the response.
     pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Verify(error) => {
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-            Self::Handshake(_) => StatusCode::OK,
-            Self::InvalidJson(_) => StatusCode::BAD_REQUEST,
-            Self::NotConfigured => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// The body of the response.
     pub fn body_text(&self) -> String {
-        let code = match self {
-            Self::Verify(error) => return error.json_body(),
-            Self::Handshake(reply) => return reply.body().to_owned(),
-            Self::InvalidJson(_) => "invalid_json",
-            Self::NotConfigured => "webhook_not_configured",
-        };
-        format!(r#"{{"error":"{code}"}}"#)
+        self.0.body()
     }
 }
 
-impl fmt::Display for WebhookRejection {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Verify(error) => write!(f, "webhook refused: {error}"),
-            Self::Handshake(reply) => write!(f, "provider handshake {:?}", reply.handshake()),
-            Self::InvalidJson(error) => {
-                write!(f, "the verified body is not the expected JSON: {error}")
-            }
-            Self::NotConfigured => f.write_str(
-                "no WebhookLayer verified the request (add the layer, or use Standalone)",
-            ),
-        }
-    }
-}
-
-impl std::error::Error for WebhookRejection {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Verify(error) => Some(error),
-            Self::InvalidJson(error) => Some(error),
-            _ => None,
-        }
+impl From<Rejection> for WebhookRejection {
+    fn from(rejection: Rejection) -> Self {
+        Self(rejection)
     }
 }
 
 impl From<VerifyError> for WebhookRejection {
     fn from(error: VerifyError) -> Self {
-        Self::Verify(error)
+        Self(Rejection::Verify(error))
+    }
+}
+
+impl fmt::Display for WebhookRejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for WebhookRejection {
+    /// The inner rejection's source: each message of the chain is said once.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
     }
 }
 
 impl IntoResponse for WebhookRejection {
     fn into_response(self) -> Response {
-        match &self {
-            Self::NotConfigured => tracing::error!("{self}"),
-            _ => tracing::trace!("{self}"),
-        }
-        let content_type = match &self {
-            Self::Handshake(reply) => reply.content_type(),
-            _ => "application/json",
-        };
-        let mut response = (self.status(), self.body_text()).into_response();
-        response
-            .headers_mut()
-            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-        response
+        hookshield_tower::rejection(&self.0, None)
     }
 }

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::Response;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookshield_axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield_core::replay::ReplayStore;
+use hookshield_core::{Receiver, VerifyError};
 use hookshield_redis::RedisStore;
-use hookshield_tower::{DEFAULT_RETRY_AFTER, rejection};
+use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
 
 use crate::UsageError;
@@ -20,22 +22,16 @@ use crate::verify::metadata;
 
 pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     let verifier = secret_source::verifier(&args.scheme)?;
-    let mut layer = WebhookLayer::new(verifier)
+    let mut receiver = Receiver::new(verifier)
         .with_body_limit(args.body_limit)
-        .with_rejection_response(|error| {
-            eprintln!(
-                "{}",
-                json!({"rejected": error.code(), "status": error.status(), "reason": error.reason().to_string()})
-            );
-            rejection(error, DEFAULT_RETRY_AFTER)
-        });
+        .map_err(|e| UsageError(format!("--body-limit: {e}")))?;
     if let Some(ttl) = args.ttl {
-        layer = layer
+        receiver = receiver
             .with_ttl(ttl)
             .map_err(|e| UsageError(format!("--ttl: {e}")))?;
     }
     if let Some(timeout) = args.body_timeout {
-        layer = layer
+        receiver = receiver
             .with_body_timeout(timeout)
             .map_err(|e| UsageError(format!("--body-timeout: {e}")))?;
     }
@@ -47,12 +43,12 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     // The Redis store's connection runs on the runtime: build it inside.
     let _entered = runtime.enter();
     let app = match args.replay_store.as_deref() {
-        None | Some("memory") => route(&args.path, layer),
+        None | Some("memory") => route(&args.path, receiver),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
             let store = RedisStore::builder(url)
                 .build()
                 .map_err(|e| UsageError(format!("--replay-store: {e}")))?;
-            route(&args.path, layer.with_replay_store(store))
+            route(&args.path, receiver.with_replay_store(store))
         }
         Some(other) => {
             return Err(UsageError(format!(
@@ -106,9 +102,19 @@ fn nonzero(timeout: Duration, flag: &str) -> Result<Duration, UsageError> {
     }
 }
 
-/// The router: `path` behind `layer`.
-fn route<S: ReplayStore>(path: &str, layer: WebhookLayer<S>) -> Router {
+/// The router: `path` behind the layer of `receiver`, which prints each rejection.
+fn route<S: ReplayStore>(path: &str, receiver: Receiver<S>) -> Router {
+    let layer = WebhookLayer::from(receiver).with_rejection_response(print_rejection);
     Router::new().route(path, post(handle).layer(layer))
+}
+
+/// Prints a rejection as a JSON line on stderr, then answers as the rejection table says.
+fn print_rejection(error: VerifyError) -> Response<RejectionBody> {
+    eprintln!(
+        "{}",
+        json!({"rejected": error.code(), "status": error.status(), "reason": error.reason().to_string()})
+    );
+    JsonResponder.reject(error)
 }
 
 /// Prints the event and accepts it: its id is then remembered for the TTL.

@@ -22,6 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hookshield_axum::WebhookLayer;
+use hookshield_core::Receiver;
 use hookshield_redis::RedisStore;
 use support::server::RedisServer;
 use support::{BODY, CIVO_SECRET, Reply, Runs};
@@ -41,9 +42,10 @@ async fn receiver(server: &RedisServer, runs: &Runs, fail_open: bool) -> String 
         .connect_timeout(STORE_TIMEOUT)
         .build()
         .unwrap();
-    let layer = WebhookLayer::new(support::civo_verifier())
+    let receiver = Receiver::new(support::civo_verifier())
         .with_fail_open(fail_open)
         .with_replay_store(store);
+    let layer = WebhookLayer::from(receiver);
     support::serve(support::app(layer, runs, WORK)).await
 }
 

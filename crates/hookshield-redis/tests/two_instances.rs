@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookshield_axum::WebhookLayer;
+use hookshield_core::Receiver;
 use hookshield_redis::RedisStore;
 use support::{CIVO_SECRET, Reply, Runs};
 use tokio::sync::Semaphore;
@@ -33,10 +34,11 @@ async fn two_instances(url: &str, prefix: &str, runs: &Runs) -> [String; 2] {
     for _ in 0..2 {
         // Built separately: a connection per instance, as in two processes.
         let store = RedisStore::builder(url).key_prefix(prefix).build().unwrap();
-        let layer = WebhookLayer::new(support::civo_verifier())
+        let receiver = Receiver::new(support::civo_verifier())
             .with_ttl(Duration::from_secs(600))
             .unwrap()
             .with_replay_store(store);
+        let layer = WebhookLayer::from(receiver);
         urls.push(support::serve(support::app(layer, runs, WORK)).await);
     }
     urls.try_into().unwrap()

@@ -8,10 +8,10 @@ use std::task::{Context, Poll};
 use http::Response;
 use pin_project_lite::pin_project;
 
-use crate::response::RejectionBody;
 use crate::service::WebhookBody;
 
-type Pipeline<B, E> = Pin<Box<dyn Future<Output = Result<Response<WebhookBody<B>>, E>> + Send>>;
+type Pipeline<B, R, E> =
+    Pin<Box<dyn Future<Output = Result<Response<WebhookBody<B, R>>, E>> + Send>>;
 
 pin_project! {
     /// The response future of [`WebhookService`](crate::WebhookService).
@@ -19,22 +19,22 @@ pin_project! {
     /// A request refused on its `Content-Length` is answered without allocating; every
     /// other request runs the pipeline (read, verify, reserve, call, settle) as one boxed
     /// future, since the replay store's steps are `async fn`s whose futures have no name.
-    pub struct ResponseFuture<B, E> {
+    pub struct ResponseFuture<B, R, E> {
         #[pin]
-        kind: Kind<B, E>,
+        kind: Kind<B, R, E>,
     }
 }
 
 pin_project! {
     #[project = KindProj]
-    enum Kind<B, E> {
-        Ready { response: Option<Response<RejectionBody>> },
-        Pipeline { #[pin] future: Pipeline<B, E> },
+    enum Kind<B, R, E> {
+        Ready { response: Option<Response<R>> },
+        Pipeline { #[pin] future: Pipeline<B, R, E> },
     }
 }
 
-impl<B, E> ResponseFuture<B, E> {
-    pub(crate) fn ready(response: Response<RejectionBody>) -> Self {
+impl<B, R, E> ResponseFuture<B, R, E> {
+    pub(crate) fn ready(response: Response<R>) -> Self {
         Self {
             kind: Kind::Ready {
                 response: Some(response),
@@ -42,15 +42,15 @@ impl<B, E> ResponseFuture<B, E> {
         }
     }
 
-    pub(crate) fn pipeline(future: Pipeline<B, E>) -> Self {
+    pub(crate) fn pipeline(future: Pipeline<B, R, E>) -> Self {
         Self {
             kind: Kind::Pipeline { future },
         }
     }
 }
 
-impl<B, E> Future for ResponseFuture<B, E> {
-    type Output = Result<Response<WebhookBody<B>>, E>;
+impl<B, R, E> Future for ResponseFuture<B, R, E> {
+    type Output = Result<Response<WebhookBody<B, R>>, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().kind.project() {
@@ -63,7 +63,7 @@ impl<B, E> Future for ResponseFuture<B, E> {
     }
 }
 
-impl<B, E> fmt::Debug for ResponseFuture<B, E> {
+impl<B, R, E> fmt::Debug for ResponseFuture<B, R, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }

@@ -1,28 +1,41 @@
-//! [`WebhookLayer`]: the configuration, built with `with_*` methods.
+//! [`WebhookLayer`]: a [`Receiver`] and the [`RejectionResponder`] that writes its rejections.
 
 use std::sync::Arc;
 
 use hookshield_core::replay::{MokaStore, ReplayStore};
-use hookshield_core::{Receiver, Verifier, VerifyError};
-use http::{Response, StatusCode};
+use hookshield_core::{Receiver, Verifier};
 use tower_layer::Layer;
 
-use crate::response::{RejectionBody, Responder};
+use crate::response::{JsonResponder, RejectionResponder};
 use crate::service::WebhookService;
 
 /// Verifies webhooks before they reach the inner service; see the [crate docs](crate).
 ///
-/// A tower shell around a [`Receiver`] (the framework-agnostic pipeline every adapter
-/// shares). `S` is the replay store: [`MokaStore`] unless
-/// [`with_replay_store`](Self::with_replay_store) sets another. Cloning is cheap.
+/// A tower shell around a [`Receiver`], the framework-agnostic pipeline every adapter
+/// shares and the one place its options are set (replay store, TTL, body limit and
+/// deadline, duplicate status, …): build the receiver, then the layer from it. The layer
+/// adds only how rejections are written (`R`, the [`RejectionResponder`]). Cloning is cheap.
+///
+/// ```
+/// use std::time::Duration;
+/// use hookshield_core::{presets, Receiver, Verifier};
+/// use hookshield_tower::WebhookLayer;
+///
+/// let verifier = Verifier::builder(presets::github()).encoded_secret("s3cret").build()?;
+/// let receiver = Receiver::new(verifier)
+///     .with_body_limit(256 * 1024)?
+///     .with_body_timeout(Duration::from_secs(10))?;
+/// let layer = WebhookLayer::from(receiver);
+/// # Ok::<(), hookshield_core::ConfigError>(())
+/// ```
 #[derive(Debug)]
 #[must_use]
-pub struct WebhookLayer<S = MokaStore> {
+pub struct WebhookLayer<S = MokaStore, R = JsonResponder> {
     pub(crate) receiver: Receiver<S>,
-    pub(crate) responder: Option<Responder>,
+    pub(crate) responder: R,
 }
 
-impl<S> Clone for WebhookLayer<S> {
+impl<S, R: Clone> Clone for WebhookLayer<S, R> {
     fn clone(&self) -> Self {
         Self {
             receiver: self.receiver.clone(),
@@ -32,43 +45,59 @@ impl<S> Clone for WebhookLayer<S> {
 }
 
 impl WebhookLayer<MokaStore> {
-    /// A layer for `verifier`'s endpoint, with [`Receiver::new`]'s defaults: a
-    /// [`MokaStore`], the scheme's name as namespace and its recommended TTL, a 1 MiB body
-    /// limit, duplicates answered 200, handshakes answered.
+    /// A layer for `verifier`'s endpoint with [`Receiver::new`]'s defaults; for other
+    /// options build the [`Receiver`] and use `WebhookLayer::from(receiver)`.
     pub fn new(verifier: Verifier) -> Self {
         Self::from(Receiver::new(verifier))
     }
 }
 
-hookshield_core::receiver_shell!(WebhookLayer, StatusCode);
+impl<S> From<Receiver<S>> for WebhookLayer<S> {
+    fn from(receiver: Receiver<S>) -> Self {
+        Self {
+            receiver,
+            responder: JsonResponder,
+        }
+    }
+}
 
-impl<S: ReplayStore> WebhookLayer<S> {
-    /// Builds rejections with `f` instead of the JSON body of the rejection table.
+impl<S: ReplayStore, R> WebhookLayer<S, R> {
+    /// Writes rejections with `responder` (a [`RejectionResponder`], or any `Fn(VerifyError) ->
+    /// Response<B>`) instead of the rejection table's JSON. The layer still adds
+    /// `Retry-After` to 409 and 503 and the [`Rejection`](hookshield_core::Rejection) to
+    /// the extensions.
     ///
     /// ```
     /// use hookshield_core::{presets, Verifier};
     /// use hookshield_tower::WebhookLayer;
-    /// use http::Response;
+    /// use http::{Response, StatusCode};
     ///
     /// let verifier = Verifier::builder(presets::civo()).encoded_secret("s3cret").build()?;
-    /// let layer = WebhookLayer::new(verifier).with_rejection_response(|error| {
-    ///     let mut response = Response::new(error.code().to_owned().into());
-    ///     *response.status_mut() = http::StatusCode::from_u16(error.status()).unwrap();
+    /// let layer = WebhookLayer::new(verifier).with_rejection_response(|error: hookshield_core::VerifyError| {
+    ///     let mut response = Response::new(String::from(error.code()));
+    ///     *response.status_mut() = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
     ///     response
     /// });
     /// # Ok::<(), hookshield_core::ConfigError>(())
     /// ```
-    pub fn with_rejection_response<F>(mut self, f: F) -> Self
-    where
-        F: Fn(VerifyError) -> Response<RejectionBody> + Send + Sync + 'static,
-    {
-        self.responder = Some(Responder::new(f));
-        self
+    pub fn with_rejection_response<T: RejectionResponder>(
+        self,
+        responder: T,
+    ) -> WebhookLayer<S, T> {
+        WebhookLayer {
+            receiver: self.receiver,
+            responder,
+        }
+    }
+
+    /// The pipeline this layer runs.
+    pub fn receiver(&self) -> &Receiver<S> {
+        &self.receiver
     }
 }
 
-impl<I, S: ReplayStore> Layer<I> for WebhookLayer<S> {
-    type Service = WebhookService<I, S>;
+impl<I, S: ReplayStore, R: RejectionResponder> Layer<I> for WebhookLayer<S, R> {
+    type Service = WebhookService<I, S, R>;
 
     fn layer(&self, inner: I) -> Self::Service {
         WebhookService::new(inner, Arc::new(self.clone()))

@@ -33,6 +33,8 @@
 //! | header present but malformed | 400 | `{"error":"malformed_header"}` |
 //! | no signature matches | 401 | `{"error":"signature_mismatch"}` |
 //! | timestamp outside the window | 401 | `{"error":"timestamp_out_of_window"}` |
+//! | body unreadable, or not the JSON the scheme reads its id or timestamp from | 400 | `{"error":"malformed_body"}` |
+//! | the verified JSON body has no event-id field | 400 | `{"error":"missing_event_id"}` |
 //! | duplicate in flight | 409 + `Retry-After` | `{"error":"duplicate_in_flight"}` |
 //! | duplicate already handled | 200 (configurable) | `{"duplicate":true}` |
 //! | replay store unavailable | 503 + `Retry-After` | `{"error":"replay_store_unavailable"}` |
@@ -82,7 +84,16 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Every option of the pipeline is set on the core's [`Receiver`]; the layer is built from
+//! it (`WebhookLayer::from(receiver)`) and adds only how rejections are written
+//! ([`RejectionResponder`]). Each answer the layer gives itself carries the
+//! [`Rejection`](hookshield_core::Rejection) in its extensions, for a logging or metrics
+//! layer outside; every refusal also emits a `tracing` event (target
+//! `hookshield::rejection`), and each request runs in a `hookshield.receive` span.
+//!
 //! [tower]: https://docs.rs/tower
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod body;
 mod future;
@@ -91,7 +102,7 @@ mod response;
 mod service;
 
 pub use future::ResponseFuture;
-pub use hookshield_core::{DEFAULT_BODY_LIMIT, DEFAULT_RETRY_AFTER, Receiver};
+pub use hookshield_core::{DEFAULT_BODY_LIMIT, DEFAULT_RETRY_AFTER, Receiver, Rejection};
 pub use layer::WebhookLayer;
-pub use response::{RejectionBody, rejection};
+pub use response::{JsonResponder, RejectionBody, RejectionResponder, rejection};
 pub use service::{WebhookBody, WebhookService};

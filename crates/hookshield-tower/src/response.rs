@@ -1,78 +1,106 @@
-//! The answers the layer gives itself: rejections, duplicates and handshakes.
+//! The answers the layer gives itself: rejections (through a [`RejectionResponder`]), duplicates
+//! and handshakes.
 
-use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use hookshield_core::{DUPLICATE_BODY, HandshakeReply, VerifyError};
+use hookshield_core::{DUPLICATE_BODY, Rejection, VerifyError};
 use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use http::{Response, StatusCode};
 use http_body_util::Full;
 
-/// The body of the responses the layer writes itself.
+/// The body of the responses [`JsonResponder`] writes.
 pub type RejectionBody = Full<Bytes>;
 
-/// Builds the response for a refused request; see
+/// Writes the response to a refused request: the rejection table's JSON
+/// ([`JsonResponder`], the default), or an app's own, set with
 /// [`WebhookLayer::with_rejection_response`](crate::WebhookLayer::with_rejection_response).
-#[derive(Clone)]
-pub(crate) struct Responder(Arc<dyn Fn(VerifyError) -> Response<RejectionBody> + Send + Sync>);
+///
+/// Whatever the responder writes, the layer then adds `Retry-After` to a 409 or 503 that
+/// lacks one, and puts the [`Rejection`] in the response's extensions. Its body type is
+/// also the body of the layer's other own answers (duplicates, handshakes), which are
+/// built from [`Bytes`]. Any `Fn(VerifyError) -> Response<B>` that is `Clone + Send +
+/// Sync` is a responder.
+pub trait RejectionResponder: Clone + Send + Sync + 'static {
+    /// The body of the layer's own answers.
+    type Body: From<Bytes> + Send + 'static;
 
-impl Responder {
-    pub(crate) fn new<F>(f: F) -> Self
-    where
-        F: Fn(VerifyError) -> Response<RejectionBody> + Send + Sync + 'static,
-    {
-        Self(Arc::new(f))
-    }
+    /// The response to a request refused for `error`.
+    fn reject(&self, error: VerifyError) -> Response<Self::Body>;
+}
 
-    pub(crate) fn respond(&self, error: VerifyError) -> Response<RejectionBody> {
-        (self.0)(error)
+/// The default [`RejectionResponder`]: the rejection table's status and `{"error":"<code>"}`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonResponder;
+
+impl RejectionResponder for JsonResponder {
+    type Body = RejectionBody;
+
+    fn reject(&self, error: VerifyError) -> Response<RejectionBody> {
+        plain(&Rejection::Verify(error))
     }
 }
 
-impl fmt::Debug for Responder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Responder(..)")
+impl<F, B> RejectionResponder for F
+where
+    F: Fn(VerifyError) -> Response<B> + Clone + Send + Sync + 'static,
+    B: From<Bytes> + Send + 'static,
+{
+    type Body = B;
+
+    fn reject(&self, error: VerifyError) -> Response<B> {
+        self(error)
     }
 }
 
-fn json(status: StatusCode, body: String) -> Response<RejectionBody> {
-    let mut response = Response::new(Full::new(Bytes::from(body)));
-    *response.status_mut() = status;
+/// The documented answer to `rejection`: its status, `Content-Type` and body, a
+/// `Retry-After` of `retry_after` (whole seconds, at least 1; 10 s when `None`) when it
+/// wants one, and the rejection itself in the extensions. The axum extractors answer
+/// with it too.
+pub fn rejection<B: From<Bytes>>(
+    rejection: &Rejection,
+    retry_after: Option<Duration>,
+) -> Response<B> {
+    finish(plain(rejection), rejection, retry_after)
+}
+
+/// `rejection`'s status, `Content-Type` and body, and nothing else.
+fn plain<B: From<Bytes>>(rejection: &Rejection) -> Response<B> {
+    let mut response = Response::new(B::from(Bytes::from(rejection.body())));
+    *response.status_mut() =
+        StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(rejection.content_type()),
+    );
     response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    response
 }
 
-/// The documented rejection: `{"error":"<code>"}` with the table's status, and
-/// `Retry-After` on 409 and 503.
-pub fn rejection(error: VerifyError, retry_after: Duration) -> Response<RejectionBody> {
-    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let mut response = json(status, error.json_body());
-    if error.wants_retry_after() {
+/// What every rejection response gets, whoever wrote it: `Retry-After` where the
+/// rejection wants one and the response has none, and the rejection in the extensions.
+pub(crate) fn finish<B>(
+    mut response: Response<B>,
+    rejection: &Rejection,
+    retry_after: Option<Duration>,
+) -> Response<B> {
+    if rejection.wants_retry_after() && !response.headers().contains_key(RETRY_AFTER) {
+        let seconds = retry_after
+            .unwrap_or(hookshield_core::DEFAULT_RETRY_AFTER)
+            .as_secs();
         response
             .headers_mut()
-            .insert(RETRY_AFTER, HeaderValue::from(retry_after.as_secs().max(1)));
+            .insert(RETRY_AFTER, HeaderValue::from(seconds.max(1)));
     }
+    response.extensions_mut().insert(rejection.clone());
     response
 }
 
 /// The answer to a duplicate of an event already handled: `{"duplicate":true}`.
-pub(crate) fn duplicate(status: u16) -> Response<RejectionBody> {
-    json(
-        StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-        DUPLICATE_BODY.to_owned(),
-    )
-}
-
-/// The answer to a provider's handshake.
-pub(crate) fn handshake(reply: &HandshakeReply) -> Response<RejectionBody> {
-    let mut response = Response::new(Full::new(Bytes::copy_from_slice(reply.body().as_bytes())));
-    *response.status_mut() = StatusCode::from_u16(reply.status()).unwrap_or(StatusCode::OK);
+pub(crate) fn duplicate<B: From<Bytes>>(status: u16) -> Response<B> {
+    let mut response = Response::new(B::from(Bytes::from_static(DUPLICATE_BODY.as_bytes())));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     response
         .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type()));
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }

@@ -5,20 +5,22 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hookshield_core::replay::ReplayStore;
-use hookshield_core::{Step, VerifyError};
+use hookshield_core::{Rejection, Step, VerifyError};
 use http::header::CONTENT_LENGTH;
 use http::{Request, Response};
 use http_body::Body;
 use http_body_util::{Either, Full};
 use tower_service::Service;
+use tracing::Instrument;
 
 use crate::body::{self, BoxError};
 use crate::future::ResponseFuture;
 use crate::layer::WebhookLayer;
-use crate::response::{self, RejectionBody};
+use crate::response::{self, RejectionBody, RejectionResponder};
 
-/// The response body: the inner service's, or the layer's own answer.
-pub type WebhookBody<B> = Either<B, RejectionBody>;
+/// The response body: the inner service's (`B`), or the layer's own answer (`R`, the
+/// [`RejectionResponder`]'s body: [`RejectionBody`] by default).
+pub type WebhookBody<B, R = RejectionBody> = Either<B, R>;
 
 /// The service [`WebhookLayer`] wraps around an inner service.
 ///
@@ -26,12 +28,12 @@ pub type WebhookBody<B> = Either<B, RejectionBody>;
 /// exact bytes that were verified) and the [`Verified`](hookshield_core::Verified)
 /// metadata in the request extensions.
 #[derive(Debug)]
-pub struct WebhookService<I, S> {
+pub struct WebhookService<I, S, R> {
     inner: I,
-    config: Arc<WebhookLayer<S>>,
+    config: Arc<WebhookLayer<S, R>>,
 }
 
-impl<I: Clone, S> Clone for WebhookService<I, S> {
+impl<I: Clone, S, R> Clone for WebhookService<I, S, R> {
     fn clone(&self) -> Self {
         Self {
             inner: self.inner.clone(),
@@ -40,35 +42,35 @@ impl<I: Clone, S> Clone for WebhookService<I, S> {
     }
 }
 
-impl<I, S> WebhookService<I, S> {
-    pub(crate) fn new(inner: I, config: Arc<WebhookLayer<S>>) -> Self {
+impl<I, S, R> WebhookService<I, S, R> {
+    pub(crate) fn new(inner: I, config: Arc<WebhookLayer<S, R>>) -> Self {
         Self { inner, config }
     }
 }
 
-impl<S: ReplayStore> WebhookLayer<S> {
-    fn reject(&self, error: VerifyError) -> Response<RejectionBody> {
-        match &self.responder {
-            Some(responder) => responder.respond(error),
-            None => response::rejection(error, self.receiver.retry_after()),
-        }
+impl<S: ReplayStore, R: RejectionResponder> WebhookLayer<S, R> {
+    fn reject(&self, error: VerifyError) -> Response<R::Body> {
+        let rejection = Rejection::Verify(error);
+        let retry_after = Some(self.receiver.retry_after());
+        response::finish(self.responder.reject(error), &rejection, retry_after)
     }
 }
 
-impl<I, S, B, ResBody> Service<Request<B>> for WebhookService<I, S>
+impl<I, S, R, B, ResBody> Service<Request<B>> for WebhookService<I, S, R>
 where
     I: Service<Request<Full<Bytes>>, Response = Response<ResBody>> + Clone + Send + 'static,
     I::Future: Send,
     I::Error: Send + 'static,
     S: ReplayStore,
+    R: RejectionResponder,
     B: Body + Send + 'static,
     B::Data: Send,
     B::Error: Into<BoxError>,
     ResBody: Send + 'static,
 {
-    type Response = Response<WebhookBody<ResBody>>;
+    type Response = Response<WebhookBody<ResBody, R::Body>>;
     type Error = I::Error;
-    type Future = ResponseFuture<ResBody, I::Error>;
+    type Future = ResponseFuture<ResBody, R::Body, I::Error>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
         self.inner.poll_ready(cx)
@@ -84,25 +86,28 @@ where
         // The instance that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        ResponseFuture::pipeline(Box::pin(pipeline(config, inner, request, declared)))
+        let span = config.receiver.span();
+        let pipeline = pipeline(config, inner, request, declared).instrument(span);
+        ResponseFuture::pipeline(Box::pin(pipeline))
     }
 }
 
 /// Body limit and deadline → signature → timestamp → handshake → replay guard → inner service →
 /// commit or release.
-async fn pipeline<I, S, B, ResBody>(
-    config: Arc<WebhookLayer<S>>,
+async fn pipeline<I, S, R, B, ResBody>(
+    config: Arc<WebhookLayer<S, R>>,
     mut inner: I,
     request: Request<B>,
     declared: Option<usize>,
-) -> Result<Response<WebhookBody<ResBody>>, I::Error>
+) -> Result<Response<WebhookBody<ResBody, R::Body>>, I::Error>
 where
     I: Service<Request<Full<Bytes>>, Response = Response<ResBody>>,
     S: ReplayStore,
+    R: RejectionResponder,
     B: Body,
     B::Error: Into<BoxError>,
 {
-    let own = |response: Response<RejectionBody>| Ok(response.map(Either::Right));
+    let own = |response: Response<R::Body>| Ok(response.map(Either::Right));
     let (parts, body) = request.into_parts();
     let receiver = &config.receiver;
     // The body limit, budget and deadline: a stalled client is cut off, holds no more
@@ -119,7 +124,9 @@ where
     };
     let (ticket, verified) = match receiver.receive(&parts.headers, &bytes).await {
         Ok(Step::Run(ticket, verified)) => (ticket, verified),
-        Ok(Step::Handshake(reply)) => return own(response::handshake(&reply)),
+        Ok(Step::Handshake(reply)) => {
+            return own(response::rejection(&Rejection::Handshake(reply), None));
+        }
         Ok(Step::Duplicate) => return own(response::duplicate(receiver.duplicate_status())),
         Err(error) => return own(config.reject(error)),
     };
