@@ -15,6 +15,8 @@
 //! Needs Redis 7.0 or newer (`SET … NX GET`). The store passes the same conformance suite
 //! as `MokaStore` (`hookshield_core::replay::conformance`).
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod orphan;
 mod redact;
 mod scripts;
