@@ -18,6 +18,8 @@
     missing_docs
 )]
 
+// The support module shared with the test files of tests/.
+#[path = "../support/mod.rs"]
 mod support;
 
 use std::fmt;
