@@ -3,28 +3,13 @@
 // A test that cannot go on must stop with the reason.
 #![allow(clippy::panic)]
 
-use std::sync::Arc;
+use hookshield_core::replay::MokaStore;
 
-use hookshield_core::replay::{MokaStore, conformance};
-
-macro_rules! conformance_tests {
-    ($($check:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $check() {
-            conformance::$check(Arc::new(MokaStore::default())).await;
-        }
-    )*};
+async fn moka_store() -> MokaStore {
+    MokaStore::default()
 }
 
-conformance_tests!(
-    acquire_then_in_flight,
-    commit_marks_done,
-    only_the_owner_settles,
-    namespaces_are_separate,
-    lapsed_lease_is_taken_over,
-    done_expires_after_ttl,
-    exactly_one_of_many,
-);
+hookshield_core::replay_store_conformance!(moka_store);
 
 /// A full store makes room by forgetting its oldest ids, never the newest: an id reserved
 /// or handled a moment ago must still count when the cache is at capacity.

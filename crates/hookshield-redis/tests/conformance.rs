@@ -3,28 +3,17 @@
 
 mod support;
 
-use std::sync::Arc;
-
-use hookshield_core::replay::conformance;
 use hookshield_redis::RedisStore;
 
-macro_rules! conformance_tests {
-    ($($check:ident),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-        async fn $check() {
-            let Some(url) = support::redis_url() else { return };
-            let store = RedisStore::builder(&url).key_prefix("hookshield-test").build().unwrap();
-            conformance::$check(Arc::new(store)).await;
-        }
-    )*};
+/// The test Redis as a store, or `None` (the test is skipped, or fails under
+/// `HOOKSHIELD_REQUIRE_REDIS=1`) when there is none.
+async fn redis_store() -> Option<RedisStore> {
+    let url = support::redis_url()?;
+    let store = RedisStore::builder(&url)
+        .key_prefix("hookshield-test")
+        .build()
+        .unwrap();
+    Some(store)
 }
 
-conformance_tests!(
-    acquire_then_in_flight,
-    commit_marks_done,
-    only_the_owner_settles,
-    namespaces_are_separate,
-    lapsed_lease_is_taken_over,
-    done_expires_after_ttl,
-    exactly_one_of_many,
-);
+hookshield_core::replay_store_conformance!(optional redis_store);

@@ -1,6 +1,7 @@
 //! The behaviour every [`ReplayStore`] must show, as async checks that panic (through
-//! `assert!`) when a store gets it wrong. Run them all with [`run_all`] from a
-//! multi-threaded Tokio test:
+//! `assert!`) when a store gets it wrong. Emit them as tests, one per check and named
+//! after it, with [`replay_store_conformance!`](crate::replay_store_conformance), or run
+//! them all with [`run_all`] from a multi-threaded Tokio test:
 //!
 //! ```
 //! # #[tokio::main(flavor = "multi_thread")] async fn main() {
@@ -10,6 +11,9 @@
 //! conformance::run_all(Arc::new(MokaStore::default())).await;
 //! # }
 //! ```
+//!
+//! A check added here is added to the list in `__replay_store_conformance!` too (a test
+//! of this module fails otherwise); both the macro and [`run_all`] take the list from there.
 //!
 //! Each check works in a namespace of its own with a random suffix, so a shared store
 //! (a Redis server used by other tests) can run them side by side. Two checks sleep for
@@ -218,11 +222,108 @@ pub async fn exactly_one_of_many<S: ReplayStore>(store: Arc<S>) {
 
 /// Every check, one after the other.
 pub async fn run_all<S: ReplayStore>(store: Arc<S>) {
-    acquire_then_in_flight(Arc::clone(&store)).await;
-    commit_marks_done(Arc::clone(&store)).await;
-    only_the_owner_settles(Arc::clone(&store)).await;
-    namespaces_are_separate(Arc::clone(&store)).await;
-    exactly_one_of_many(Arc::clone(&store)).await;
-    lapsed_lease_is_taken_over(Arc::clone(&store)).await;
-    done_expires_after_ttl(store).await;
+    crate::__replay_store_conformance! { @list @run_all store }
+}
+
+/// Emits the store conformance suite as tests: one
+/// `#[tokio::test(flavor = "multi_thread", worker_threads = 4)]` per check of
+/// [`replay::conformance`](crate::replay::conformance), named after the check, so that a
+/// failing test names the check. Each test makes a store of its own.
+///
+/// - `replay_store_conformance!(make_store)`: `make_store` is a path to an
+///   `async fn() -> S`, `S:` [`ReplayStore`](crate::replay::ReplayStore).
+/// - `replay_store_conformance!(optional make_store)`: `make_store` is an
+///   `async fn() -> Option<S>`; `None` ends the test there, passed (for a store behind a
+///   server that may be absent: whether that skips or fails is `make_store`'s choice).
+///
+/// The crate that invokes it needs `tokio` with the `macros` and `rt-multi-thread`
+/// features (a dev-dependency, for tests), and `hookshield-core`'s `conformance` feature.
+///
+/// ```
+/// use hookshield_core::replay::MokaStore;
+///
+/// async fn make_store() -> MokaStore {
+///     MokaStore::default()
+/// }
+///
+/// // Tests named acquire_then_in_flight, commit_marks_done, …
+/// hookshield_core::replay_store_conformance!(make_store);
+/// # fn main() {}
+/// ```
+#[cfg(feature = "conformance")]
+#[macro_export]
+macro_rules! replay_store_conformance {
+    (optional $make_store:path $(,)?) => {
+        $crate::__replay_store_conformance! { @list @tests optional $make_store }
+    };
+    ($make_store:path $(,)?) => {
+        $crate::__replay_store_conformance! { @list @tests required $make_store }
+    };
+}
+
+/// The list of checks, once, and what is made of it: the tests of
+/// [`replay_store_conformance!`] and the body of [`run_all`]. Not public API.
+#[doc(hidden)]
+#[cfg(feature = "conformance")]
+#[macro_export]
+macro_rules! __replay_store_conformance {
+    // Every check of `replay::conformance`, in the order `run_all` runs them, handed to
+    // the rule named by the tokens that follow `@list`.
+    (@list $($then:tt)*) => {
+        $crate::__replay_store_conformance! {
+            $($then)* [
+                acquire_then_in_flight,
+                commit_marks_done,
+                only_the_owner_settles,
+                namespaces_are_separate,
+                exactly_one_of_many,
+                lapsed_lease_is_taken_over,
+                done_expires_after_ttl,
+            ]
+        }
+    };
+    (@tests required $make_store:path [$($check:ident,)*]) => {$(
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $check() {
+            let store = $make_store().await;
+            $crate::replay::conformance::$check(::std::sync::Arc::new(store)).await;
+        }
+    )*};
+    (@tests optional $make_store:path [$($check:ident,)*]) => {$(
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $check() {
+            let ::std::option::Option::Some(store) = $make_store().await else {
+                return;
+            };
+            $crate::replay::conformance::$check(::std::sync::Arc::new(store)).await;
+        }
+    )*};
+    (@run_all $store:ident [$($check:ident,)*]) => {
+        $($crate::replay::conformance::$check(::std::sync::Arc::clone(&$store)).await;)*
+    };
+    (@names [$($check:ident,)*]) => {
+        [$(::std::stringify!($check)),*]
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    /// The macro's list and the checks of this module are the same: every `pub async fn`
+    /// here but `run_all`.
+    #[test]
+    fn the_list_has_every_check() {
+        let mut listed = crate::__replay_store_conformance! { @list @names }.to_vec();
+        let mut defined: Vec<&str> = include_str!("conformance.rs")
+            .lines()
+            .filter_map(|line| line.strip_prefix("pub async fn "))
+            .filter_map(|rest| rest.split('<').next())
+            .filter(|name| *name != "run_all")
+            .collect();
+        listed.sort_unstable();
+        defined.sort_unstable();
+        assert_eq!(
+            listed, defined,
+            "the checks listed in __replay_store_conformance! are not the module's"
+        );
+    }
 }

@@ -1,0 +1,298 @@
+//! What every topic shares: the fixed instant, the bodies, the providers' presets and
+//! secrets, the case type, and the helpers that sign a request and then change one thing.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as B64;
+use hmac::{Hmac, KeyInit, Mac};
+use hookshield_core::{
+    ConfigError, IdOrigin, Reason, SchemeBuilder, Secret, SignOptions, Signer, presets,
+};
+use http::{HeaderMap, HeaderName, HeaderValue};
+use sha2::Sha256;
+use time::OffsetDateTime;
+
+/// The instant every case is verified at (2023-11-14T22:13:20Z).
+pub(crate) const NOW: i64 = 1_700_000_000;
+
+const SW_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+pub(crate) const SW_BODY: &[u8] = br#"{"type":"invoice.paid","data":{"amount":42}}"#;
+pub(crate) const STRIPE_BODY: &[u8] = br#"{"id":"evt_1","object":"event","type":"invoice.paid"}"#;
+pub(crate) const HCP_BODY: &[u8] = br#"{"event_id":"webhook.event:abc123","event_action":"test"}"#;
+pub(crate) const SLACK_BODY: &[u8] = br#"{"type":"event_callback","event_id":"Ev01","event":{}}"#;
+pub(crate) const PLAIN_BODY: &[u8] = br#"{"event":"instance.created","resourceID":"42"}"#;
+/// Not UTF-8 at all: bodies are bytes, and the signature covers them as they are.
+pub(crate) const BINARY_BODY: &[u8] = b"\xff\xfe\x00\x80binary\xc3\x28\xf0\x28\x8c\xbc";
+
+/// Stripe's signature header.
+pub(crate) const SS: &str = "Stripe-Signature";
+/// Civo's signature header.
+pub(crate) const CS: &str = "X-Civo-Signature";
+/// GitHub's signature header.
+pub(crate) const GS: &str = "X-Hub-Signature-256";
+/// Shopify's signature header.
+pub(crate) const SH: &str = "X-Shopify-Hmac-Sha256";
+/// The shared-token preset's header.
+pub(crate) const TK: &str = "X-Webhook-Secret";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Preset {
+    Civo,
+    Hcp,
+    Github,
+    Stripe,
+    Slack,
+    Shopify,
+    StandardWebhooks,
+    SharedToken,
+}
+
+impl Preset {
+    pub(crate) fn builder(self) -> SchemeBuilder {
+        match self {
+            Self::Civo => presets::civo(),
+            Self::Hcp => presets::hcp(),
+            Self::Github => presets::github(),
+            Self::Stripe => presets::stripe(),
+            Self::Slack => presets::slack(),
+            Self::Shopify => presets::shopify(),
+            Self::StandardWebhooks => presets::standard_webhooks(),
+            Self::SharedToken => presets::shared_token("X-Webhook-Secret"),
+        }
+    }
+
+    /// The secret as the provider's dashboard shows it.
+    pub(crate) fn secret(self) -> &'static str {
+        match self {
+            Self::Civo => "civo-webhook-secret",
+            Self::Hcp => "hcp-webhook-token",
+            Self::Github => "github-webhook-secret",
+            Self::Stripe => "whsec_stripe_text_secret",
+            Self::Slack => "8f742231b10e8888abcd99yyyzzz85a5",
+            Self::Shopify => "shopify-client-secret",
+            Self::StandardWebhooks => SW_SECRET,
+            Self::SharedToken => "shared-token-value",
+        }
+    }
+
+    /// The key bytes behind [`secret`](Self::secret).
+    pub(crate) fn key(self) -> Secret {
+        self.builder()
+            .build()
+            .unwrap()
+            .parse_secret(self.secret())
+            .unwrap()
+    }
+}
+
+pub(crate) type Pairs = Vec<(String, Vec<u8>)>;
+
+pub(crate) enum Headers {
+    /// The slice-of-pairs form (values are raw bytes).
+    Pairs(Pairs),
+    /// `http::HeaderMap`, for obs-text bytes and repeated values as `http` holds them.
+    Map(HeaderMap),
+}
+
+#[derive(Debug)]
+pub(crate) enum Expect {
+    /// Verifies; the event id (`None`: a `sha256:` digest) and where it came from.
+    Accept(Option<String>, IdOrigin),
+    /// Refused with this reason.
+    Reject(Reason),
+    /// The verifier cannot even be built.
+    Config(ConfigError),
+}
+
+pub(crate) struct Case {
+    pub(crate) name: &'static str,
+    pub(crate) preset: Preset,
+    /// The secret text given to the verifier.
+    pub(crate) secret: String,
+    pub(crate) headers: Headers,
+    pub(crate) body: Vec<u8>,
+    pub(crate) expect: Expect,
+}
+
+/// A case verified with the preset's own secret.
+pub(crate) fn case(
+    name: &'static str,
+    preset: Preset,
+    headers: Headers,
+    body: &[u8],
+    expect: Expect,
+) -> Case {
+    Case {
+        name,
+        preset,
+        secret: preset.secret().to_owned(),
+        headers,
+        body: body.to_vec(),
+        expect,
+    }
+}
+
+pub(crate) fn at(offset: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(NOW.checked_add(offset).unwrap()).unwrap()
+}
+
+pub(crate) fn accept(id: &str, origin: IdOrigin) -> Expect {
+    Expect::Accept(Some(id.to_owned()), origin)
+}
+
+pub(crate) fn digest() -> Expect {
+    Expect::Accept(None, IdOrigin::Digest)
+}
+
+/// The headers `preset` sends for `body`, signed `offset` seconds from [`NOW`] with `key`.
+pub(crate) fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) -> Pairs {
+    Signer::new(preset.builder(), key)
+        .unwrap()
+        .sign(body, &SignOptions::new().timestamp(at(offset)).id(id))
+        .unwrap()
+        .into_vec()
+        .into_iter()
+        .map(|(k, v)| (k, v.into_bytes()))
+        .collect()
+}
+
+pub(crate) fn sign(preset: Preset, body: &[u8], offset: i64, id: &str) -> Pairs {
+    sign_with(preset, preset.key(), body, offset, id)
+}
+
+pub(crate) fn baseline(preset: Preset, body: &[u8]) -> Pairs {
+    sign(preset, body, 0, "msg_1")
+}
+
+fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// Standard Webhooks headers built by hand, for timestamps no `OffsetDateTime` can hold and
+/// for timestamps written with leading zeros (signed exactly as sent).
+pub(crate) fn sw_raw(id: &str, t: &str, body: &[u8]) -> Pairs {
+    let key = Preset::StandardWebhooks.key();
+    let mac = hmac256(
+        key.expose(),
+        &[id.as_bytes(), b".", t.as_bytes(), b".", body],
+    );
+    vec![
+        ("webhook-id".to_owned(), id.as_bytes().to_vec()),
+        ("webhook-timestamp".to_owned(), t.as_bytes().to_vec()),
+        (
+            "webhook-signature".to_owned(),
+            format!("v1,{}", B64.encode(mac)).into_bytes(),
+        ),
+    ]
+}
+
+/// A Stripe header built by hand for timestamp `t` (sent as is).
+pub(crate) fn stripe_raw(t: &str, body: &[u8]) -> Pairs {
+    let mac = hmac256(
+        Preset::Stripe.secret().as_bytes(),
+        &[t.as_bytes(), b".", body],
+    );
+    vec![(
+        "Stripe-Signature".to_owned(),
+        format!("t={t},v1={}", const_hex::encode(mac)).into_bytes(),
+    )]
+}
+
+/// Every value of header `name` (ASCII case-insensitive).
+pub(crate) fn get(h: &Pairs, name: &str) -> Vec<u8> {
+    h.iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+        .unwrap()
+}
+
+pub(crate) fn get_str(h: &Pairs, name: &str) -> String {
+    String::from_utf8(get(h, name)).unwrap()
+}
+
+/// Replaces the value of `name` (adds the header when absent).
+pub(crate) fn with(mut h: Pairs, name: &str, value: impl AsRef<[u8]>) -> Pairs {
+    h.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    h.push((name.to_owned(), value.as_ref().to_vec()));
+    h
+}
+
+pub(crate) fn without(mut h: Pairs, name: &str) -> Pairs {
+    h.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+    h
+}
+
+/// Adds one more value of `name`, keeping the existing ones.
+pub(crate) fn plus(mut h: Pairs, name: &str, value: impl AsRef<[u8]>) -> Pairs {
+    h.push((name.to_owned(), value.as_ref().to_vec()));
+    h
+}
+
+/// Renames every header starting with `from` to start with `to` instead.
+pub(crate) fn renamed(h: Pairs, from: &str, to: &str) -> Pairs {
+    h.into_iter()
+        .map(|(k, v)| match k.strip_prefix(from) {
+            Some(rest) => (format!("{to}{rest}"), v),
+            None => (k, v),
+        })
+        .collect()
+}
+
+/// The pairs as an `http::HeaderMap` (repeated names appended), or `None` when `http`
+/// refuses a name or value (control characters).
+pub(crate) fn to_map(h: &Pairs) -> Option<HeaderMap> {
+    let mut map = HeaderMap::new();
+    for (k, v) in h {
+        let name = HeaderName::from_bytes(k.as_bytes()).ok()?;
+        let value = HeaderValue::from_bytes(v).ok()?;
+        map.append(name, value);
+    }
+    Some(map)
+}
+
+/// Like [`to_map`], for values `http` must accept (obs-text, tab).
+pub(crate) fn map(h: &Pairs) -> Headers {
+    Headers::Map(to_map(h).expect("http accepts these header bytes"))
+}
+
+/// A Standard Webhooks body whose signature contains `+` or `/` (so that the URL-safe
+/// alphabet differs), with its headers.
+pub(crate) fn sw_signed_with_b64_specials() -> (Pairs, Vec<u8>) {
+    (0u32..)
+        .map(|n| {
+            let body = format!("{{\"n\":{n}}}").into_bytes();
+            (baseline(Preset::StandardWebhooks, &body), body)
+        })
+        .find(|(h, _)| {
+            let sig = get(h, "webhook-signature");
+            sig.contains(&b'+') || sig.contains(&b'/')
+        })
+        .unwrap()
+}
+
+/// Like [`sw_signed_with_b64_specials`] for Shopify's bare base64 header.
+pub(crate) fn shopify_signed_with_b64_specials() -> (Pairs, Vec<u8>) {
+    (0u32..)
+        .map(|n| {
+            let body = format!("{{\"n\":{n}}}").into_bytes();
+            (baseline(Preset::Shopify, &body), body)
+        })
+        .find(|(h, _)| {
+            let sig = get(h, "X-Shopify-Hmac-Sha256");
+            sig.contains(&b'+') || sig.contains(&b'/')
+        })
+        .unwrap()
+}
+
+pub(crate) fn url_safe(text: &str) -> String {
+    text.replace('+', "-").replace('/', "_")
+}
+
+/// Inserts `insert` in the middle of `text`.
+pub(crate) fn split_with(text: &str, insert: &str) -> String {
+    let (a, b) = text.split_at(text.len() / 2);
+    format!("{a}{insert}{b}")
+}
