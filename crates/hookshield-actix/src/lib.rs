@@ -83,9 +83,11 @@ mod extract;
 mod headers;
 mod middleware;
 mod responder;
+mod standalone;
 
 pub use error::{WebhookError, rejection};
-pub use extract::{Standalone, VerifiedJson, VerifiedWebhook};
+pub use extract::{VerifiedJson, VerifiedWebhook};
 pub use headers::ActixHeaders;
 pub use middleware::{WebhookMiddleware, WebhookService};
 pub use responder::{JsonResponder, RejectionResponder};
+pub use standalone::Standalone;

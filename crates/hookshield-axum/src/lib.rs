@@ -57,7 +57,7 @@
 //! `axum::serve` gives hyper no timer, so it has no deadline on any read: a client that
 //! stops halfway through a request head, or connects and sends nothing, keeps its
 //! connection (a task, a socket, buffers) for ever, and a few hundred of them take a
-//! receiver down. The layer bounds the *body* ([`WebhookLayer::with_body_timeout`]); the
+//! receiver down. The layer bounds the *body* ([`Receiver::with_body_timeout`]); the
 //! rest is the server's job. [`Server`] serves a [`Router`](axum::Router) with a deadline
 //! on request heads, one on idle connections and a cap on open connections:
 //!
@@ -75,7 +75,7 @@
 //!
 //! [`Verifier`]: hookshield_core::Verifier
 //! [`FromRef`]: axum::extract::FromRef
-//! [`WebhookLayer::with_body_timeout`]: hookshield_tower::WebhookLayer::with_body_timeout
+//! [`Receiver::with_body_timeout`]: hookshield_core::Receiver::with_body_timeout
 //! [axum]: https://docs.rs/axum
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -83,11 +83,13 @@
 mod extract;
 mod rejection;
 mod serve;
+mod standalone;
 
-pub use extract::{Standalone, VerifiedJson, VerifiedWebhook};
+pub use extract::{VerifiedJson, VerifiedWebhook};
 pub use hookshield_tower::WebhookLayer;
 pub use rejection::WebhookRejection;
 pub use serve::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
     DEFAULT_SHUTDOWN_TIMEOUT, Server,
 };
+pub use standalone::Standalone;

@@ -55,7 +55,7 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 ///   [`serve_with_shutdown`](Self::serve_with_shutdown).
 ///
 /// The request *body* is not the server's business: hookshield's layer reads it under its
-/// own deadline ([`WebhookLayer::with_body_timeout`], 30 s by default) and answers 408
+/// own deadline ([`Receiver::with_body_timeout`], 30 s by default) and answers 408
 /// `body_timeout` when it does not come. Routes without the layer that read a body should
 /// bound it themselves (for instance with tower-http's `RequestBodyTimeoutLayer`).
 ///
@@ -73,7 +73,7 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 /// use axum::http::StatusCode;
 /// use axum::routing::post;
 /// use hookshield_axum::{Server, VerifiedWebhook, WebhookLayer};
-/// use hookshield_core::{Verifier, presets};
+/// use hookshield_core::{Receiver, Verifier, presets};
 ///
 /// async fn handle(webhook: VerifiedWebhook) -> StatusCode {
 ///     println!("event {}", webhook.verified.event_id());
@@ -83,7 +83,8 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 /// #[tokio::main]
 /// async fn main() -> Result<(), Box<dyn std::error::Error>> {
 ///     let verifier = Verifier::builder(presets::civo()).encoded_secret("s3cret").build()?;
-///     let layer = WebhookLayer::new(verifier).with_body_timeout(Duration::from_secs(10))?;
+///     let receiver = Receiver::new(verifier).with_body_timeout(Duration::from_secs(10))?;
+///     let layer = WebhookLayer::from(receiver);
 ///     let app = Router::new().route("/webhook", post(handle).layer(layer));
 ///
 ///     let listener = tokio::net::TcpListener::bind("127.0.0.1:3000").await?;
@@ -104,7 +105,7 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 /// the balancer's idle timeout, or it may send a request on a connection the server is
 /// closing.
 ///
-/// [`WebhookLayer::with_body_timeout`]: hookshield_tower::WebhookLayer::with_body_timeout
+/// [`Receiver::with_body_timeout`]: hookshield_core::Receiver::with_body_timeout
 #[derive(Debug, Clone)]
 #[must_use]
 pub struct Server {
