@@ -61,7 +61,7 @@
 //!
 //! Every option of the pipeline is set on the core's [`Receiver`]; the middleware is built
 //! from it (`WebhookMiddleware::from(receiver)`) and adds only how rejections are written
-//! ([`RejectionResponder`]). Each answer it gives itself carries the
+//! ([`RejectionResponder`]). Each rejection or handshake answer it gives carries the
 //! [`Rejection`](hookshield_core::Rejection) in its extensions; every refusal emits a
 //! `tracing` event (target `hookshield::rejection`) and each request runs in a
 //! `hookshield.receive` span.

@@ -19,6 +19,23 @@
 //!   guard.
 //! - [`replay`]: the replay guard over a [`ReplayStore`](replay::ReplayStore), with the
 //!   in-memory [`MokaStore`](replay::MokaStore): each event reaches the handler once.
+//! - [`Rejection`]: how an adapter answers a request it refuses (status, stable code, body,
+//!   `Retry-After`); every refusal also emits a `tracing` event, target
+//!   [`REJECTION_TARGET`] (`hookshield::rejection`), with fields `scheme`, `code`, `status`
+//!   and `reason`, and never a secret, signature or body byte.
+//!
+//! The source is laid out as the pipeline runs: `scheme/` (what a provider sends),
+//! `presets/` (one file per provider, with its published vectors), `verify/` (signature,
+//! timestamp window, body fields), `replay/` (the guard and its stores), `receiver/` (the
+//! pipeline the adapters share), `sign.rs`, and `error/`.
+//!
+//! # Features
+//!
+//! - `receiver` (default): [`Receiver`], [`replay`] and the in-memory store; pulls in moka
+//!   and tokio. Without it, [`Verifier`] and [`Signer`] need neither.
+//! - `http`: [`HeaderLookup`] for `http::HeaderMap` (http 1.x).
+//! - `conformance`: `replay::conformance`, the checks every replay store must pass, and the
+//!   `replay_store_conformance!` test macro.
 //!
 //! ```
 //! use hookshield_core::{presets, ErrorKind, Secret, SignOptions, Signer, Verifier};

@@ -86,7 +86,7 @@
 //!
 //! Every option of the pipeline is set on the core's [`Receiver`]; the layer is built from
 //! it (`WebhookLayer::from(receiver)`) and adds only how rejections are written
-//! ([`RejectionResponder`]). Each answer the layer gives itself carries the
+//! ([`RejectionResponder`]). Each rejection or handshake answer of the layer carries the
 //! [`Rejection`] in its extensions, for a logging or metrics
 //! layer outside; every refusal also emits a `tracing` event (target
 //! `hookshield::rejection`), and each request runs in a `hookshield.receive` span.

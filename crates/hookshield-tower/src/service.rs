@@ -78,15 +78,16 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let config = Arc::clone(&self.config);
+        let span = config.receiver.span();
         let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-        let declared = match config.receiver.check_declared_length(declared) {
+        let declared = span.in_scope(|| config.receiver.check_declared_length(declared));
+        let declared = match declared {
             Ok(declared) => declared,
-            Err(error) => return ResponseFuture::ready(config.reject(error)),
+            Err(error) => return ResponseFuture::ready(span.in_scope(|| config.reject(error))),
         };
         // The instance that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
         let inner = std::mem::replace(&mut self.inner, clone);
-        let span = config.receiver.span();
         let pipeline = pipeline(config, inner, request, declared).instrument(span);
         ResponseFuture::pipeline(Box::pin(pipeline))
     }
