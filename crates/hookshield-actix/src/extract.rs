@@ -15,7 +15,7 @@ use crate::error::WebhookError;
 /// middleware has read the body under its limit, checked signature, timestamp and replay
 /// guard, and will commit or release the event id by the handler's status. Without the
 /// middleware it answers 500 `webhook_not_configured`; to verify without the middleware,
-/// use [`Standalone<VerifiedWebhook>`](Standalone).
+/// use [`Standalone<VerifiedWebhook>`](crate::Standalone).
 #[derive(Debug, Clone)]
 pub struct VerifiedWebhook {
     /// What was verified: scheme, event id, timestamp, matching secret.

@@ -13,7 +13,7 @@ use crate::rejection::WebhookRejection;
 /// has read the body under its limit, checked signature, timestamp and replay guard, and
 /// will commit or release the event id by the handler's status. Works with any router
 /// state. Without the layer it answers 500 `webhook_not_configured`; to verify without a
-/// layer, use [`Standalone<VerifiedWebhook>`](Standalone).
+/// layer, use [`Standalone<VerifiedWebhook>`](crate::Standalone).
 ///
 /// Must be the last extractor of a handler, as it consumes the body.
 #[derive(Debug, Clone)]

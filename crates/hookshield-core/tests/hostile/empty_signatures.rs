@@ -1,50 +1,25 @@
 //! Empty signature headers under several schemes (Civo, GitHub, Shopify, shared token).
 
-use hookshield_core::Reason;
+use hookshield_core::Reason as R;
 
-use crate::support::{Case, Expect, GS, Headers, PLAIN_BODY, Preset, SH, TK, baseline, case, with};
+use crate::support::{CS, Case, Cases, GS, PLAIN_BODY, Preset, SH, TK, baseline, reject, with};
 
 /// This topic's cases, in catalogue order.
 pub(crate) fn cases() -> Vec<Case> {
     use Preset::{Civo, Github, SharedToken, Shopify};
-    use Reason as R;
 
-    let mut cases = Vec::new();
-    let mut add = |name, preset, headers, body: &[u8], expect| {
-        cases.push(case(name, preset, headers, body, expect));
-    };
-    let p = Headers::Pairs;
-    let civo = baseline(Civo, PLAIN_BODY);
-    let gh = baseline(Github, PLAIN_BODY);
-    let shop = baseline(Shopify, PLAIN_BODY);
+    let mut cases = Cases::new();
 
     // An empty signature header counts as absent, whatever the scheme (headers.rs).
-    for (name, preset, headers) in [
-        (
-            "civo: empty signature",
-            Civo,
-            with(civo.clone(), "X-Civo-Signature", ""),
-        ),
-        (
-            "github: empty signature value",
-            Github,
-            with(gh.clone(), GS, ""),
-        ),
-        ("shopify: empty value", Shopify, with(shop.clone(), SH, "")),
-        (
-            "token: empty value",
-            SharedToken,
-            vec![(TK.to_owned(), Vec::new())],
-        ),
+    for (name, preset, header) in [
+        ("civo: empty signature", Civo, CS),
+        ("github: empty signature value", Github, GS),
+        ("shopify: empty value", Shopify, SH),
+        ("token: empty value", SharedToken, TK),
     ] {
-        add(
-            name,
-            preset,
-            p(headers),
-            PLAIN_BODY,
-            Expect::Reject(R::MissingSignature),
-        );
+        let empty = with(baseline(preset, PLAIN_BODY), header, "");
+        cases.add(name, preset, empty, PLAIN_BODY, reject(R::MissingSignature));
     }
 
-    cases
+    cases.into_vec()
 }

@@ -1,79 +1,67 @@
 //! GitHub: `sha256=` prefix.
 
-use hookshield_core::{IdOrigin, Reason};
+use hookshield_core::Reason as R;
 
 use crate::support::{
-    Case, Expect, GS, Headers, PLAIN_BODY, Preset, accept, baseline, case, get_str, with,
+    Case, Cases, GS, PLAIN_BODY, Preset::Github, accept_baseline, baseline, get_str, reject,
 };
 
 /// This topic's cases, in catalogue order.
 pub(crate) fn cases() -> Vec<Case> {
-    use Preset::Github;
-    use Reason as R;
-
-    let mut cases = Vec::new();
-    let mut add = |name, preset, headers, body: &[u8], expect| {
-        cases.push(case(name, preset, headers, body, expect));
-    };
-    let p = Headers::Pairs;
-
+    let mut cases = Cases::new();
     let gh = baseline(Github, PLAIN_BODY);
     let gh_sig = get_str(&gh, GS);
     let gh_hex = gh_sig.strip_prefix("sha256=").unwrap().to_owned();
-    add(
+
+    cases.signed(
         "github: valid baseline",
         Github,
-        p(gh.clone()),
         PLAIN_BODY,
-        accept("msg_1", IdOrigin::Header),
+        accept_baseline(),
     );
-    add(
-        "github: prefix in upper case (matched ignoring case)",
+    cases.values(
         Github,
-        p(with(gh.clone(), GS, format!("SHA256={gh_hex}"))),
+        &gh,
+        GS,
         PLAIN_BODY,
-        accept("msg_1", IdOrigin::Header),
+        [
+            (
+                "github: prefix in upper case (matched ignoring case)",
+                format!("SHA256={gh_hex}"),
+                accept_baseline(),
+            ),
+            (
+                "github: hex without the prefix",
+                gh_hex.clone(),
+                reject(R::SignatureSyntax),
+            ),
+            (
+                "github: legacy sha1= prefix",
+                format!("sha1={gh_hex}"),
+                reject(R::SignatureSyntax),
+            ),
+            (
+                "github: prefix truncated",
+                "sha256".to_owned(),
+                reject(R::SignatureSyntax),
+            ),
+            (
+                "github: prefix only",
+                "sha256=".to_owned(),
+                reject(R::SignatureEncoding),
+            ),
+            (
+                "github: SHA-1-length hex after the prefix",
+                format!("sha256={}", &gh_hex[..40]),
+                reject(R::SignatureEncoding),
+            ),
+            (
+                "github: prefix twice",
+                format!("sha256=sha256={gh_hex}"),
+                reject(R::SignatureEncoding),
+            ),
+        ],
     );
-    for (name, value, reason) in [
-        (
-            "github: hex without the prefix",
-            gh_hex.clone(),
-            R::SignatureSyntax,
-        ),
-        (
-            "github: legacy sha1= prefix",
-            format!("sha1={gh_hex}"),
-            R::SignatureSyntax,
-        ),
-        (
-            "github: prefix truncated",
-            "sha256".to_owned(),
-            R::SignatureSyntax,
-        ),
-        (
-            "github: prefix only",
-            "sha256=".to_owned(),
-            R::SignatureEncoding,
-        ),
-        (
-            "github: SHA-1-length hex after the prefix",
-            format!("sha256={}", &gh_hex[..40]),
-            R::SignatureEncoding,
-        ),
-        (
-            "github: prefix twice",
-            format!("sha256=sha256={gh_hex}"),
-            R::SignatureEncoding,
-        ),
-    ] {
-        add(
-            name,
-            Github,
-            p(with(gh.clone(), GS, value)),
-            PLAIN_BODY,
-            Expect::Reject(reason),
-        );
-    }
 
-    cases
+    cases.into_vec()
 }

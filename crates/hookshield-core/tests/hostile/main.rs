@@ -14,7 +14,8 @@
 //!
 //! The table is written by topic, one module per provider or class of input, each with
 //! its `cases()`; `support` holds what they share (the fixed instant, the bodies, the
-//! presets, the case type, the signing helpers). Each topic runs as a test of its own,
+//! presets, the case type, the `Cases` collector with its tables for the case families
+//! several providers share, the signing helpers). Each topic runs as a test of its own,
 //! named after it, and `whole_catalogue` checks the concatenation (unique names, enough
 //! cases, enough of them replayed through `http::HeaderMap`).
 
@@ -98,6 +99,8 @@ fn design_row(kind: ErrorKind) -> (u16, &'static str) {
         ErrorKind::TimestampOutOfWindow => (401, "timestamp_out_of_window"),
         ErrorKind::DuplicateInFlight => (409, "duplicate_in_flight"),
         ErrorKind::ReplayStoreUnavailable => (503, "replay_store_unavailable"),
+        ErrorKind::MalformedBody => (400, "malformed_body"),
+        ErrorKind::MissingEventId => (400, "missing_event_id"),
         _ => (0, "unknown kind"),
     }
 }
@@ -114,9 +117,15 @@ fn design_kind(reason: Reason) -> ErrorKind {
         | Reason::SignatureSyntax
         | Reason::TooManySignatures
         | Reason::TimestampSyntax
-        | Reason::IdSyntax
+        | Reason::IdSyntax => ErrorKind::MalformedHeader,
+        // Body rows: the signed body cannot give what the scheme reads from it.
+        Reason::BodyUnreadable
         | Reason::BodyNotJson
-        | Reason::BodyFieldType => ErrorKind::MalformedHeader,
+        | Reason::BodyFieldType
+        | Reason::BodyIdSyntax
+        | Reason::BodyTimestampSyntax
+        | Reason::MissingTimestampField => ErrorKind::MalformedBody,
+        Reason::MissingIdField => ErrorKind::MissingEventId,
         Reason::NoSupportedSignature | Reason::SignatureMismatch => ErrorKind::SignatureMismatch,
         Reason::TimestampTooOld | Reason::TimestampTooNew => ErrorKind::TimestampOutOfWindow,
         Reason::BodyTooLarge => ErrorKind::PayloadTooLarge,

@@ -2,54 +2,23 @@
 
 use hookshield_core::ConfigError;
 
-use crate::support::{Case, Expect, Headers, Preset};
+use crate::support::{Case, Cases, Preset};
 
 /// This topic's cases, in catalogue order.
 pub(crate) fn cases() -> Vec<Case> {
     use Preset::{Civo, Github, Hcp, SharedToken, Shopify, Slack, StandardWebhooks as Sw, Stripe};
 
-    let mut cases = Vec::new();
+    let mut cases = Cases::new();
 
-    let mut add_config = |name: &'static str, preset: Preset, secret: &str, want: ConfigError| {
-        cases.push(Case {
-            name,
-            preset,
-            secret: secret.to_owned(),
-            headers: Headers::Pairs(Vec::new()),
-            body: Vec::new(),
-            expect: Expect::Config(want),
-        });
-    };
-    add_config(
-        "config: empty secret (sw)",
-        Sw,
-        "",
-        ConfigError::EmptySecret,
-    );
-    add_config(
-        "config: whsec_ with nothing after",
-        Sw,
-        "whsec_",
-        ConfigError::EmptySecret,
-    );
-    add_config(
-        "config: whitespace-only whsec secret",
-        Sw,
-        "   ",
-        ConfigError::EmptySecret,
-    );
-    add_config(
-        "config: empty secret (civo, text)",
-        Civo,
-        "",
-        ConfigError::EmptySecret,
-    );
-    add_config(
-        "config: empty secret (shared token)",
-        SharedToken,
-        "",
-        ConfigError::EmptySecret,
-    );
+    for (name, preset, secret) in [
+        ("config: empty secret (sw)", Sw, ""),
+        ("config: whsec_ with nothing after", Sw, "whsec_"),
+        ("config: whitespace-only whsec secret", Sw, "   "),
+        ("config: empty secret (civo, text)", Civo, ""),
+        ("config: empty secret (shared token)", SharedToken, ""),
+    ] {
+        cases.config(name, preset, secret, ConfigError::EmptySecret);
+    }
     // Blank secrets: keys anyone can guess (issue 11, defect 1).
     for (name, preset, secret) in [
         ("config: blank secret, one space (civo)", Civo, " "),
@@ -70,32 +39,22 @@ pub(crate) fn cases() -> Vec<Case> {
         ("config: whsec_ of base64 spaces", Sw, "whsec_ICAg"),
         ("config: base64 of CR LF, no prefix", Sw, "DQo="),
     ] {
-        add_config(name, preset, secret, ConfigError::BlankSecret);
+        cases.config(name, preset, secret, ConfigError::BlankSecret);
     }
-    add_config(
-        "config: whsec_ with characters outside base64",
-        Sw,
-        "whsec_not base64!!",
-        ConfigError::SecretEncoding,
-    );
-    add_config(
-        "config: whsec_ with URL-safe base64",
-        Sw,
-        "whsec_-_-_-_-_",
-        ConfigError::SecretEncoding,
-    );
-    add_config(
-        "config: whsec_ with one base64 character",
-        Sw,
-        "whsec_A",
-        ConfigError::SecretEncoding,
-    );
-    add_config(
-        "config: whsec_ with non-ASCII",
-        Sw,
-        "whsec_\u{e9}\u{e9}\u{e9}\u{e9}",
-        ConfigError::SecretEncoding,
-    );
+    for (name, secret) in [
+        (
+            "config: whsec_ with characters outside base64",
+            "whsec_not base64!!",
+        ),
+        ("config: whsec_ with URL-safe base64", "whsec_-_-_-_-_"),
+        ("config: whsec_ with one base64 character", "whsec_A"),
+        (
+            "config: whsec_ with non-ASCII",
+            "whsec_\u{e9}\u{e9}\u{e9}\u{e9}",
+        ),
+    ] {
+        cases.config(name, Sw, secret, ConfigError::SecretEncoding);
+    }
 
-    cases
+    cases.into_vec()
 }

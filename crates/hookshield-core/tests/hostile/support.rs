@@ -1,11 +1,13 @@
 //! What every topic shares: the fixed instant, the bodies, the providers' presets and
-//! secrets, the case type, and the helpers that sign a request and then change one thing.
+//! secrets, the case type and the [`Cases`] collector (with its tables for the case
+//! families several providers share), and the helpers that sign a request and then change
+//! one thing.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, KeyInit, Mac};
 use hookshield_core::{
-    ConfigError, IdOrigin, Reason, SchemeBuilder, Secret, SignOptions, Signer, presets,
+    ConfigError, IdOrigin, MAX_ID_LEN, Reason, SchemeBuilder, Secret, SignOptions, Signer, presets,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::Sha256;
@@ -113,21 +115,177 @@ pub(crate) struct Case {
     pub(crate) expect: Expect,
 }
 
-/// A case verified with the preset's own secret.
-pub(crate) fn case(
-    name: &'static str,
-    preset: Preset,
-    headers: Headers,
-    body: &[u8],
-    expect: Expect,
-) -> Case {
-    Case {
-        name,
-        preset,
-        secret: preset.secret().to_owned(),
-        headers,
-        body: body.to_vec(),
-        expect,
+impl From<Pairs> for Headers {
+    fn from(pairs: Pairs) -> Self {
+        Self::Pairs(pairs)
+    }
+}
+
+/// The cases a topic collects, in catalogue order. Every case but [`config`](Self::config)
+/// ones is verified with its preset's own secret.
+#[derive(Default)]
+pub(crate) struct Cases(Vec<Case>);
+
+impl Cases {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// One case: `headers` (pairs, or a [`map`]) and `body` sent to `preset`.
+    pub(crate) fn add(
+        &mut self,
+        name: &'static str,
+        preset: Preset,
+        headers: impl Into<Headers>,
+        body: &[u8],
+        expect: Expect,
+    ) {
+        self.0.push(Case {
+            name,
+            preset,
+            secret: preset.secret().to_owned(),
+            headers: headers.into(),
+            body: body.to_vec(),
+            expect,
+        });
+    }
+
+    /// One case per `(name, headers, expect)` row, each sending `body` to `preset`.
+    pub(crate) fn table<H: Into<Headers>>(
+        &mut self,
+        preset: Preset,
+        body: &[u8],
+        rows: impl IntoIterator<Item = (&'static str, H, Expect)>,
+    ) {
+        for (name, headers, expect) in rows {
+            self.add(name, preset, headers, body, expect);
+        }
+    }
+
+    /// One case per `(name, value, expect)` row: `headers` with `header` set to the value
+    /// (see [`with`]), each sending `body` to `preset`.
+    pub(crate) fn values<V: AsRef<[u8]>>(
+        &mut self,
+        preset: Preset,
+        headers: &Pairs,
+        header: &str,
+        body: &[u8],
+        rows: impl IntoIterator<Item = (&'static str, V, Expect)>,
+    ) {
+        for (name, value, expect) in rows {
+            let changed = with(headers.clone(), header, value);
+            self.add(name, preset, changed, body, expect);
+        }
+    }
+
+    /// Like [`values`](Self::values), every row refused for `reason`.
+    pub(crate) fn values_refused<V: AsRef<[u8]>>(
+        &mut self,
+        preset: Preset,
+        headers: &Pairs,
+        header: &str,
+        body: &[u8],
+        reason: Reason,
+        rows: impl IntoIterator<Item = (&'static str, V)>,
+    ) {
+        let rows = rows
+            .into_iter()
+            .map(|(name, value)| (name, value, reject(reason)));
+        self.values(preset, headers, header, body, rows);
+    }
+
+    /// `body` with the headers `preset` signs it with at [`NOW`] (see [`baseline`]).
+    pub(crate) fn signed(
+        &mut self,
+        name: &'static str,
+        preset: Preset,
+        body: &[u8],
+        expect: Expect,
+    ) {
+        self.add(name, preset, baseline(preset, body), body, expect);
+    }
+
+    /// One case per `(name, body, expect)` row, each [`signed`](Self::signed).
+    pub(crate) fn signed_bodies<B: AsRef<[u8]>>(
+        &mut self,
+        preset: Preset,
+        rows: impl IntoIterator<Item = (&'static str, B, Expect)>,
+    ) {
+        for (name, body, expect) in rows {
+            self.signed(name, preset, body.as_ref(), expect);
+        }
+    }
+
+    /// One case per `(name, offset, expect)` row: `body` with the headers `preset` signs it
+    /// with `offset` seconds from [`NOW`] (id `msg_1`).
+    pub(crate) fn signed_at(
+        &mut self,
+        preset: Preset,
+        body: &[u8],
+        rows: impl IntoIterator<Item = (&'static str, i64, Expect)>,
+    ) {
+        for (name, offset, expect) in rows {
+            let headers = sign(preset, body, offset, "msg_1");
+            self.add(name, preset, headers, body, expect);
+        }
+    }
+
+    /// `body` signed at [`NOW`] with `key` instead of the preset's own secret: a mismatch.
+    pub(crate) fn other_key(
+        &mut self,
+        name: &'static str,
+        preset: Preset,
+        key: Secret,
+        body: &[u8],
+    ) {
+        let headers = sign_with(preset, key, body, 0, "msg_1");
+        let expect = reject(Reason::SignatureMismatch);
+        self.add(name, preset, headers, body, expect);
+    }
+
+    /// The URL-safe base64 alphabet, for a `preset` whose signature (in `header`) is
+    /// base64: a signature that has `+` or `/` rewritten with `-` and `_` is refused
+    /// (`names[0]`); the same request left in the standard alphabet, the control, verifies
+    /// (`names[1]`).
+    pub(crate) fn url_safe_alphabet(
+        &mut self,
+        preset: Preset,
+        header: &str,
+        names: [&'static str; 2],
+    ) {
+        let (headers, body) = signed_with_b64_specials(preset, header);
+        let rewritten = url_safe(&get_str(&headers, header));
+        let [url_safe_name, control_name] = names;
+        self.add(
+            url_safe_name,
+            preset,
+            with(headers.clone(), header, rewritten),
+            &body,
+            reject(Reason::SignatureEncoding),
+        );
+        self.add(control_name, preset, headers, &body, accept_baseline());
+    }
+
+    /// A verifier for `preset` given `secret`, which cannot even be built.
+    pub(crate) fn config(
+        &mut self,
+        name: &'static str,
+        preset: Preset,
+        secret: &str,
+        want: ConfigError,
+    ) {
+        self.0.push(Case {
+            name,
+            preset,
+            secret: secret.to_owned(),
+            headers: Headers::Pairs(Vec::new()),
+            body: Vec::new(),
+            expect: Expect::Config(want),
+        });
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Case> {
+        self.0
     }
 }
 
@@ -139,12 +297,21 @@ pub(crate) fn accept(id: &str, origin: IdOrigin) -> Expect {
     Expect::Accept(Some(id.to_owned()), origin)
 }
 
+/// Verifies with the id the [`baseline`] is signed with (`msg_1`), read from its header.
+pub(crate) fn accept_baseline() -> Expect {
+    accept("msg_1", IdOrigin::Header)
+}
+
 pub(crate) fn digest() -> Expect {
     Expect::Accept(None, IdOrigin::Digest)
 }
 
+pub(crate) fn reject(reason: Reason) -> Expect {
+    Expect::Reject(reason)
+}
+
 /// The headers `preset` sends for `body`, signed `offset` seconds from [`NOW`] with `key`.
-pub(crate) fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) -> Pairs {
+fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) -> Pairs {
     Signer::new(preset.builder(), key)
         .unwrap()
         .sign(body, &SignOptions::new().timestamp(at(offset)).id(id))
@@ -159,8 +326,32 @@ pub(crate) fn sign(preset: Preset, body: &[u8], offset: i64, id: &str) -> Pairs 
     sign_with(preset, preset.key(), body, offset, id)
 }
 
+/// The headers `preset` sends for `body` at [`NOW`], id `msg_1`.
 pub(crate) fn baseline(preset: Preset, body: &[u8]) -> Pairs {
     sign(preset, body, 0, "msg_1")
+}
+
+/// The Standard Webhooks baseline: the [`baseline`] headers for [`SW_BODY`], their
+/// `webhook-signature` value, and the base64 of that value (after `v1,`).
+pub(crate) struct SwBaseline {
+    pub(crate) headers: Pairs,
+    pub(crate) sig: String,
+    pub(crate) b64: String,
+}
+
+impl SwBaseline {
+    pub(crate) fn new() -> Self {
+        let headers = baseline(Preset::StandardWebhooks, SW_BODY);
+        let sig = get_str(&headers, "webhook-signature");
+        let b64 = sig.strip_prefix("v1,").unwrap().to_owned();
+        Self { headers, sig, b64 }
+    }
+}
+
+/// A JSON body whose `field` is a string one byte over [`MAX_ID_LEN`].
+pub(crate) fn id_over_max_len(field: &str) -> Vec<u8> {
+    let id = "e".repeat(MAX_ID_LEN.checked_add(1).unwrap());
+    format!("{{\"{field}\":\"{id}\"}}").into_bytes()
 }
 
 fn hmac256(key: &[u8], parts: &[&[u8]]) -> Vec<u8> {
@@ -202,7 +393,7 @@ pub(crate) fn stripe_raw(t: &str, body: &[u8]) -> Pairs {
 }
 
 /// Every value of header `name` (ASCII case-insensitive).
-pub(crate) fn get(h: &Pairs, name: &str) -> Vec<u8> {
+fn get(h: &Pairs, name: &str) -> Vec<u8> {
     h.iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.clone())
@@ -258,36 +449,22 @@ pub(crate) fn map(h: &Pairs) -> Headers {
     Headers::Map(to_map(h).expect("http accepts these header bytes"))
 }
 
-/// A Standard Webhooks body whose signature contains `+` or `/` (so that the URL-safe
-/// alphabet differs), with its headers.
-pub(crate) fn sw_signed_with_b64_specials() -> (Pairs, Vec<u8>) {
+/// A body whose `preset` signature (in `header`) contains `+` or `/`, so that the URL-safe
+/// base64 alphabet differs, with its headers.
+fn signed_with_b64_specials(preset: Preset, header: &str) -> (Pairs, Vec<u8>) {
     (0u32..)
         .map(|n| {
             let body = format!("{{\"n\":{n}}}").into_bytes();
-            (baseline(Preset::StandardWebhooks, &body), body)
+            (baseline(preset, &body), body)
         })
         .find(|(h, _)| {
-            let sig = get(h, "webhook-signature");
+            let sig = get(h, header);
             sig.contains(&b'+') || sig.contains(&b'/')
         })
         .unwrap()
 }
 
-/// Like [`sw_signed_with_b64_specials`] for Shopify's bare base64 header.
-pub(crate) fn shopify_signed_with_b64_specials() -> (Pairs, Vec<u8>) {
-    (0u32..)
-        .map(|n| {
-            let body = format!("{{\"n\":{n}}}").into_bytes();
-            (baseline(Preset::Shopify, &body), body)
-        })
-        .find(|(h, _)| {
-            let sig = get(h, "X-Shopify-Hmac-Sha256");
-            sig.contains(&b'+') || sig.contains(&b'/')
-        })
-        .unwrap()
-}
-
-pub(crate) fn url_safe(text: &str) -> String {
+fn url_safe(text: &str) -> String {
     text.replace('+', "-").replace('/', "_")
 }
 
