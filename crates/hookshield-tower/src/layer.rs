@@ -68,13 +68,15 @@ impl<S: ReplayStore, R> WebhookLayer<S, R> {
     /// the extensions.
     ///
     /// ```
-    /// use hookshield_core::{presets, Verifier};
+    /// use bytes::Bytes;
+    /// use hookshield_core::{presets, Verifier, VerifyError};
     /// use hookshield_tower::WebhookLayer;
     /// use http::{Response, StatusCode};
+    /// use http_body_util::Full;
     ///
     /// let verifier = Verifier::builder(presets::civo()).encoded_secret("s3cret").build()?;
-    /// let layer = WebhookLayer::new(verifier).with_rejection_response(|error: hookshield_core::VerifyError| {
-    ///     let mut response = Response::new(String::from(error.code()));
+    /// let layer = WebhookLayer::new(verifier).with_rejection_response(|error: VerifyError| {
+    ///     let mut response = Response::new(Full::new(Bytes::from(error.code())));
     ///     *response.status_mut() = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
     ///     response
     /// });
