@@ -29,12 +29,8 @@ impl FromRequest for VerifiedWebhook {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let layered = layered(request, payload);
-        Box::pin(async move {
-            layered
-                .await?
-                .ok_or_else(|| Rejection::not_configured().into())
-        })
+        layered(request, payload)
+            .unwrap_or_else(|| Box::pin(async { Err(Rejection::not_configured().into()) }))
     }
 }
 
@@ -55,21 +51,18 @@ impl<T: DeserializeOwned + 'static> FromRequest for VerifiedJson<T> {
 }
 
 /// What the middleware verified (it put the verified bytes back as the payload), or
-/// `None` when no middleware did.
+/// `None`, with the payload left untouched, when no middleware did.
 pub(crate) fn layered(
     request: &HttpRequest,
     payload: &mut Payload,
-) -> LocalBoxFuture<'static, Result<Option<VerifiedWebhook>, WebhookError>> {
-    let verified = request.extensions().get::<Verified>().cloned();
+) -> Option<LocalBoxFuture<'static, Result<VerifiedWebhook, WebhookError>>> {
+    let verified = request.extensions().get::<Verified>().cloned()?;
     let mut payload = payload.take();
-    Box::pin(async move {
-        let Some(verified) = verified else {
-            return Ok(None);
-        };
+    Some(Box::pin(async move {
         let read = crate::body::read(&mut payload, usize::MAX, None, None);
         let body = hookshield_core::read_within(DEFAULT_BODY_TIMEOUT, read).await?;
-        Ok(Some(VerifiedWebhook { verified, body }))
-    })
+        Ok(VerifiedWebhook { verified, body })
+    }))
 }
 
 /// Parses a verified body as the JSON `T`.

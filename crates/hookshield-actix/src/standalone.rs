@@ -3,9 +3,9 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use hookshield_core::{Reason, Rejection, Verified, Verifier};
+use hookshield_core::{Reason, Rejection, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebhookError;
@@ -51,12 +51,8 @@ impl FromRequest for Standalone<VerifiedWebhook> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        if request.extensions().contains::<Verified>() {
-            let layered = layered(request, payload);
-            return Box::pin(async move {
-                let webhook = layered.await?.ok_or_else(Rejection::not_configured)?;
-                Ok(Self(webhook))
-            });
+        if let Some(layered) = layered(request, payload) {
+            return Box::pin(async move { Ok(Self(layered.await?)) });
         }
         let verifier = request
             .app_data::<web::Data<Verifier>>()
