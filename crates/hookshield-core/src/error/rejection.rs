@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::error::verify_error::error_body;
 use crate::error::{ErrorKind, VerifyError};
 use crate::scheme::handshake::HandshakeReply;
 
@@ -51,7 +52,7 @@ impl Rejection {
     /// the rejection event.
     pub fn invalid_json(error: serde_json::Error) -> Self {
         let rejection = Self::InvalidJson(Arc::new(error));
-        rejection.record(None);
+        rejection.record();
         rejection
     }
 
@@ -59,7 +60,7 @@ impl Rejection {
     /// the app's wiring.
     pub fn not_configured() -> Self {
         let rejection = Self::NotConfigured;
-        rejection.record(None);
+        rejection.record();
         rejection
     }
 
@@ -96,7 +97,7 @@ impl Rejection {
     pub fn body(&self) -> String {
         match self {
             Self::Handshake(reply) => reply.body().to_owned(),
-            _ => format!(r#"{{"error":"{}"}}"#, self.code()),
+            _ => error_body(self.code()),
         }
     }
 
@@ -113,9 +114,10 @@ impl Rejection {
         }
     }
 
-    fn record(&self, scheme: Option<&str>) {
-        let scheme = scheme.unwrap_or("-");
-        let (code, status) = (self.code(), self.status());
+    /// The event of an extractor's own refusal, which no scheme has reached (`scheme` is
+    /// `-`).
+    fn record(&self) {
+        let (scheme, code, status) = ("-", self.code(), self.status());
         if matches!(self, Self::NotConfigured) {
             tracing::error!(target: REJECTION_TARGET, scheme, code, status, "{self}");
         } else {

@@ -254,7 +254,7 @@ impl VerifyError {
 
     /// The response body every adapter sends: `{"error":"<code>"}`.
     pub fn json_body(&self) -> String {
-        format!(r#"{{"error":"{}"}}"#, self.code())
+        error_body(self.code())
     }
 
     /// Whether the answer carries `Retry-After`: the provider should come back later
@@ -265,6 +265,11 @@ impl VerifyError {
             ErrorKind::DuplicateInFlight | ErrorKind::ReplayStoreUnavailable
         )
     }
+}
+
+/// `{"error":"<code>"}`: the body of every refusal, whoever refuses.
+pub(crate) fn error_body(code: &str) -> String {
+    format!(r#"{{"error":"{code}"}}"#)
 }
 
 impl From<Reason> for VerifyError {
