@@ -80,10 +80,14 @@ where
         let config = Arc::clone(&self.config);
         let span = config.receiver.span();
         let declared = request.headers().get(CONTENT_LENGTH).map(|v| v.as_bytes());
-        let declared = span.in_scope(|| config.receiver.check_declared_length(declared));
+        // Refused on its `Content-Length` inside the request's span, like every refusal.
+        let declared = span.in_scope(|| {
+            let declared = config.receiver.check_declared_length(declared);
+            declared.map_err(|error| config.reject(error))
+        });
         let declared = match declared {
             Ok(declared) => declared,
-            Err(error) => return ResponseFuture::ready(span.in_scope(|| config.reject(error))),
+            Err(response) => return ResponseFuture::ready(response),
         };
         // The instance that was polled ready handles this request; a clone takes its place.
         let clone = self.inner.clone();
