@@ -94,15 +94,20 @@ impl Layout {
         param: Option<&str>,
         found: &mut Tags,
     ) -> Read<'a> {
+        // Candidates are counted whether they decode or not, so the work per header stays
+        // bounded; one that does not decode is skipped (Paddle's SDK tests rotation with
+        // `h1=dummy;h1=<valid>`), and only a header where none decodes is malformed.
+        let mut seen = 0usize;
+        let mut undecodable = false;
         let mut push = |text: &[u8]| -> Result<(), Reason> {
-            if found.len() == MAX_SIGNATURES {
+            if seen == MAX_SIGNATURES {
                 return Err(Reason::TooManySignatures);
             }
-            found.push(
-                encoding
-                    .decode(text, len)
-                    .ok_or(Reason::SignatureEncoding)?,
-            );
+            seen = seen.saturating_add(1);
+            match encoding.decode(text, len) {
+                Some(tag) => found.push(tag),
+                None => undecodable = true,
+            }
             Ok(())
         };
         let mut param_value = Ok(None);
@@ -149,12 +154,10 @@ impl Layout {
                 }
             }
         }
-        let signatures = outcome.and_then(|()| {
-            if found.is_empty() {
-                Err(Reason::NoSupportedSignature)
-            } else {
-                Ok(())
-            }
+        let signatures = outcome.and_then(|()| match (found.is_empty(), undecodable) {
+            (false, _) => Ok(()),
+            (true, true) => Err(Reason::SignatureEncoding),
+            (true, false) => Err(Reason::NoSupportedSignature),
         });
         Read {
             signatures,
@@ -303,6 +306,43 @@ mod tests {
         assert_eq!(
             stripe().signatures(b"t=1,garbage", Encoding::Hex, 32),
             Err(Reason::SignatureSyntax)
+        );
+    }
+
+    #[test]
+    fn undecodable_candidates_are_skipped_unless_none_decodes() {
+        let paddle = Layout::KeyValue {
+            pair: ';',
+            assign: '=',
+            key: "h1".into(),
+        };
+        let good = "ab".repeat(32);
+        let value = format!("ts=1;h1=dummy;h1={good};h1=abc");
+        let found = paddle
+            .signatures(value.as_bytes(), Encoding::Hex, 32)
+            .unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            paddle.signatures(b"ts=1;h1=dummy;h1=", Encoding::Hex, 32),
+            Err(Reason::SignatureEncoding)
+        );
+        let versioned = Layout::Versioned {
+            version: "v1".into(),
+        };
+        let b64 = Encoding::Base64.encode(&[7u8; 32]);
+        let value = format!("v1,!!! v1,{b64}");
+        assert_eq!(
+            versioned
+                .signatures(value.as_bytes(), Encoding::Base64, 32)
+                .unwrap()
+                .len(),
+            1
+        );
+        // Undecodable candidates still count towards the limit.
+        let value = vec!["h1=zz"; MAX_SIGNATURES + 1].join(";");
+        assert_eq!(
+            paddle.signatures(value.as_bytes(), Encoding::Hex, 32),
+            Err(Reason::TooManySignatures)
         );
     }
 

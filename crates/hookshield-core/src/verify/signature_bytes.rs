@@ -76,6 +76,7 @@ impl Tags {
         }
     }
 
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.inline
             .iter()
