@@ -104,6 +104,7 @@ pub use scheme::builder::SchemeBuilder;
 pub use scheme::encoding::Encoding;
 pub use scheme::handshake::{Handshake, HandshakeReply};
 pub use scheme::signature_header::MAX_SIGNATURES;
+pub use scheme::value_source::{IdDigest, ValueSource};
 pub use secret::{Secret, SecretFormat};
 pub use sign::{SignOptions, SignedHeaders, Signer};
 pub use verify::clock::{Clock, FixedClock, SystemClock};

@@ -15,7 +15,7 @@ use crate::scheme::value_source::Source;
 use crate::secret::Secret;
 use crate::verify::clock::{Clock, SystemClock};
 use crate::verify::verifier::{MAX_ID_LEN, MAX_SECRETS};
-use crate::verify::window::TimestampUnit;
+use crate::verify::window;
 
 /// What to sign a body with besides the secret: the timestamp and the event id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,16 +110,9 @@ impl Signer {
     pub fn sign(&self, body: &[u8], options: &SignOptions) -> Result<SignedHeaders, ConfigError> {
         let scheme = &*self.scheme;
         let at = options.timestamp.unwrap_or_else(|| self.clock.now());
-        let timestamp = match scheme.unit {
-            TimestampUnit::Seconds => i128::from(at.unix_timestamp()),
-            TimestampUnit::Milliseconds => at.unix_timestamp_nanos().div_euclid(1_000_000),
-        };
-        if timestamp < 0 {
-            return Err(ConfigError::Inconsistent(
-                "timestamps before 1970 cannot be sent",
-            ));
-        }
-        let timestamp = timestamp.to_string();
+        let timestamp = window::format(at, scheme.unit).ok_or(ConfigError::Inconsistent(
+            "timestamps before 1970 cannot be sent",
+        ))?;
         let id = options
             .id
             .clone()

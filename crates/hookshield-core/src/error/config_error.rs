@@ -30,8 +30,8 @@ pub enum ConfigError {
     /// A header name is not a valid HTTP header name.
     #[error("invalid header name {0:?}")]
     InvalidHeaderName(String),
-    /// A JSON field name or signature parameter key is empty.
-    #[error("a field name or signature key is empty")]
+    /// A JSON field path, a key in it, or a signature parameter key is empty.
+    #[error("a field path, a key in it or a signature key is empty")]
     EmptyField,
     /// The signed-content template cannot be used.
     #[error("invalid signed-content template: {0}")]

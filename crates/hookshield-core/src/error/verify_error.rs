@@ -114,7 +114,8 @@ pub enum Reason {
     SignatureSyntax,
     /// The signature header lists more signatures than hookshield compares (32).
     TooManySignatures,
-    /// The timestamp is not a plain unsigned decimal integer that fits in 64 bits.
+    /// The timestamp is not written as the scheme says: a plain unsigned decimal integer
+    /// that fits in 64 bits, or an RFC 3339 date-time.
     TimestampSyntax,
     /// The event id is empty, too long (over 256 bytes), not UTF-8 or has control characters.
     IdSyntax,
@@ -125,7 +126,8 @@ pub enum Reason {
     /// The event id in the JSON body is empty, too long (over 256 bytes) or has control
     /// characters.
     BodyIdSyntax,
-    /// The timestamp in the JSON body is not a plain unsigned integer that fits in 64 bits.
+    /// The timestamp in the JSON body is not written as the scheme says (an unsigned
+    /// integer that fits in 64 bits, or an RFC 3339 date-time).
     BodyTimestampSyntax,
     /// The signature header holds no signature of a version this scheme accepts.
     NoSupportedSignature,
@@ -186,14 +188,16 @@ impl Reason {
             Self::SignatureEncoding => "the signature is not correctly encoded for the scheme",
             Self::SignatureSyntax => "the signature header does not have the scheme's layout",
             Self::TooManySignatures => "the signature header lists too many signatures",
-            Self::TimestampSyntax => "the timestamp is not an unsigned integer",
+            Self::TimestampSyntax => "the timestamp is not written in the scheme's format",
             Self::IdSyntax => "the event id is empty, too long or not printable text",
             Self::BodyNotJson => "the body is not a JSON object",
             Self::BodyFieldType => "the JSON body field is not a string or an integer",
             Self::BodyIdSyntax => {
                 "the event id in the body is empty, too long or not printable text"
             }
-            Self::BodyTimestampSyntax => "the timestamp in the body is not an unsigned integer",
+            Self::BodyTimestampSyntax => {
+                "the timestamp in the body is not written in the scheme's format"
+            }
             Self::NoSupportedSignature => "no signature of a supported version is present",
             Self::SignatureMismatch => "no signature matches an active secret",
             Self::TimestampTooOld => "the timestamp is too old",

@@ -37,6 +37,18 @@ impl Algorithm {
     }
 }
 
+impl std::fmt::Display for Algorithm {
+    /// `HMAC-SHA1`, `HMAC-SHA256`, `HMAC-SHA512` or `shared token`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::HmacSha1 => "HMAC-SHA1",
+            Self::HmacSha256 => "HMAC-SHA256",
+            Self::HmacSha512 => "HMAC-SHA512",
+            Self::SharedToken => "shared token",
+        })
+    }
+}
+
 /// An algorithm with its key already absorbed, so that each request only clones the
 /// precomputed inner/outer states instead of hashing the key again. The states are derived
 /// from the secret: they zeroize on drop and never print.

@@ -8,7 +8,7 @@ use crate::scheme::encoding::Encoding;
 use crate::scheme::handshake::Handshake;
 use crate::scheme::signature_header::Layout;
 use crate::scheme::signed_content::SignedContent;
-use crate::scheme::value_source::{Source, validate_names};
+use crate::scheme::value_source::{IdDigest, Source, paths_overlap, validate_names};
 use crate::scheme::{MAX_NAME_LEN, Scheme};
 use crate::secret::SecretFormat;
 use crate::verify::window::{TimestampUnit, TimestampWindow};
@@ -28,6 +28,7 @@ pub struct SchemeBuilder {
     unit: TimestampUnit,
     id: Option<Source>,
     id_required: bool,
+    id_digest: IdDigest,
     secret_format: SecretFormat,
     window: TimestampWindow,
     recommended_ttl: Duration,
@@ -48,6 +49,7 @@ impl SchemeBuilder {
             unit: TimestampUnit::Seconds,
             id: None,
             id_required: false,
+            id_digest: IdDigest::SignedContent,
             secret_format: SecretFormat::Text,
             window: TimestampWindow::symmetric(Duration::from_secs(300)),
             recommended_ttl: Duration::from_secs(24 * 3600),
@@ -142,14 +144,16 @@ impl SchemeBuilder {
         self
     }
 
-    /// The timestamp is a top-level field of the JSON body (it cannot then be signed
-    /// through `{t}`: it is read only after the signature is verified).
-    pub fn timestamp_field(mut self, name: &str) -> Self {
-        self.timestamp = Some(Source::Field(name.into()));
+    /// The timestamp is a field of the JSON body, named by its path of keys joined with
+    /// dots: `webhookTimestamp`, or `event.occurred_at` for a member of the object
+    /// `event`. It is covered by a MAC over the body (not through `{t}`), and read only
+    /// after the signature is verified, in the same pass as a body id.
+    pub fn timestamp_field(mut self, path: &str) -> Self {
+        self.timestamp = Some(Source::Field(path.into()));
         self
     }
 
-    /// Seconds (the default) or milliseconds.
+    /// Unix seconds (the default), Unix milliseconds, or RFC 3339 date-times.
     pub fn timestamp_unit(mut self, unit: TimestampUnit) -> Self {
         self.unit = unit;
         self
@@ -175,11 +179,20 @@ impl SchemeBuilder {
         self
     }
 
-    /// The event id is a top-level field of the JSON body (string or integer) and is
-    /// required; only that field is parsed, after the signature is verified.
-    pub fn id_field(mut self, name: &str) -> Self {
-        self.id = Some(Source::Field(name.into()));
+    /// The event id is a field of the JSON body (string or integer), named by its path of
+    /// keys joined with dots (`id`, `event_id`, PagerDuty's `event.id`), and is required.
+    /// Only the objects on the path are entered, after the signature is verified, and
+    /// reading stops once the field is found.
+    pub fn id_field(mut self, path: &str) -> Self {
+        self.id = Some(Source::Field(path.into()));
         self.id_required = true;
+        self
+    }
+
+    /// What the stand-in id is a digest of when a request carries no event id (see
+    /// [`IdDigest`]; the default is the signed content).
+    pub fn id_digest(mut self, digest: IdDigest) -> Self {
+        self.id_digest = digest;
         self
     }
 
@@ -247,6 +260,13 @@ impl SchemeBuilder {
                 "a shared token signs nothing: no template, list layout or timestamp",
             ));
         }
+        if let (Some(Source::Field(id)), Some(Source::Field(ts))) = (&self.id, &self.timestamp)
+            && paths_overlap(id, ts)
+        {
+            return Err(ConfigError::Inconsistent(
+                "the id and timestamp fields are the same or one lies inside the other",
+            ));
+        }
         if content.uses_timestamp()
             && !matches!(self.timestamp, Some(Source::Headers(_) | Source::Param(_)))
         {
@@ -289,6 +309,7 @@ impl SchemeBuilder {
             timestamp: self.timestamp,
             unit: self.unit,
             id: self.id,
+            id_digest: self.id_digest,
             secret_format: self.secret_format,
             window: self.window,
             recommended_ttl: self.recommended_ttl,
@@ -368,9 +389,33 @@ mod tests {
             base().versioned_list("").build(),
             Err(ConfigError::Layout(_))
         ));
-        assert_eq!(
-            base().id_field("").build().unwrap_err(),
-            ConfigError::EmptyField
+        for bad in ["", ".", "event.", ".id", "a..b"] {
+            assert_eq!(
+                base().id_field(bad).build().unwrap_err(),
+                ConfigError::EmptyField,
+                "{bad:?}"
+            );
+        }
+        assert!(base().id_field("a.b.c.d.e.f.g.h").build().is_ok());
+        assert!(matches!(
+            base().id_field("a.b.c.d.e.f.g.h.i").build(),
+            Err(ConfigError::Inconsistent(_))
+        ));
+        for (id, ts) in [("event", "event"), ("event", "event.at"), ("e.id", "e")] {
+            assert!(
+                matches!(
+                    base().id_field(id).timestamp_field(ts).build(),
+                    Err(ConfigError::Inconsistent(_))
+                ),
+                "{id} {ts}"
+            );
+        }
+        assert!(
+            base()
+                .id_field("event.id")
+                .timestamp_field("event.occurred_at")
+                .build()
+                .is_ok()
         );
         assert!(matches!(
             base()

@@ -21,6 +21,16 @@ pub enum Encoding {
     Base64,
 }
 
+impl std::fmt::Display for Encoding {
+    /// `hex` or `base64`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Hex => "hex",
+            Self::Base64 => "base64",
+        })
+    }
+}
+
 impl Encoding {
     /// Decodes `text` into a tag of exactly `len` bytes; `None` when it is not valid in this
     /// encoding or has another length.

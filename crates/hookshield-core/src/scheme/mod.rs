@@ -18,7 +18,8 @@ use crate::scheme::encoding::Encoding;
 use crate::scheme::handshake::Handshake;
 use crate::scheme::signature_header::Layout;
 use crate::scheme::signed_content::SignedContent;
-use crate::scheme::value_source::Source;
+use crate::scheme::value_source::ValueSource;
+use crate::scheme::value_source::{IdDigest, Source};
 use crate::secret::{Secret, SecretFormat};
 use crate::verify::window::{TimestampUnit, TimestampWindow};
 
@@ -39,6 +40,7 @@ pub struct Scheme {
     pub(crate) unit: TimestampUnit,
     pub(crate) id: Option<Source>,
     pub(crate) id_required: bool,
+    pub(crate) id_digest: IdDigest,
     pub(crate) secret_format: SecretFormat,
     pub(crate) window: TimestampWindow,
     pub(crate) recommended_ttl: Duration,
@@ -95,9 +97,44 @@ impl Scheme {
             .unwrap_or_default()
     }
 
+    /// How the signature's bytes are written: hex or base64.
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
+    }
+
+    /// Every name the signature header may come under, the first one first.
+    pub fn signature_headers(&self) -> impl Iterator<Item = &str> {
+        self.signature.iter().map(AsRef::as_ref)
+    }
+
     /// Whether requests carry a timestamp that is checked against the window.
     pub fn has_timestamp(&self) -> bool {
         self.timestamp.is_some()
+    }
+
+    /// Where the timestamp is read, if the scheme has one.
+    pub fn timestamp_source(&self) -> Option<ValueSource<'_>> {
+        self.timestamp.as_ref().map(Source::public)
+    }
+
+    /// How the timestamp is written: Unix seconds, milliseconds or RFC 3339.
+    pub fn timestamp_unit(&self) -> TimestampUnit {
+        self.unit
+    }
+
+    /// Where the event id is read, if the provider sends one.
+    pub fn id_source(&self) -> Option<ValueSource<'_>> {
+        self.id.as_ref().map(Source::public)
+    }
+
+    /// Whether a request without the event id is refused (otherwise a digest stands in).
+    pub fn id_required(&self) -> bool {
+        self.id_required
+    }
+
+    /// What the stand-in id is a digest of when a request carries no event id.
+    pub fn id_digest(&self) -> IdDigest {
+        self.id_digest
     }
 
     /// The default timestamp window of the scheme (a verifier may override it).

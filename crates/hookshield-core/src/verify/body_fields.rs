@@ -1,13 +1,17 @@
-//! Reading one or two top-level fields of a JSON body, and nothing else.
+//! Reading one or two fields of a JSON body, and nothing else.
 //!
-//! Members before the wanted ones are skipped with `IgnoredAny` (walked, never built), and
-//! reading stops as soon as every wanted field has been found: the rest of the body is not
-//! even scanned, so the cost does not grow with the payload when the id comes first (as it
-//! does in Stripe's and HCP's events). The first occurrence of a field wins.
+//! A field is named by a path of object keys joined with dots: `id`, `event_id`, or
+//! PagerDuty's `event.id` (the member `id` of the top-level member `event`). Members that
+//! lead nowhere are skipped with `IgnoredAny` (walked, never built), only the objects on a
+//! wanted path are entered, and reading stops as soon as every wanted field is settled:
+//! the rest of the body is not even scanned, so the cost does not grow with the payload
+//! when the id comes first (as it does in Stripe's and HCP's events). The first
+//! occurrence of a key wins, at every level; a path through a value that is not an object
+//! (`"event": null`) finds nothing.
 //!
-//! When a single field is wanted and it is the body's first member, holding a plain string
-//! (no escapes), a short scan reads it without starting serde at all; anything else goes
-//! through `serde_json`. A property test checks that both paths agree.
+//! When a single top-level field is wanted and it is the body's first member, holding a
+//! plain string (no escapes), a short scan reads it without starting serde at all; anything
+//! else goes through `serde_json`. A property test checks that both paths agree.
 
 use std::fmt;
 
@@ -15,26 +19,33 @@ use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor
 
 use crate::error::Reason;
 
-/// The text of the wanted fields, in the order of the names asked for.
+/// The text of the wanted fields, in the order of the paths asked for.
 pub(crate) type Found = [Option<String>; 2];
 
-/// Reads the top-level fields `names` (at most two; `None` slots are not looked for) of a
-/// JSON object. A string gives its unescaped text, an integer its decimal digits.
-pub(crate) fn fields(body: &[u8], names: [Option<&str>; 2]) -> Result<Found, Reason> {
-    match names {
-        [Some(name), None] => {
+/// The separator of the keys in a field path.
+pub(crate) const PATH_SEPARATOR: char = '.';
+
+/// The most keys a field path may have.
+pub(crate) const MAX_PATH_DEPTH: usize = 8;
+
+/// Reads the fields at `paths` (at most two; `None` slots are not looked for) of a JSON
+/// object. A string gives its unescaped text, an integer its decimal digits. Two paths
+/// must not be the same nor one a prefix of the other (the scheme builder checks).
+pub(crate) fn fields(body: &[u8], paths: [Option<&str>; 2]) -> Result<Found, Reason> {
+    match paths {
+        [Some(name), None] if !name.contains(PATH_SEPARATOR) => {
             if let Some(value) = first_member(body, name) {
                 return Ok([Some(value), None]);
             }
         }
-        [None, Some(name)] => {
+        [None, Some(name)] if !name.contains(PATH_SEPARATOR) => {
             if let Some(value) = first_member(body, name) {
                 return Ok([None, Some(value)]);
             }
         }
         _ => {}
     }
-    with_serde(body, names)
+    with_serde(body, paths)
 }
 
 /// The value of the body's first member when its key is `name` and both key and value are
@@ -73,91 +84,184 @@ fn plain_string(rest: &[u8]) -> Option<(&[u8], &[u8])> {
     (!control).then_some((text, after))
 }
 
-fn with_serde(body: &[u8], names: [Option<&str>; 2]) -> Result<Found, Reason> {
+fn with_serde(body: &[u8], paths: [Option<&str>; 2]) -> Result<Found, Reason> {
     let mut state = State {
         found: [None, None],
+        settled: paths.map(|p| p.is_none()),
         wrong_type: false,
     };
     let mut de = serde_json::Deserializer::from_slice(body);
-    let result = Wanted {
-        names,
+    let result = Level {
+        paths,
+        depth: 0,
+        on_path: [true, true],
         state: &mut state,
     }
     .deserialize(&mut de);
     if state.wrong_type {
         return Err(Reason::BodyFieldType);
     }
-    let complete = names
-        .iter()
-        .zip(&state.found)
-        .all(|(name, found)| name.is_none() || found.is_some());
     match result {
-        // Stopped early on purpose: everything wanted was found.
-        Err(_) if complete => Ok(state.found),
+        // Stopped early on purpose: everything wanted is settled.
+        Err(_) if state.all_settled() => Ok(state.found),
         Err(_) => Err(Reason::BodyNotJson),
-        Ok(()) => {
+        Ok(true) => {
             de.end().map_err(|_| Reason::BodyNotJson)?;
             Ok(state.found)
         }
+        // The body is JSON, but not an object.
+        Ok(false) => Err(Reason::BodyNotJson),
     }
 }
 
 struct State {
     found: Found,
+    /// Found, or known to be absent (its first enclosing object has been read).
+    settled: [bool; 2],
     wrong_type: bool,
 }
 
-struct Wanted<'n, 's> {
-    names: [Option<&'n str>; 2],
+impl State {
+    fn all_settled(&self) -> bool {
+        self.settled.iter().all(|s| *s)
+    }
+}
+
+/// The key of `path` at `depth`, and whether it is the path's last.
+fn key_at(path: &str, depth: usize) -> Option<(&str, bool)> {
+    let mut keys = path.split(PATH_SEPARATOR).skip(depth);
+    let key = keys.next()?;
+    Some((key, keys.next().is_none()))
+}
+
+/// What a key of the object at some depth means for each wanted path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Nothing.
+    Off,
+    /// The key is the path's last: its value is the field.
+    Leaf,
+    /// The path goes on inside this member's value.
+    Into,
+}
+
+/// A JSON value at `depth` that lies on the paths flagged in `on_path`. Reading it answers
+/// whether it was an object; any other value is walked over and leads nowhere.
+struct Level<'p, 's> {
+    paths: [Option<&'p str>; 2],
+    depth: usize,
+    on_path: [bool; 2],
     state: &'s mut State,
 }
 
-impl<'de> DeserializeSeed<'de> for Wanted<'_, '_> {
-    type Value = ();
+impl<'de> DeserializeSeed<'de> for Level<'_, '_> {
+    type Value = bool;
 
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Wanted<'_, '_> {
-    type Value = ();
+impl<'de> Visitor<'de> for Level<'_, '_> {
+    type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
+        f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut missing = self.names.iter().flatten().count();
-        while let Some(slot) = map.next_key_seed(KeySeed { names: self.names })? {
-            let Some(place) = slot.and_then(|i| self.state.found.get_mut(i)) else {
-                map.next_value::<IgnoredAny>()?;
-                continue;
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let Self {
+            paths,
+            depth,
+            on_path,
+            state,
+        } = self;
+        let live = |state: &State, i: usize| {
+            on_path.get(i).copied().unwrap_or(false)
+                && !state.settled.get(i).copied().unwrap_or(true)
+        };
+        loop {
+            let wanted = [live(state, 0), live(state, 1)];
+            let Some(steps) = map.next_key_seed(KeySeed {
+                paths,
+                depth,
+                wanted,
+            })?
+            else {
+                break;
             };
-            match map.next_value::<Scalar>()? {
-                Scalar::Text(text) => *place = Some(text),
-                Scalar::Other => {
-                    self.state.wrong_type = true;
-                    return Err(de::Error::custom("field of the wrong type"));
+            if let Some(i) = steps.iter().position(|s| *s == Step::Leaf) {
+                match map.next_value::<Scalar>()? {
+                    Scalar::Text(text) => {
+                        if let Some(place) = state.found.get_mut(i) {
+                            *place = Some(text);
+                        }
+                    }
+                    Scalar::Other => {
+                        state.wrong_type = true;
+                        return Err(de::Error::custom("field of the wrong type"));
+                    }
                 }
+                if let Some(settled) = state.settled.get_mut(i) {
+                    *settled = true;
+                }
+            } else if steps.contains(&Step::Into) {
+                let inner = steps.map(|s| s == Step::Into);
+                map.next_value_seed(Level {
+                    paths,
+                    depth: depth.saturating_add(1),
+                    on_path: inner,
+                    state,
+                })?;
+                // The first member of that name decides, object or not.
+                for (settled, into) in state.settled.iter_mut().zip(inner) {
+                    *settled |= into;
+                }
+            } else {
+                map.next_value::<IgnoredAny>()?;
             }
-            missing = missing.saturating_sub(1);
-            if missing == 0 {
-                // Leave the rest of the body unread; `fields` knows this is success.
+            if state.all_settled() {
+                // Leave the rest of the body unread; `with_serde` knows this is success.
                 return Err(de::Error::custom("found"));
             }
         }
-        Ok(())
+        Ok(true)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(false)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+        Ok(false)
     }
 }
 
-/// Matches a key against the wanted names without allocating it.
-struct KeySeed<'n> {
-    names: [Option<&'n str>; 2],
+/// Matches a key against the wanted paths at one depth without allocating it.
+struct KeySeed<'p> {
+    paths: [Option<&'p str>; 2],
+    depth: usize,
+    /// The paths still looked for in this object.
+    wanted: [bool; 2],
 }
 
 impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
-    type Value = Option<usize>;
+    type Value = [Step; 2];
 
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_str(self)
@@ -165,14 +269,27 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
 }
 
 impl Visitor<'_> for KeySeed<'_> {
-    type Value = Option<usize>;
+    type Value = [Step; 2];
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string key")
     }
 
     fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
-        Ok(self.names.iter().position(|n| *n == Some(key)))
+        let step = |path: Option<&str>, wanted: bool| match path.and_then(|p| key_at(p, self.depth))
+        {
+            Some((k, last)) if wanted && k == key => {
+                if last {
+                    Step::Leaf
+                } else {
+                    Step::Into
+                }
+            }
+            _ => Step::Off,
+        };
+        let [a, b] = self.paths;
+        let [wa, wb] = self.wanted;
+        Ok([step(a, wa), step(b, wb)])
     }
 }
 
@@ -338,11 +455,69 @@ mod tests {
     }
 
     #[test]
+    fn nested_paths_enter_only_the_objects_on_the_path() {
+        let one = |body: &[u8], path: &str| fields(body, [Some(path), None]).map(|[f, _]| f);
+        // A same-named field at the top level and deeper elsewhere does not count.
+        let body = br#"{"id":"top","data":{"event":{"id":"deeper"}},"event":{"data":{"id":"deeper2"},"id":"right"}}"#;
+        assert_eq!(one(body, "event.id").unwrap().as_deref(), Some("right"));
+        assert_eq!(one(body, "id").unwrap().as_deref(), Some("top"));
+        assert_eq!(
+            one(body, "data.event.id").unwrap().as_deref(),
+            Some("deeper")
+        );
+        // Two paths through the same object, read in one pass.
+        let body = br#"{"event":{"occurred_at":"2021-04-26T17:36:27.458Z","id":"01BW"}}"#;
+        assert_eq!(
+            fields(body, [Some("event.id"), Some("event.occurred_at")]).unwrap(),
+            [
+                Some("01BW".to_owned()),
+                Some("2021-04-26T17:36:27.458Z".to_owned())
+            ]
+        );
+        // A path through something that is not an object finds nothing; the first member
+        // of a name decides.
+        for body in [
+            &br#"{"event":null}"#[..],
+            br#"{"event":"x"}"#,
+            br#"{"event":[{"id":"in-array"}]}"#,
+            br#"{"event":{}}"#,
+            br#"{"event":1,"event":{"id":"late"}}"#,
+            br#"{"event":{"x":1},"event":{"id":"late"}}"#,
+        ] {
+            assert_eq!(one(body, "event.id"), Ok(None), "{body:?}");
+        }
+        // Reading stops once the nested field is found.
+        assert_eq!(
+            one(br#"{"event":{"id":"x"}, not json"#, "event.id")
+                .unwrap()
+                .as_deref(),
+            Some("x")
+        );
+        assert_eq!(
+            one(br#"{"event":{"id":{"no":1}}}"#, "event.id"),
+            Err(Reason::BodyFieldType)
+        );
+        // Settled once `event` is read: absent, the rest unread.
+        assert_eq!(
+            one(br#"{"event":{"id":"x"}, not json"#, "event.x"),
+            Ok(None)
+        );
+        assert_eq!(
+            one(br#"{"event":{"y":1, not json"#, "event.x"),
+            Err(Reason::BodyNotJson)
+        );
+    }
+
+    #[test]
     fn deep_nesting_does_not_overflow() {
         let deep = format!("{{\"x\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));
         // Skipped members are walked iteratively: no recursion, no stack overflow.
         assert_eq!(
             fields(deep.as_bytes(), [Some("id"), None]),
+            Ok([None, None])
+        );
+        assert_eq!(
+            fields(deep.as_bytes(), [Some("x.id"), None]),
             Ok([None, None])
         );
         let deep_id = format!("{{\"id\":{}1{}}}", "[".repeat(100_000), "]".repeat(100_000));

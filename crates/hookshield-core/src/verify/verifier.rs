@@ -12,7 +12,7 @@ use crate::headers::{self, HeaderLookup};
 use crate::scheme::Scheme;
 use crate::scheme::algorithm::Keyed;
 use crate::scheme::builder::SchemeBuilder;
-use crate::scheme::value_source::Source;
+use crate::scheme::value_source::{IdDigest, Source};
 use crate::secret::Secret;
 use crate::verify::body_fields;
 use crate::verify::clock::{Clock, SystemClock};
@@ -153,7 +153,9 @@ impl Verifier {
             }
             _ => None,
         };
-        let mut timestamp = signed_timestamp.map(window::parse).transpose()?;
+        let mut timestamp = signed_timestamp
+            .map(|raw| window::parse(raw, scheme.unit))
+            .transpose()?;
         let header_id = match &scheme.id {
             Some(Source::Headers(names)) => match headers::single(headers, names)? {
                 Some(id) => Some(check_id(id)?),
@@ -170,10 +172,11 @@ impl Verifier {
 
         let [body_id, body_timestamp] = self.body_fields(body)?;
         if let Some(text) = body_timestamp {
-            timestamp =
-                Some(window::parse(text.as_bytes()).map_err(|_| Reason::BodyTimestampSyntax)?);
+            timestamp = Some(
+                window::parse(text.as_bytes(), scheme.unit)
+                    .map_err(|_| Reason::BodyTimestampSyntax)?,
+            );
         }
-        let timestamp = timestamp.map(|value| window::to_nanos(value, scheme.unit));
         if let Some(nanos) = timestamp {
             self.inner.window.check(nanos, now)?;
         }
@@ -273,7 +276,8 @@ impl Verifier {
     }
 
     /// `sha256:<hex>` of the signed content of a verified request (the timestamp as
-    /// received, the body; not the event id). The replay guard reserves it beside an event
+    /// received, the body; not the event id), or of the body alone for a scheme whose
+    /// [`IdDigest`](crate::IdDigest) says so. The replay guard reserves it beside an event
     /// id the signature does not cover ([`Verified::id_is_signed`]), so a captured request
     /// resent under a new id is still recognised. `body` must be the verified body.
     pub fn content_digest(&self, verified: &Verified, body: &[u8]) -> String {
@@ -282,9 +286,15 @@ impl Verifier {
     }
 
     fn digest_id(&self, timestamp: &[u8], body: &[u8]) -> String {
+        let scheme = &self.inner.scheme;
         let mut hasher = Sha256::new();
-        for part in self.inner.scheme.content.parts(timestamp, b"", body) {
-            hasher.update(part);
+        match scheme.id_digest {
+            IdDigest::Body => hasher.update(body),
+            _ => {
+                for part in scheme.content.parts(timestamp, b"", body) {
+                    hasher.update(part);
+                }
+            }
         }
         format!("sha256:{}", const_hex::encode(hasher.finalize()))
     }

@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
-use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
 
 use crate::error::Reason;
 
-/// The unit of a provider's timestamp.
+/// How a provider writes its timestamp.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TimestampUnit {
@@ -15,11 +16,29 @@ pub enum TimestampUnit {
     Seconds,
     /// Unix milliseconds (Linear's `webhookTimestamp`).
     Milliseconds,
+    /// An RFC 3339 date-time with an explicit offset and any fraction of a second, such as
+    /// Twitch's `2019-11-16T10:11:12.634234626Z` or PagerDuty's `occurred_at`. The signer
+    /// writes it in UTC with as many fraction digits as needed (none for a whole second).
+    Rfc3339,
 }
 
-/// Parses a timestamp: 1 to 20 ASCII digits that fit in a `u64`. Signs, spaces, decimal
-/// points, exponents and non-ASCII digits are refused.
-pub(crate) fn parse(raw: &[u8]) -> Result<u64, Reason> {
+/// The longest RFC 3339 timestamp read; longer values are refused unparsed.
+const MAX_RFC3339_LEN: usize = 64;
+
+/// Parses a timestamp written in `unit` into nanoseconds since the Unix epoch.
+///
+/// Numbers are 1 to 20 ASCII digits that fit in a `u64`: signs, spaces, decimal points,
+/// exponents and non-ASCII digits are refused. RFC 3339 values are at most 64 bytes and
+/// must carry an offset (`Z` or `±hh:mm`).
+pub(crate) fn parse(raw: &[u8], unit: TimestampUnit) -> Result<i128, Reason> {
+    match unit {
+        TimestampUnit::Seconds => parse_digits(raw).map(|v| to_nanos(v, 1_000_000_000)),
+        TimestampUnit::Milliseconds => parse_digits(raw).map(|v| to_nanos(v, 1_000_000)),
+        TimestampUnit::Rfc3339 => parse_rfc3339(raw),
+    }
+}
+
+fn parse_digits(raw: &[u8]) -> Result<u64, Reason> {
     if raw.is_empty() || raw.len() > 20 || !raw.iter().all(u8::is_ascii_digit) {
         return Err(Reason::TimestampSyntax);
     }
@@ -30,14 +49,30 @@ pub(crate) fn parse(raw: &[u8]) -> Result<u64, Reason> {
     })
 }
 
-/// Nanoseconds since the Unix epoch of a timestamp in `unit`; exact, never overflows.
-pub(crate) fn to_nanos(value: u64, unit: TimestampUnit) -> i128 {
-    let per_unit: i128 = match unit {
-        TimestampUnit::Seconds => 1_000_000_000,
-        TimestampUnit::Milliseconds => 1_000_000,
-    };
+fn parse_rfc3339(raw: &[u8]) -> Result<i128, Reason> {
+    if raw.len() > MAX_RFC3339_LEN {
+        return Err(Reason::TimestampSyntax);
+    }
+    let text = std::str::from_utf8(raw).map_err(|_| Reason::TimestampSyntax)?;
+    OffsetDateTime::parse(text, &Rfc3339)
+        .map(OffsetDateTime::unix_timestamp_nanos)
+        .map_err(|_| Reason::TimestampSyntax)
+}
+
+/// `value` units of `per_unit` nanoseconds; exact, never overflows.
+fn to_nanos(value: u64, per_unit: i128) -> i128 {
     // u64::MAX * 1e9 < 2^94: far inside i128.
     i128::from(value).saturating_mul(per_unit)
+}
+
+/// `at` written in `unit`, as a signer sends it; `None` before 1970 for the numeric units.
+pub(crate) fn format(at: OffsetDateTime, unit: TimestampUnit) -> Option<String> {
+    let number = match unit {
+        TimestampUnit::Seconds => i128::from(at.unix_timestamp()),
+        TimestampUnit::Milliseconds => at.unix_timestamp_nanos().div_euclid(1_000_000),
+        TimestampUnit::Rfc3339 => return at.to_offset(UtcOffset::UTC).format(&Rfc3339).ok(),
+    };
+    (number >= 0).then(|| number.to_string())
 }
 
 /// How far a signed timestamp may be from "now": `past` for delivery delay, `future` for
@@ -105,9 +140,17 @@ mod tests {
 
     #[test]
     fn parse_is_strict() {
-        assert_eq!(parse(b"1614265330"), Ok(1_614_265_330));
-        assert_eq!(parse(b"0001"), Ok(1));
-        assert_eq!(parse(b"18446744073709551615"), Ok(u64::MAX));
+        let secs = |raw: &[u8]| parse(raw, TimestampUnit::Seconds);
+        assert_eq!(secs(b"1614265330"), Ok(1_614_265_330_000_000_000));
+        assert_eq!(secs(b"0001"), Ok(1_000_000_000));
+        assert_eq!(
+            secs(b"18446744073709551615"),
+            Ok(i128::from(u64::MAX) * 1_000_000_000)
+        );
+        assert_eq!(
+            parse(b"1700000000123", TimestampUnit::Milliseconds),
+            Ok(1_700_000_000_123_000_000)
+        );
         for bad in [
             &b""[..],
             b"18446744073709551616",
@@ -118,16 +161,81 @@ mod tests {
             b"1e9",
             b"0x10",
             "١".as_bytes(),
+            b"2019-11-16T10:11:12Z",
         ] {
-            assert_eq!(parse(bad), Err(Reason::TimestampSyntax), "{bad:?}");
+            assert_eq!(secs(bad), Err(Reason::TimestampSyntax), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn rfc3339_reads_nanoseconds_and_offsets() {
+        let rfc = |raw: &str| parse(raw.as_bytes(), TimestampUnit::Rfc3339);
+        // Twitch's documented example (https://dev.twitch.tv/docs/eventsub/handling-webhook-events).
+        assert_eq!(
+            rfc("2019-11-16T10:11:12.634234626Z"),
+            Ok(1_573_899_072_634_234_626)
+        );
+        assert_eq!(
+            rfc("2021-04-26T17:36:27.458Z"),
+            Ok(1_619_458_587_458_000_000)
+        );
+        // RFC 3339 section 5.6 lets a space stand for the `T`.
+        assert_eq!(rfc("2019-11-16 10:11:12Z"), Ok(1_573_899_072_000_000_000));
+        assert_eq!(
+            rfc("2019-11-16T11:11:12.5+01:00"),
+            Ok(1_573_899_072_500_000_000)
+        );
+        for bad in [
+            "",
+            "2019-11-16",
+            "2019-11-16T10:11:12",
+            "1573899072",
+            " 2019-11-16T10:11:12Z",
+            "2019-13-16T10:11:12Z",
+        ] {
+            assert_eq!(rfc(bad), Err(Reason::TimestampSyntax), "{bad:?}");
+        }
+        let long = format!("2019-11-16T10:11:12.{}Z", "1".repeat(64));
+        assert_eq!(rfc(&long), Err(Reason::TimestampSyntax));
+        assert_eq!(
+            parse(b"\xff", TimestampUnit::Rfc3339),
+            Err(Reason::TimestampSyntax)
+        );
+    }
+
+    #[test]
+    fn format_round_trips_through_parse() {
+        let at = OffsetDateTime::from_unix_timestamp_nanos(1_573_899_072_634_234_626).unwrap();
+        for unit in [
+            TimestampUnit::Seconds,
+            TimestampUnit::Milliseconds,
+            TimestampUnit::Rfc3339,
+        ] {
+            let text = format(at, unit).unwrap();
+            let nanos = parse(text.as_bytes(), unit).unwrap();
+            assert!(
+                at.unix_timestamp_nanos() - nanos < 1_000_000_000,
+                "{unit:?}"
+            );
+        }
+        assert_eq!(
+            format(at, TimestampUnit::Rfc3339).as_deref(),
+            Some("2019-11-16T10:11:12.634234626Z")
+        );
+        let whole = OffsetDateTime::from_unix_timestamp(1_573_899_072).unwrap();
+        assert_eq!(
+            format(whole, TimestampUnit::Rfc3339).as_deref(),
+            Some("2019-11-16T10:11:12Z")
+        );
+        let before = OffsetDateTime::from_unix_timestamp(-1).unwrap();
+        assert_eq!(format(before, TimestampUnit::Seconds), None);
     }
 
     #[test]
     fn window_edges_are_inclusive_and_overflow_safe() {
         let now = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
         let w = TimestampWindow::new(Duration::from_secs(300), Duration::from_secs(60));
-        let at = |s: u64| to_nanos(s, TimestampUnit::Seconds);
+        let at = |s: u64| to_nanos(s, 1_000_000_000);
         assert_eq!(w.check(at(1_000_000 - 300), now), Ok(()));
         assert_eq!(
             w.check(at(1_000_000 - 301), now),
