@@ -1,15 +1,15 @@
-//! A shared token in a header (Frappe Cloud, GitLab, …).
+//! A shared token in a header (Frappe Cloud, …).
 
 use super::hours;
 use crate::{Algorithm, Handshake, Scheme, SchemeBuilder};
 
 /// A shared token: the header `header` carries the secret itself, compared in constant time
-/// (e.g. [Frappe Cloud](https://docs.frappe.io/cloud/setup-webhook)'s `X-Webhook-Secret`,
-/// or GitLab's [`X-Gitlab-Token`](https://docs.gitlab.com/user/project/integrations/webhooks/)).
+/// (e.g. [Frappe Cloud](https://docs.frappe.io/cloud/setup-webhook)'s `X-Webhook-Secret`;
+/// GitLab's `X-Gitlab-Token` has its own preset, [`gitlab`](super::gitlab)).
 /// Nothing binds the body to the token, so prefer an HMAC scheme when the provider has one.
 ///
 /// - **Event id:** a SHA-256 digest of the body by default; set a header with
-///   `.id_header(…)` (GitLab: `Idempotency-Key`) or a body field with `.id_field(…)`. A
+///   `.id_header(…)` or a body field with `.id_field(…)`. A
 ///   token signs nothing, so such an id is not covered: the body's digest is remembered
 ///   beside it.
 /// - **Timestamp:** none.
@@ -22,7 +22,7 @@ pub fn shared_token(header: &str) -> SchemeBuilder {
         .signature_header(header)
         .recommended_ttl(hours(24))
         .handshake(Handshake::WebhookValidate)
-        .docs("https://docs.gitlab.com/user/project/integrations/webhooks/")
+        .docs("https://docs.frappe.io/cloud/setup-webhook")
 }
 
 #[cfg(test)]

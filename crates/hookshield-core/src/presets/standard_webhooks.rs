@@ -17,20 +17,32 @@ use crate::{Encoding, Scheme, SchemeBuilder, SecretFormat, TimestampWindow};
 /// - **Window:** ±300 s, as the reference libraries.
 /// - **Replay TTL:** 96 h: the spec's example schedule retries for about 3 days.
 pub fn standard_webhooks() -> SchemeBuilder {
-    Scheme::builder("standard-webhooks")
-        .signature_header("webhook-signature")
-        .signature_header_alias("svix-signature")
+    family(
+        "standard-webhooks",
+        ["webhook", "svix"],
+        "https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md",
+    )
+}
+
+/// The Standard Webhooks scheme named `name`, reading the `{prefix}-id`,
+/// `{prefix}-timestamp` and `{prefix}-signature` headers under the first prefix, or else
+/// the second (a signer sends the first). Clerk and Resend send the `svix-` names.
+pub(super) fn family(name: &str, prefixes: [&str; 2], docs: &str) -> SchemeBuilder {
+    let [first, second] = prefixes;
+    Scheme::builder(name)
+        .signature_header(&format!("{first}-signature"))
+        .signature_header_alias(&format!("{second}-signature"))
         .versioned_list("v1")
         .encoding(Encoding::Base64)
         .signed_content("{id}.{t}.{body}")
-        .timestamp_header("webhook-timestamp")
-        .timestamp_header_alias("svix-timestamp")
-        .id_header("webhook-id")
-        .id_header_alias("svix-id")
+        .timestamp_header(&format!("{first}-timestamp"))
+        .timestamp_header_alias(&format!("{second}-timestamp"))
+        .id_header(&format!("{first}-id"))
+        .id_header_alias(&format!("{second}-id"))
         .secret_format(SecretFormat::PrefixedBase64 { prefix: "whsec_" })
         .window(TimestampWindow::symmetric(Duration::from_secs(300)))
         .recommended_ttl(hours(96))
-        .docs("https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md")
+        .docs(docs)
 }
 
 #[cfg(test)]
