@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, Parser, Subcommand};
 use hookshield_core::{SchemeBuilder, presets};
 
@@ -26,13 +27,32 @@ pub(crate) enum Command {
     Listen(ListenArgs),
     /// Sign a body and POST it to a receiver; print the answer's status and body as JSON.
     Send(SendArgs),
+    /// List the provider presets: name, aliases, headers, algorithm, window, replay TTL
+    /// and documentation link.
+    Presets(PresetsArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PresetsArgs {
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+/// `--preset` accepts every preset's name and aliases (listed by `hookshield presets`).
+fn preset_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        presets::ALL
+            .iter()
+            .map(|p| PossibleValue::new(p.name()).aliases(p.aliases().iter().copied())),
+    )
 }
 
 /// The scheme and its secret(s).
 #[derive(Debug, Args)]
 pub(crate) struct SchemeArgs {
-    /// Provider preset: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks.
-    #[arg(long, value_name = "NAME")]
+    /// Provider preset (aliases and details: `hookshield presets`).
+    #[arg(long, value_name = "NAME", value_parser = preset_names())]
     pub(crate) preset: String,
     /// For `shared-token`: the header that carries the token [default: X-Webhook-Secret].
     #[arg(long, value_name = "NAME")]

@@ -6,6 +6,7 @@
 //! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION] [--replay-store memory|redis://…]
 //!                   [--body-limit BYTES] [--header-timeout 10s] [--idle-timeout 5s] [--body-timeout 30s] [--max-connections 1024]
 //! hookshield send   --preset NAME --secret-env VAR --url URL [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
+//! hookshield presets [--json]
 //! ```
 //!
 //! `sign` prints the headers a provider would send, one `Name: value` per line. `verify`
@@ -19,13 +20,16 @@
 //! and exits 0 on a 2xx answer, 1 otherwise; it never follows a redirect: a 3xx is printed
 //! as `{"status":…,"location":…,"body":…}` and exits 1, so the signed request (or shared
 //! token) goes to no other host. The body is read from `--body-file`, or from standard
-//! input. Secrets come from an environment variable (`--secret-env`) or a file
+//! input. `presets` lists every provider preset `--preset` accepts (name, aliases,
+//! headers, algorithm, window, replay TTL, documentation link) as a table, or with
+//! `--json` as a JSON array. Secrets come from an environment variable (`--secret-env`) or a file
 //! (`--secret-file`), never from a flag value, so they stay out of shell history; in the
 //! provider's text form (`whsec_…` for Standard Webhooks).
 
 mod args;
 mod headers_arg;
 mod listen;
+mod presets;
 mod secret_source;
 mod send;
 mod sign;
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => send::run(args),
+        Command::Presets(args) => presets::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,17 +1,53 @@
-//! What the CLI's process tests share: a running `hookshield listen`, killed on drop.
+//! What the CLI's process tests share: a one-shot run of the binary, and a running
+//! `hookshield listen`, killed on drop.
 
 // Each test binary uses a different part of it.
 #![allow(dead_code, unreachable_pub, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_hookshield");
 /// The path every test listener serves.
 pub const PATH: &str = "/hooks/in";
+
+/// Environment variables for one run.
+pub type Env<'a> = &'a [(&'a str, &'a str)];
+
+/// Runs the binary with `env` set and `body` on standard input, to its end.
+pub fn run(args: &[&str], env: Env<'_>, body: &[u8]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn hookshield");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(body)
+        .expect("write the body");
+    child.wait_with_output().expect("hookshield ran")
+}
+
+/// The standard output of a run, as text.
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+/// A temporary file holding `bytes`, named after the test process and `name`.
+pub fn body_file(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("hookshield-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).expect("write the body file");
+    path
+}
 
 /// A running `hookshield listen`: its URL and address, and its output line by line.
 pub struct Listener {

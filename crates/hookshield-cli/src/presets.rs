@@ -1,0 +1,170 @@
+//! `hookshield presets`: the catalogue of provider presets, as a table or as JSON.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use hookshield_core::presets::{self, Preset};
+use hookshield_core::{IdDigest, Scheme, TimestampUnit, ValueSource};
+use serde_json::{Map, Value, json};
+
+use crate::UsageError;
+use crate::args::PresetsArgs;
+
+pub(crate) fn run(args: &PresetsArgs) -> Result<ExitCode, UsageError> {
+    let rows = presets::ALL
+        .iter()
+        .map(|preset| Ok((preset, preset.builder().build()?)))
+        .collect::<Result<Vec<_>, hookshield_core::ConfigError>>()?;
+    if args.json {
+        let list: Vec<Value> = rows.iter().map(|(p, s)| describe(p, s)).collect();
+        println!("{}", Value::Array(list));
+    } else {
+        print_table(&rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One preset as a JSON object.
+fn describe(preset: &Preset, scheme: &Scheme) -> Value {
+    let window = scheme.window();
+    json!({
+        "name": preset.name(),
+        "aliases": preset.aliases(),
+        "headers": headers(scheme),
+        "signature_headers": scheme.signature_headers().collect::<Vec<_>>(),
+        "algorithm": scheme.algorithm().to_string(),
+        "encoding": scheme.encoding().to_string(),
+        "timestamp": scheme
+            .timestamp_source()
+            .map(|source| source_json(source, ("unit", json!(unit(scheme.timestamp_unit()))))),
+        "window": scheme.has_timestamp().then(|| json!({
+            "past_secs": window.past().as_secs(),
+            "future_secs": window.future().as_secs(),
+        })),
+        "id": scheme
+            .id_source()
+            .map(|source| source_json(source, ("required", json!(scheme.id_required())))),
+        "digest_of": match scheme.id_digest() {
+            IdDigest::Body => "body",
+            _ => "signed content",
+        },
+        "ttl_secs": scheme.recommended_ttl().as_secs(),
+        "docs": scheme.docs(),
+    })
+}
+
+/// Where a value is read, with one more member `extra`.
+fn source_json(source: ValueSource<'_>, extra: (&str, Value)) -> Value {
+    let mut object = Map::new();
+    let (from, place) = match source {
+        ValueSource::Headers(names) => ("header", ("names", json!(names))),
+        ValueSource::Param(key) => ("signature parameter", ("name", json!(key))),
+        ValueSource::Field(path) => ("body field", ("path", json!(path))),
+        _ => ("other", ("name", Value::Null)),
+    };
+    object.insert("from".to_owned(), json!(from));
+    for (key, value) in [place, extra] {
+        object.insert(key.to_owned(), value);
+    }
+    Value::Object(object)
+}
+
+fn unit(unit: TimestampUnit) -> &'static str {
+    match unit {
+        TimestampUnit::Milliseconds => "milliseconds",
+        TimestampUnit::Rfc3339 => "rfc3339",
+        _ => "seconds",
+    }
+}
+
+/// Every header the scheme reads, each with its alternative names after `/`.
+fn headers(scheme: &Scheme) -> Vec<String> {
+    let mut list = vec![scheme.signature_headers().collect::<Vec<_>>().join("/")];
+    for source in [scheme.timestamp_source(), scheme.id_source()]
+        .into_iter()
+        .flatten()
+    {
+        if let ValueSource::Headers(names) = source {
+            list.push(
+                names
+                    .iter()
+                    .map(AsRef::as_ref)
+                    .collect::<Vec<&str>>()
+                    .join("/"),
+            );
+        }
+    }
+    list
+}
+
+fn print_table(rows: &[(&Preset, Scheme)]) {
+    let mut table = vec![[
+        "NAME".to_owned(),
+        "ALIASES".to_owned(),
+        "HEADERS".to_owned(),
+        "ALGORITHM".to_owned(),
+        "WINDOW".to_owned(),
+        "TTL".to_owned(),
+        "DOCS".to_owned(),
+    ]];
+    for (preset, scheme) in rows {
+        let aliases = if preset.aliases().is_empty() {
+            "-".to_owned()
+        } else {
+            preset.aliases().join(",")
+        };
+        let algorithm = match scheme.algorithm().mac_len() {
+            Some(_) => format!("{} {}", scheme.algorithm(), scheme.encoding()),
+            None => scheme.algorithm().to_string(),
+        };
+        table.push([
+            preset.name().to_owned(),
+            aliases,
+            headers(scheme).join(", "),
+            algorithm,
+            window(scheme),
+            duration(scheme.recommended_ttl()),
+            scheme.docs().unwrap_or("-").to_owned(),
+        ]);
+    }
+    let widths: Vec<usize> = (0..7)
+        .map(|i| {
+            table
+                .iter()
+                .map(|row| row.get(i).map_or(0, String::len))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    for row in &table {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        println!("{}", line.join("  ").trim_end());
+    }
+}
+
+/// `±300s`, `-5s/+60s`, or `-` for a scheme without a timestamp.
+fn window(scheme: &Scheme) -> String {
+    if !scheme.has_timestamp() {
+        return "-".to_owned();
+    }
+    let w = scheme.window();
+    if w.past() == w.future() {
+        format!("±{}s", w.past().as_secs())
+    } else {
+        format!("-{}s/+{}s", w.past().as_secs(), w.future().as_secs())
+    }
+}
+
+/// Whole hours as `96h`, anything else as humantime writes it.
+fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if secs.is_multiple_of(3600) && d.subsec_nanos() == 0 {
+        format!("{}h", secs / 3600)
+    } else {
+        humantime::format_duration(d).to_string()
+    }
+}
