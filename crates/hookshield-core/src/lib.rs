@@ -8,8 +8,10 @@
 //! - [`Secret`]: key bytes that zeroize on drop and never print.
 //! - [`Scheme`] / [`SchemeBuilder`]: a provider's signing scheme, composed from an
 //!   [`Algorithm`], a signed-content template, an [`Encoding`], a header layout, and where
-//!   the event id and timestamp come from. [`presets`] has Civo, HCP, GitHub, Stripe,
-//!   Slack, Shopify, Standard Webhooks/Svix and shared tokens.
+//!   the event id and timestamp come from. [`presets`] has twenty: Civo, HCP, GitHub,
+//!   Stripe, Slack, Shopify, Standard Webhooks/Svix, Paddle, Linear, PagerDuty, Calendly,
+//!   Intercom, Bitbucket, GitLab, Vercel, Sentry, Typeform, Clerk, Resend and shared
+//!   tokens ([`presets::ALL`] lists them with their aliases).
 //! - [`Verifier`]: one scheme, one or more active secrets (rotation), a [`TimestampWindow`]
 //!   and a [`Clock`]; answers [`Verified`] or a [`VerifyError`] whose [`ErrorKind`] maps to
 //!   an HTTP status and error code.
@@ -68,12 +70,25 @@
 //! exactly as received); anything else is literal, with `{{` and `}}` for braces. The MAC
 //! is fed part by part: the body is never copied.
 //!
+//! # Body fields and timestamps
+//!
+//! An id or timestamp read from the JSON body ([`SchemeBuilder::id_field`],
+//! [`SchemeBuilder::timestamp_field`]) is named by its path of keys joined with dots:
+//! `event_id`, or PagerDuty's `event.id`. Only after the signature matched is the body
+//! read, in one pass that enters only the objects on the paths and stops once the fields
+//! are found. Timestamps are Unix seconds, Unix milliseconds or RFC 3339 date-times
+//! ([`TimestampUnit`]). A request without an event id is identified by a SHA-256 digest of
+//! its signed content, or of its body alone for providers that sign each retry afresh
+//! ([`IdDigest`]).
+//!
 //! # Hostile input
 //!
 //! No input panics. Headers hookshield reads must appear once ([`headers`] explains why);
-//! values over 8 KiB, more than [`MAX_SIGNATURES`] signatures, timestamps that are not plain
-//! unsigned integers, ids over [`MAX_ID_LEN`] bytes or with control characters are refused
-//! with typed errors. Bodies need not be UTF-8.
+//! values over 8 KiB, more than [`MAX_SIGNATURES`] signatures (a listed signature that
+//! does not decode is skipped; a header where none decodes is malformed), timestamps that
+//! are not plain unsigned integers or RFC 3339 date-times as the scheme says, ids over
+//! [`MAX_ID_LEN`] bytes or with control characters are refused with typed errors. Bodies
+//! need not be UTF-8.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -5,7 +5,9 @@ use crate::{Encoding, Scheme, SchemeBuilder};
 
 /// [Typeform](https://www.typeform.com/developers/webhooks/secure-your-webhooks/):
 /// `Typeform-Signature: sha256=<base64 HMAC-SHA256 of the body>`. Note **base64**, not
-/// hex, after a hex-looking prefix.
+/// hex, after a hex-looking prefix. Typeform's page was read only in part; the format is
+/// confirmed by a Typeform developer advocate's example and Hookdeck's guide (secondary
+/// sources).
 ///
 /// - **Event id:** the body's `event_id`, required and signed (that a retry keeps it is
 ///   assumed by every integration read, not documented).

@@ -5,7 +5,9 @@ use crate::{Algorithm, Scheme, SchemeBuilder};
 
 /// [Vercel](https://vercel.com/docs/webhooks/webhooks-api#securing-webhooks):
 /// `x-vercel-signature: <hex HMAC-SHA1 of the body>` under the webhook's secret (for an
-/// integration's webhooks, its client secret).
+/// integration's webhooks, its client secret). The construction is Vercel's own example
+/// code; its reference page was read only in part (the rest from secondary sources:
+/// trigger.dev's and Hookdeck's Vercel guides).
 ///
 /// - **Event id:** the body's `id`, required and signed. Vercel calls it "the ID of the
 ///   webhook delivery"; that a retry keeps it is not confirmed (secondary sources).

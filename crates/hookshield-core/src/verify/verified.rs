@@ -10,10 +10,10 @@ use time::OffsetDateTime;
 pub enum IdOrigin {
     /// A provider header (`X-Civo-Event`, `webhook-id`, `X-GitHub-Delivery`, …).
     Header,
-    /// A top-level field of the JSON body (`event_id`, `id`, …).
+    /// A field of the JSON body (`event_id`, `id`, PagerDuty's `event.id`, …).
     Body,
-    /// No id was sent: `sha256:<hex>` of the signed content stands in, so an exact resend
-    /// is still recognised.
+    /// No id was sent: `sha256:<hex>` of the signed content (or of the body alone, see
+    /// [`IdDigest`](crate::IdDigest)) stands in, so an exact resend is still recognised.
     Digest,
 }
 
