@@ -9,9 +9,10 @@
 //! occurrence of a key wins, at every level; a path through a value that is not an object
 //! (`"event": null`) finds nothing.
 //!
-//! When a single top-level field is wanted and it is the body's first member, holding a
-//! plain string (no escapes), a short scan reads it without starting serde at all; anything
-//! else goes through `serde_json`. A property test checks that both paths agree.
+//! When a single field is wanted and every key on its path is the first member of its
+//! object (`{"event":{"id":"…"`), holding a plain string (no escapes), a short scan reads it
+//! without starting serde at all; anything else goes through `serde_json`. A property test
+//! checks that both paths agree.
 
 use std::fmt;
 
@@ -33,13 +34,13 @@ pub(crate) const MAX_PATH_DEPTH: usize = 8;
 /// must not be the same nor one a prefix of the other (the scheme builder checks).
 pub(crate) fn fields(body: &[u8], paths: [Option<&str>; 2]) -> Result<Found, Reason> {
     match paths {
-        [Some(name), None] if !name.contains(PATH_SEPARATOR) => {
-            if let Some(value) = first_member(body, name) {
+        [Some(path), None] => {
+            if let Some(value) = first_member(body, path) {
                 return Ok([Some(value), None]);
             }
         }
-        [None, Some(name)] if !name.contains(PATH_SEPARATOR) => {
-            if let Some(value) = first_member(body, name) {
+        [None, Some(path)] => {
+            if let Some(value) = first_member(body, path) {
                 return Ok([None, Some(value)]);
             }
         }
@@ -48,16 +49,20 @@ pub(crate) fn fields(body: &[u8], paths: [Option<&str>; 2]) -> Result<Found, Rea
     with_serde(body, paths)
 }
 
-/// The value of the body's first member when its key is `name` and both key and value are
-/// plain JSON strings: no backslash, no control character, valid UTF-8. `None` otherwise.
-fn first_member(body: &[u8], name: &str) -> Option<String> {
-    let rest = skip_ws(body).strip_prefix(b"{")?;
-    let rest = skip_ws(rest).strip_prefix(b"\"")?;
-    let (key, rest) = plain_string(rest)?;
-    if key != name.as_bytes() {
-        return None;
+/// The value at `path` when each key on it is the first member of its object, every key
+/// and the value are plain JSON strings (no backslash, no control character) and the value
+/// is valid UTF-8: `{"event":{"id":"…"`, as PagerDuty sends it. `None` otherwise.
+fn first_member(body: &[u8], path: &str) -> Option<String> {
+    let mut rest = body;
+    for key in path.split(PATH_SEPARATOR) {
+        rest = skip_ws(rest).strip_prefix(b"{")?;
+        rest = skip_ws(rest).strip_prefix(b"\"")?;
+        let (name, after) = plain_string(rest)?;
+        if name != key.as_bytes() {
+            return None;
+        }
+        rest = skip_ws(after).strip_prefix(b":")?;
     }
-    let rest = skip_ws(rest).strip_prefix(b":")?;
     let rest = skip_ws(rest).strip_prefix(b"\"")?;
     let (value, _) = plain_string(rest)?;
     std::str::from_utf8(value).ok().map(str::to_owned)
@@ -378,11 +383,19 @@ mod tests {
             key in proptest::prop_oneof!["id", "event_id", "i\\u0064", "[a-z\"\\\\]{0,4}"],
             value in "[ -~\u{0}-\u{1f}\u{e9}\u{1F600}]{0,12}",
             tail in proptest::prop_oneof![",\"x\":1}", "}", ",", "", "garbage"],
+            outer in proptest::prop_oneof!["", "event", "ev\\u0065nt", "x"],
         ) {
-            let body = format!("{ws}{{{ws}\"{key}\"{ws}:{ws}\"{value}\"{tail}");
-            if let Some(fast) = first_member(body.as_bytes(), "id") {
-                let slow = with_serde(body.as_bytes(), [Some("id"), None]);
-                proptest::prop_assert_eq!(slow, Ok([Some(fast), None]));
+            let inner = format!("{ws}{{{ws}\"{key}\"{ws}:{ws}\"{value}\"{tail}");
+            let body = if outer.is_empty() {
+                inner
+            } else {
+                format!("{{{ws}\"{outer}\"{ws}:{inner}}}")
+            };
+            for path in ["id", "event.id"] {
+                if let Some(fast) = first_member(body.as_bytes(), path) {
+                    let slow = with_serde(body.as_bytes(), [Some(path), None]);
+                    proptest::prop_assert_eq!(slow, Ok([Some(fast), None]));
+                }
             }
         }
     }
@@ -397,6 +410,13 @@ mod tests {
             first_member(b" {\n \"id\" : \"a b\" ", "id").as_deref(),
             Some("a b")
         );
+        assert_eq!(
+            first_member(br#"{ "event" : {"id":"01BW","x":1}}"#, "event.id").as_deref(),
+            Some("01BW")
+        );
+        assert_eq!(first_member(br#"{"x":1,"event":{"id":"a"}}"#, "event.id"), None);
+        assert_eq!(first_member(br#"{"event":{"x":1,"id":"a"}}"#, "event.id"), None);
+        assert_eq!(first_member(br#"{"event":"id"}"#, "event.id"), None);
         for body in [
             &br#"{"id":"a\"b"}"#[..],
             br#"{"\u0069d":"x"}"#,
