@@ -3,7 +3,7 @@
 //! The floor is what a hand-written receiver does at the least: key an HMAC from the
 //! secret, feed it the signed bytes, finalize. hookshield's `verify` does that plus reading
 //! and decoding the headers, the constant-time comparison, the window check and (Stripe,
-//! HCP) reading the event id from the JSON body.
+//! HCP, Paddle, PagerDuty's nested `event.id`) reading the event id from the JSON body.
 //!
 //! Run: `cargo bench -p hookshield-core --bench verify`, then
 //! `python3 scripts/bench_ratios.py` for the table of ratios.
@@ -86,6 +86,25 @@ fn cases() -> Vec<Case> {
             secret: TEXT_SECRET,
             id_field: "event_id",
             floor: |key, _, body| Box::new(floor::<Hmac<Sha512>>(key, &[&body])),
+        },
+        Case {
+            name: "paddle",
+            scheme: presets::paddle,
+            secret: TEXT_SECRET,
+            id_field: "event_id",
+            floor: |key, _, body| {
+                Box::new(floor::<Hmac<Sha256>>(
+                    key,
+                    &[NOW.to_string().as_bytes(), b":", &body],
+                ))
+            },
+        },
+        Case {
+            name: "pagerduty",
+            scheme: presets::pagerduty,
+            secret: TEXT_SECRET,
+            id_field: "event.id",
+            floor: |key, _, body| Box::new(floor::<Hmac<Sha256>>(key, &[&body])),
         },
     ]
 }

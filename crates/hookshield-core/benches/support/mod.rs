@@ -10,9 +10,13 @@ use hmac::{KeyInit, Mac};
 pub(crate) const SIZES: [usize; 4] = [256, 1024, 16 * 1024, 1024 * 1024];
 
 /// A JSON body of exactly `size` bytes with `id` in `id_field` as its first member, as
-/// providers send it (Stripe's `id`, HCP's `event_id`).
+/// providers send it (Stripe's `id`, HCP's `event_id`). A dotted field nests the id in
+/// objects, each the first member of its parent (PagerDuty's `event.id`).
 pub(crate) fn body(size: usize, id_field: &str, id: &str) -> Vec<u8> {
-    let head = format!("{{\"{id_field}\":\"{id}\",\"data\":\"");
+    let keys: Vec<&str> = id_field.split('.').collect();
+    let open: String = keys.iter().map(|k| format!("{{\"{k}\":")).collect();
+    let close = "}".repeat(keys.len().saturating_sub(1));
+    let head = format!("{open}\"{id}\"{close},\"data\":\"");
     let tail = "\"}";
     let fill = size.saturating_sub(head.len().saturating_add(tail.len()));
     let mut body = head.into_bytes();
