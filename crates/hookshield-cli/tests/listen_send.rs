@@ -120,6 +120,43 @@ fn civo_event_once_then_duplicate_then_forgery() {
     );
 }
 
+/// PagerDuty's id is nested in the signed body (`event.id`) and Paddle's retries are
+/// signed afresh: each is handled once over real HTTP, whatever the header says.
+#[test]
+fn nested_and_resigned_body_ids_are_handled_once() {
+    for (preset, body) in [
+        (
+            "pagerduty",
+            &br#"{"id":"top","event":{"id":"01BWDWL3NYY7LUFPZCC28QUCMK","event_type":"incident.triggered"}}"#[..],
+        ),
+        (
+            "paddle",
+            br#"{"event_id":"evt_01hsdn97563968dy0szkmgjwh3","event_type":"price.created"}"#,
+        ),
+    ] {
+        let listener = listen(preset, "s3cret-listen", &[]);
+        let first = send(&listener.url, preset, "s3cret-listen", body, &[]);
+        assert_eq!(answer(&first)["status"], 204, "{preset}");
+        let event = next(&listener.stdout);
+        let expected = if preset == "paddle" {
+            "evt_01hsdn97563968dy0szkmgjwh3"
+        } else {
+            "01BWDWL3NYY7LUFPZCC28QUCMK"
+        };
+        assert_eq!(event["event_id"], expected, "{preset}");
+        assert_eq!(event["preset"], preset);
+        // A retry, signed again (Paddle: with a new `ts` when a second has passed).
+        let again = send(&listener.url, preset, "s3cret-listen", body, &[]);
+        assert_eq!(answer(&again)["body"], r#"{"duplicate":true}"#, "{preset}");
+        assert!(
+            listener
+                .stdout
+                .recv_timeout(Duration::from_millis(200))
+                .is_err()
+        );
+    }
+}
+
 #[test]
 fn standard_webhooks_refuses_stale_timestamps_and_replays_within_the_window() {
     let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
