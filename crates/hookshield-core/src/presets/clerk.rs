@@ -24,9 +24,7 @@ pub fn clerk() -> SchemeBuilder {
 #[cfg(test)]
 mod tests {
     use super::clerk;
-    use crate::presets::test_support::{
-        Request, assert_authentic, assert_window, b64, hmac_sha256,
-    };
+    use crate::presets::test_support::{assert_authentic, assert_window, b64, svix_request};
     use crate::{IdOrigin, SignOptions, Signer};
 
     #[test]
@@ -38,25 +36,7 @@ mod tests {
             1_764_496_800_i64,
             r#"{"type":"user.created","data":{"id":"user_29w83sxmDNGwOuEthce5gg56FcC"}}"#,
         );
-        let mac = hmac_sha256(
-            key,
-            &[
-                id.as_bytes(),
-                b".",
-                ts.to_string().as_bytes(),
-                b".",
-                body.as_bytes(),
-            ],
-        );
-        let request = Request {
-            headers: vec![
-                ("svix-id", id.to_owned()),
-                ("svix-timestamp", ts.to_string()),
-                ("svix-signature", format!("v1,{}", b64(&mac))),
-            ],
-            body: body.as_bytes().to_vec(),
-            now: ts,
-        };
+        let request = svix_request(key, id, ts, body);
         let wrong = format!("whsec_{}", b64(b"another-key"));
         let ok = assert_authentic(
             clerk,

@@ -25,7 +25,7 @@ pub fn resend() -> SchemeBuilder {
 #[cfg(test)]
 mod tests {
     use super::resend;
-    use crate::presets::test_support::{Request, assert_authentic, b64, hmac_sha256};
+    use crate::presets::test_support::{assert_authentic, b64, svix_request};
 
     #[test]
     fn resend_documented_construction() {
@@ -33,17 +33,7 @@ mod tests {
         let secret = format!("whsec_{}", b64(&key));
         let (id, ts) = ("msg_2YzCdLnOBw2B1vXm0kwBhO9Bp8K", 1_764_496_800_i64);
         let body = r#"{"type":"email.delivered","created_at":"2026-11-30T10:00:00.000Z","data":{"email_id":"56761188-7520-42d8-8898-ff6fc54ce618"}}"#;
-        let signed = format!("{id}.{ts}.{body}");
-        let mac = hmac_sha256(&key, &[signed.as_bytes()]);
-        let request = Request {
-            headers: vec![
-                ("svix-id", id.to_owned()),
-                ("svix-timestamp", ts.to_string()),
-                ("svix-signature", format!("v1,{}", b64(&mac))),
-            ],
-            body: body.as_bytes().to_vec(),
-            now: ts,
-        };
+        let request = svix_request(&key, id, ts, body);
         let wrong = format!("whsec_{}", b64(&[0x5b_u8; 24]));
         let ok = assert_authentic(
             resend,

@@ -83,6 +83,23 @@ impl Request {
     }
 }
 
+/// A Standard Webhooks request as Svix sends it for Clerk and Resend: `svix-id`,
+/// `svix-timestamp` and `svix-signature: v1,<base64 HMAC-SHA256 of "{id}.{t}.{body}">`
+/// under `key` (the bytes after `whsec_`), at `ts`.
+pub(super) fn svix_request(key: &[u8], id: &str, ts: i64, body: &str) -> Request {
+    let signed = format!("{id}.{ts}.{body}");
+    let mac = hmac_sha256(key, &[signed.as_bytes()]);
+    Request {
+        headers: vec![
+            ("svix-id", id.to_owned()),
+            ("svix-timestamp", ts.to_string()),
+            ("svix-signature", format!("v1,{}", b64(&mac))),
+        ],
+        body: body.as_bytes().to_vec(),
+        now: ts,
+    }
+}
+
 /// Asserts that `request` verifies under `secret`, and that the forgeries every preset
 /// must refuse are refused: a body changed by one bit, another secret (`wrong`, in the
 /// preset's secret format), and the request without each header of `required`. Returns
