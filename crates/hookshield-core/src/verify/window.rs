@@ -65,12 +65,17 @@ fn to_nanos(value: u64, per_unit: i128) -> i128 {
     i128::from(value).saturating_mul(per_unit)
 }
 
-/// `at` written in `unit`, as a signer sends it; `None` before 1970 for the numeric units.
+/// `at` written in `unit`, as a signer sends it; `None` before 1970 for the numeric units,
+/// and for an instant RFC 3339 cannot write (outside years 0 to 9999 in UTC).
 pub(crate) fn format(at: OffsetDateTime, unit: TimestampUnit) -> Option<String> {
     let number = match unit {
         TimestampUnit::Seconds => i128::from(at.unix_timestamp()),
         TimestampUnit::Milliseconds => at.unix_timestamp_nanos().div_euclid(1_000_000),
-        TimestampUnit::Rfc3339 => return at.to_offset(UtcOffset::UTC).format(&Rfc3339).ok(),
+        TimestampUnit::Rfc3339 => {
+            return at
+                .checked_to_offset(UtcOffset::UTC)
+                .and_then(|utc| utc.format(&Rfc3339).ok());
+        }
     };
     (number >= 0).then(|| number.to_string())
 }
@@ -229,6 +234,10 @@ mod tests {
         );
         let before = OffsetDateTime::from_unix_timestamp(-1).unwrap();
         assert_eq!(format(before, TimestampUnit::Seconds), None);
+        // The last instant `time` holds, seen from +14:00: its UTC year is 10000 (or it
+        // does not exist): refused, not a panic.
+        let edge = time::PrimitiveDateTime::MAX.assume_offset(UtcOffset::from_hms(-14, 0, 0).unwrap());
+        assert_eq!(format(edge, TimestampUnit::Rfc3339), None);
     }
 
     #[test]
