@@ -414,8 +414,14 @@ mod tests {
             first_member(br#"{ "event" : {"id":"01BW","x":1}}"#, "event.id").as_deref(),
             Some("01BW")
         );
-        assert_eq!(first_member(br#"{"x":1,"event":{"id":"a"}}"#, "event.id"), None);
-        assert_eq!(first_member(br#"{"event":{"x":1,"id":"a"}}"#, "event.id"), None);
+        assert_eq!(
+            first_member(br#"{"x":1,"event":{"id":"a"}}"#, "event.id"),
+            None
+        );
+        assert_eq!(
+            first_member(br#"{"event":{"x":1,"id":"a"}}"#, "event.id"),
+            None
+        );
         assert_eq!(first_member(br#"{"event":"id"}"#, "event.id"), None);
         for body in [
             &br#"{"id":"a\"b"}"#[..],
