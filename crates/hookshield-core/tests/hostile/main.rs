@@ -30,6 +30,10 @@ mod empty_signatures;
 mod github;
 mod hcp;
 mod id_swaps;
+mod linear;
+mod paddle;
+mod pagerduty;
+mod rfc3339;
 mod secrets;
 mod shared_token;
 mod shopify;
@@ -85,6 +89,10 @@ topics!(
     shopify,
     shared_token,
     empty_signatures,
+    paddle,
+    pagerduty,
+    linear,
+    rfc3339,
 );
 
 /// The rejection table of `DESIGN.md`, written out here so that the library's own mapping
@@ -323,9 +331,9 @@ fn whole_catalogue() {
         "{} hostile-input cases, {map_twins} replayed through http::HeaderMap",
         cases.len()
     );
-    assert!(cases.len() >= 45, "only {} cases", cases.len());
+    assert!(cases.len() >= 350, "only {} cases", cases.len());
     assert!(
-        map_twins >= 45,
+        map_twins >= 300,
         "only {map_twins} cases replayed through http::HeaderMap"
     );
 }

@@ -22,6 +22,10 @@ pub(crate) const STRIPE_BODY: &[u8] = br#"{"id":"evt_1","object":"event","type":
 pub(crate) const HCP_BODY: &[u8] = br#"{"event_id":"webhook.event:abc123","event_action":"test"}"#;
 pub(crate) const SLACK_BODY: &[u8] = br#"{"type":"event_callback","event_id":"Ev01","event":{}}"#;
 pub(crate) const PLAIN_BODY: &[u8] = br#"{"event":"instance.created","resourceID":"42"}"#;
+pub(crate) const PADDLE_BODY: &[u8] =
+    br#"{"event_id":"evt_01hv8x","event_type":"transaction.paid","notification_id":"ntf_01"}"#;
+pub(crate) const PAGERDUTY_BODY: &[u8] =
+    br#"{"event":{"id":"01DEN","event_type":"incident.triggered","data":{"id":"PGR0VU2"}}}"#;
 /// Not UTF-8 at all: bodies are bytes, and the signature covers them as they are.
 pub(crate) const BINARY_BODY: &[u8] = b"\xff\xfe\x00\x80binary\xc3\x28\xf0\x28\x8c\xbc";
 
@@ -46,6 +50,11 @@ pub(crate) enum Preset {
     Shopify,
     StandardWebhooks,
     SharedToken,
+    Paddle,
+    Pagerduty,
+    Linear,
+    /// The Twitch-like RFC 3339 scheme the `rfc3339` topic builds.
+    TwitchLike,
 }
 
 impl Preset {
@@ -59,6 +68,10 @@ impl Preset {
             Self::Shopify => presets::shopify(),
             Self::StandardWebhooks => presets::standard_webhooks(),
             Self::SharedToken => presets::shared_token("X-Webhook-Secret"),
+            Self::Paddle => presets::paddle(),
+            Self::Pagerduty => presets::pagerduty(),
+            Self::Linear => presets::linear(),
+            Self::TwitchLike => crate::rfc3339::twitch_like(),
         }
     }
 
@@ -73,6 +86,10 @@ impl Preset {
             Self::Shopify => "shopify-client-secret",
             Self::StandardWebhooks => SW_SECRET,
             Self::SharedToken => "shared-token-value",
+            Self::Paddle => "pdl_ntfset_01hostile_hKkRiCGyyRhbFwIUuqiTBgI7",
+            Self::Pagerduty => "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8l",
+            Self::Linear => "lin_wh_hostile_secret",
+            Self::TwitchLike => "twitch-like-secret",
         }
     }
 
@@ -378,6 +395,11 @@ pub(crate) fn sw_raw(id: &str, t: &str, body: &[u8]) -> Pairs {
             format!("v1,{}", B64.encode(mac)).into_bytes(),
         ),
     ]
+}
+
+/// The hex HMAC-SHA256 of `parts` under `preset`'s key, for headers built by hand.
+pub(crate) fn hmac_hex(preset: Preset, parts: &[&[u8]]) -> String {
+    const_hex::encode(hmac256(preset.key().expose(), parts))
 }
 
 /// A Stripe header built by hand for timestamp `t` (sent as is).
