@@ -1,0 +1,404 @@
+//! The wire format of each preset as this test models it: where the signature, the
+//! timestamp and the event id travel, and what the MAC covers.
+
+use crate::body::BodySpec;
+use hookshield_core::IdOrigin;
+use sha2::{Digest, Sha256};
+
+/// Lower-case hex, as the signer writes it.
+pub(crate) const HEX: &[u8] = b"0123456789abcdef";
+/// The standard base64 alphabet (padding excluded).
+pub(crate) const BASE64: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// Printable ASCII: the alphabet of the shared tokens generated here.
+pub(crate) const GRAPHIC: &[u8] =
+    b"!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
+/// Where a preset's signed timestamp travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ts {
+    None,
+    /// A header of its own, in seconds.
+    Header(&'static str),
+    /// This parameter of a `k=v` signature header (Stripe's `t`, Paddle's `ts`), in
+    /// seconds, written before the signatures.
+    Param(&'static str),
+    /// This top-level JSON body field, in milliseconds (Linear's `webhookTimestamp`):
+    /// covered by the body's MAC, and never written by the signer.
+    BodyMillis(&'static str),
+}
+
+/// How the signature header value is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// The shared token itself, compared as is: nothing is signed.
+    Token,
+    /// One MAC after this case-insensitive prefix (maybe empty).
+    Single(&'static str),
+    /// `k=v` items separated by `pair`, one MAC per secret under `key` (case-sensitive),
+    /// after the timestamp parameter if any.
+    KeyValue { pair: char, key: &'static str },
+    /// Space-separated `v1,<mac>` entries, one per secret.
+    Versioned,
+}
+
+/// An event id header.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdHeader {
+    pub(crate) name: &'static str,
+    /// Part of the signed content.
+    pub(crate) signed: bool,
+    /// Without it the request is refused; otherwise a digest stands in.
+    pub(crate) required: bool,
+}
+
+/// An id header that is required and not signed (Civo, GitHub, Shopify).
+const fn unsigned(name: &'static str) -> Option<IdHeader> {
+    Some(IdHeader {
+        name,
+        signed: false,
+        required: true,
+    })
+}
+
+/// An id header that is neither required nor signed (Linear, GitLab).
+const fn optional(name: &'static str) -> Option<IdHeader> {
+    Some(IdHeader {
+        name,
+        signed: false,
+        required: false,
+    })
+}
+
+/// A signed (so required) id header (the Standard Webhooks family).
+const fn signed(name: &'static str) -> Option<IdHeader> {
+    Some(IdHeader {
+        name,
+        signed: true,
+        required: true,
+    })
+}
+
+/// What the test needs to know of a preset's wire format (kept independent of `src/`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Shape {
+    pub(crate) name: &'static str,
+    /// The header the signature (or token) travels in, as the signer names it.
+    pub(crate) sig_header: &'static str,
+    pub(crate) layout: Layout,
+    /// The alphabet of the encoded MAC (or of the token).
+    pub(crate) alphabet: &'static [u8],
+    /// What the MAC covers, `{t}`, `{id}` and `{body}` standing for the signed timestamp
+    /// as sent, the event id and the body; empty for a shared token.
+    pub(crate) content: &'static str,
+    /// The event id is the JSON body field at this path (keys joined with dots: the first
+    /// occurrence of each key wins); `true` when required.
+    pub(crate) body_id: Option<(&'static str, bool)>,
+    /// The event id is this header.
+    pub(crate) id_header: Option<IdHeader>,
+    pub(crate) timestamp: Ts,
+    /// The digest that stands in for a missing id covers the body alone (Calendly), not
+    /// the signed content without the id.
+    pub(crate) digest_of_body: bool,
+    /// Secrets written as this prefix + base64 of the key (`whsec_`).
+    pub(crate) secret_prefix: Option<&'static str>,
+    /// The signer's header names start with the first prefix; the verifier reads the
+    /// same names under the second one too.
+    pub(crate) aliases: Option<(&'static str, &'static str)>,
+}
+
+impl Shape {
+    pub(crate) fn of(name: &str) -> Self {
+        let base = Shape {
+            name: "",
+            sig_header: "",
+            layout: Layout::Single(""),
+            alphabet: HEX,
+            content: "{body}",
+            body_id: None,
+            id_header: None,
+            timestamp: Ts::None,
+            digest_of_body: false,
+            secret_prefix: None,
+            aliases: None,
+        };
+        let token = Shape {
+            layout: Layout::Token,
+            alphabet: GRAPHIC,
+            content: "",
+            ..base
+        };
+        let svix = Shape {
+            sig_header: "svix-signature",
+            layout: Layout::Versioned,
+            alphabet: BASE64,
+            content: "{id}.{t}.{body}",
+            id_header: signed("svix-id"),
+            timestamp: Ts::Header("svix-timestamp"),
+            secret_prefix: Some("whsec_"),
+            aliases: Some(("svix-", "webhook-")),
+            ..base
+        };
+        match name {
+            "civo" => Shape {
+                name: "civo",
+                sig_header: "X-Civo-Signature",
+                id_header: unsigned("X-Civo-Event"),
+                ..base
+            },
+            "hcp" => Shape {
+                name: "hcp",
+                sig_header: "X-HCP-Webhook-Signature",
+                body_id: Some(("event_id", true)),
+                ..base
+            },
+            "shared-token" => Shape {
+                name: "shared-token",
+                sig_header: "X-Webhook-Secret",
+                ..token
+            },
+            "github" => Shape {
+                name: "github",
+                sig_header: "X-Hub-Signature-256",
+                layout: Layout::Single("sha256="),
+                id_header: unsigned("X-GitHub-Delivery"),
+                ..base
+            },
+            "stripe" => Shape {
+                name: "stripe",
+                sig_header: "Stripe-Signature",
+                layout: Layout::KeyValue {
+                    pair: ',',
+                    key: "v1",
+                },
+                content: "{t}.{body}",
+                body_id: Some(("id", true)),
+                timestamp: Ts::Param("t"),
+                ..base
+            },
+            "slack" => Shape {
+                name: "slack",
+                sig_header: "X-Slack-Signature",
+                layout: Layout::Single("v0="),
+                content: "v0:{t}:{body}",
+                body_id: Some(("event_id", false)),
+                timestamp: Ts::Header("X-Slack-Request-Timestamp"),
+                ..base
+            },
+            "shopify" => Shape {
+                name: "shopify",
+                sig_header: "X-Shopify-Hmac-Sha256",
+                alphabet: BASE64,
+                id_header: unsigned("X-Shopify-Webhook-Id"),
+                ..base
+            },
+            "standard-webhooks" => Shape {
+                name: "standard-webhooks",
+                sig_header: "webhook-signature",
+                id_header: signed("webhook-id"),
+                timestamp: Ts::Header("webhook-timestamp"),
+                aliases: Some(("webhook-", "svix-")),
+                ..svix
+            },
+            "paddle" => Shape {
+                name: "paddle",
+                sig_header: "Paddle-Signature",
+                layout: Layout::KeyValue {
+                    pair: ';',
+                    key: "h1",
+                },
+                content: "{t}:{body}",
+                body_id: Some(("event_id", true)),
+                timestamp: Ts::Param("ts"),
+                ..base
+            },
+            "linear" => Shape {
+                name: "linear",
+                sig_header: "Linear-Signature",
+                id_header: optional("Linear-Delivery"),
+                timestamp: Ts::BodyMillis("webhookTimestamp"),
+                ..base
+            },
+            "pagerduty" => Shape {
+                name: "pagerduty",
+                sig_header: "X-PagerDuty-Signature",
+                layout: Layout::KeyValue {
+                    pair: ',',
+                    key: "v1",
+                },
+                body_id: Some(("event.id", true)),
+                ..base
+            },
+            "calendly" => Shape {
+                name: "calendly",
+                sig_header: "Calendly-Webhook-Signature",
+                layout: Layout::KeyValue {
+                    pair: ',',
+                    key: "v1",
+                },
+                content: "{t}.{body}",
+                timestamp: Ts::Param("t"),
+                digest_of_body: true,
+                ..base
+            },
+            "intercom" => Shape {
+                name: "intercom",
+                sig_header: "X-Hub-Signature",
+                layout: Layout::Single("sha1="),
+                body_id: Some(("id", true)),
+                ..base
+            },
+            "bitbucket" => Shape {
+                name: "bitbucket",
+                sig_header: "X-Hub-Signature",
+                layout: Layout::Single("sha256="),
+                ..base
+            },
+            "gitlab" => Shape {
+                name: "gitlab",
+                sig_header: "X-Gitlab-Token",
+                id_header: optional("Idempotency-Key"),
+                ..token
+            },
+            "vercel" => Shape {
+                name: "vercel",
+                sig_header: "x-vercel-signature",
+                body_id: Some(("id", true)),
+                ..base
+            },
+            "sentry" => Shape {
+                name: "sentry",
+                sig_header: "Sentry-Hook-Signature",
+                ..base
+            },
+            "typeform" => Shape {
+                name: "typeform",
+                sig_header: "Typeform-Signature",
+                layout: Layout::Single("sha256="),
+                alphabet: BASE64,
+                body_id: Some(("event_id", true)),
+                ..base
+            },
+            "clerk" => Shape {
+                name: "clerk",
+                ..svix
+            },
+            "resend" => Shape {
+                name: "resend",
+                ..svix
+            },
+            other => panic!("preset {other:?} has no shape in this test: add one"),
+        }
+    }
+
+    pub(crate) fn is_token(&self) -> bool {
+        self.layout == Layout::Token
+    }
+
+    pub(crate) fn is_base64(&self) -> bool {
+        self.alphabet == BASE64
+    }
+
+    /// Whether the header carries one signature per secret while a secret is rotated.
+    pub(crate) fn is_list(&self) -> bool {
+        matches!(self.layout, Layout::KeyValue { .. } | Layout::Versioned)
+    }
+
+    /// The case-insensitive prefix of a single-signature layout.
+    pub(crate) fn prefix(&self) -> &'static str {
+        match self.layout {
+            Layout::Single(prefix) => prefix,
+            _ => "",
+        }
+    }
+
+    /// Where the body puts the timestamp (Linear), and its value.
+    fn body_timestamp(&self, millis: i64) -> Option<(&'static str, i64)> {
+        match self.timestamp {
+            Ts::BodyMillis(field) => Some((field, millis)),
+            _ => None,
+        }
+    }
+
+    /// The body bytes, timestamped `millis` if the body carries the timestamp, and the
+    /// id the verifier should read from it.
+    pub(crate) fn render(&self, body: &BodySpec, millis: i64) -> (Vec<u8>, Option<String>) {
+        body.render(self.body_id.map(|(f, _)| f), self.body_timestamp(millis))
+    }
+
+    /// The byte range of the encoded MAC (or token) in the signature header value,
+    /// padding excluded.
+    pub(crate) fn mac_range(&self, value: &[u8]) -> std::ops::Range<usize> {
+        let start = match self.layout {
+            Layout::Token => 0,
+            Layout::Single(prefix) => {
+                assert!(value.starts_with(prefix.as_bytes()), "{}", self.name);
+                prefix.len()
+            }
+            Layout::KeyValue { pair, key } => {
+                let first = format!("{key}=");
+                let later = format!("{pair}{key}=");
+                if value.starts_with(first.as_bytes()) {
+                    first.len()
+                } else {
+                    value
+                        .windows(later.len())
+                        .position(|w| w == later.as_bytes())
+                        .unwrap_or_else(|| panic!("{} header has a {key}", self.name))
+                        + later.len()
+                }
+            }
+            Layout::Versioned => {
+                assert!(value.starts_with(b"v1,"));
+                3
+            }
+        };
+        let pad = value.iter().rev().take_while(|b| **b == b'=').count();
+        let end = if self.is_base64() {
+            value.len() - pad
+        } else {
+            value.len()
+        };
+        start..end
+    }
+
+    /// The id a verified request gets: the id header's when one was sent, else the body's
+    /// id, else a digest of the signed content without the id (`ts` as sent), or of the
+    /// body alone.
+    pub(crate) fn expected_id(
+        &self,
+        ts: &str,
+        body: &[u8],
+        header_id: Option<&str>,
+        body_id: Option<String>,
+    ) -> (String, IdOrigin) {
+        match (header_id, body_id) {
+            (Some(id), _) => (id.to_owned(), IdOrigin::Header),
+            (None, Some(id)) => (id, IdOrigin::Body),
+            (None, None) => {
+                assert!(
+                    self.body_id.is_none_or(|(_, required)| !required)
+                        && self.id_header.is_none_or(|h| !h.required),
+                    "{} needs its id",
+                    self.name
+                );
+                let digest = if self.digest_of_body || self.is_token() {
+                    sha256_hex(&[body])
+                } else {
+                    let content = self.content.replace("{t}", ts).replace("{id}", "");
+                    let (head, tail) = content.split_once("{body}").expect("the body is signed");
+                    sha256_hex(&[head.as_bytes(), body, tail.as_bytes()])
+                };
+                (digest, IdOrigin::Digest)
+            }
+        }
+    }
+}
+
+fn sha256_hex(parts: &[&[u8]]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    format!("sha256:{}", const_hex::encode(hasher.finalize()))
+}
