@@ -234,9 +234,10 @@ mod tests {
         );
         let before = OffsetDateTime::from_unix_timestamp(-1).unwrap();
         assert_eq!(format(before, TimestampUnit::Seconds), None);
-        // The last instant `time` holds, seen from +14:00: its UTC year is 10000 (or it
-        // does not exist): refused, not a panic.
-        let edge = time::PrimitiveDateTime::MAX.assume_offset(UtcOffset::from_hms(-14, 0, 0).unwrap());
+        // The last date-time `time` holds, at −14:00: in UTC it would fall after the last
+        // one, so it cannot be written in UTC: refused, not a panic.
+        let edge =
+            time::PrimitiveDateTime::MAX.assume_offset(UtcOffset::from_hms(-14, 0, 0).unwrap());
         assert_eq!(format(edge, TimestampUnit::Rfc3339), None);
     }
 
