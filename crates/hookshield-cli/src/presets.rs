@@ -85,13 +85,7 @@ fn headers(scheme: &Scheme) -> Vec<String> {
         .flatten()
     {
         if let ValueSource::Headers(names) = source {
-            list.push(
-                names
-                    .iter()
-                    .map(AsRef::as_ref)
-                    .collect::<Vec<&str>>()
-                    .join("/"),
-            );
+            list.push(names.join("/"));
         }
     }
     list

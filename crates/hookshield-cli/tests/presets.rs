@@ -96,21 +96,21 @@ fn paddle_published_vector_verifies() {
     )];
     let body = vector("paddle-go-sdk.json");
     let signature = "Paddle-Signature: ts=1710929255;h1=6c05ef8fa83c44d751be6d259ec955ce5638e2c54095bf128e408e2fce1589c8";
-    let args = |now: &'static str, header: &'static str| {
-        let mut args = vec![
+    let call = |now: &str, header: &str| {
+        let args = [
             "verify",
             "--preset",
             "paddle",
             "--secret-env",
             "PADDLE_SECRET",
+            "--now",
+            now,
+            "--body-file",
+            &body,
+            "-H",
+            header,
         ];
-        args.extend(["--now", now, "--body-file", body.as_str(), "-H", header]);
-        args.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>()
-    };
-    let call = |now, header| {
-        let args = args(now, header);
-        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-        run(&refs, &env, b"")
+        run(&args, &env, b"")
     };
     let ok = call("1710929255", signature);
     assert!(ok.status.success(), "{}", stdout(&ok));

@@ -111,7 +111,8 @@ impl Signer {
         let scheme = &*self.scheme;
         let at = options.timestamp.unwrap_or_else(|| self.clock.now());
         let timestamp = window::format(at, scheme.unit).ok_or(ConfigError::Inconsistent(
-            "timestamps before 1970 cannot be sent",
+            "this instant cannot be sent in the scheme's timestamp format \
+             (before 1970 as a Unix time, or outside years 0 to 9999 in UTC)",
         ))?;
         let id = options
             .id

@@ -290,7 +290,7 @@ impl Verifier {
         let mut hasher = Sha256::new();
         match scheme.id_digest {
             IdDigest::Body => hasher.update(body),
-            _ => {
+            IdDigest::SignedContent => {
                 for part in scheme.content.parts(timestamp, b"", body) {
                     hasher.update(part);
                 }
