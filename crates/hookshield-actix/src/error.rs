@@ -48,9 +48,12 @@ pub fn rejection(rejection: &Rejection, retry_after: Option<Duration>) -> HttpRe
 
 /// `rejection`'s status, `Content-Type` and body, and nothing else.
 pub(crate) fn plain(rejection: &Rejection) -> HttpResponse {
-    HttpResponse::build(status(rejection.status()))
-        .insert_header((CONTENT_TYPE, rejection.content_type()))
-        .body(rejection.body())
+    let mut response = HttpResponse::build(status(rejection.status()));
+    response.insert_header((CONTENT_TYPE, rejection.content_type()));
+    for header in rejection.headers() {
+        response.insert_header(*header);
+    }
+    response.body(rejection.body())
 }
 
 /// What every rejection response gets, whoever wrote it: `Retry-After` where the

@@ -10,7 +10,9 @@ use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use futures_util::future::LocalBoxFuture;
 use hookshield_core::replay::{MokaStore, ReplayStore};
-use hookshield_core::{DUPLICATE_BODY, Receiver, Rejection, Step, Verifier, VerifyError};
+use hookshield_core::{
+    DUPLICATE_BODY, Receiver, Rejection, RequestContext, Step, Verifier, VerifyError,
+};
 use tracing::Instrument;
 
 use crate::error::{finish, rejection, status};
@@ -174,9 +176,10 @@ where
                 Ok(body) => body,
                 Err(error) => return own(request, config.reject(error)),
             };
-            let step = receiver
-                .receive(&ActixHeaders(request.headers()), &body)
-                .await;
+            let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let context = RequestContext::new(request.method().as_str(), target);
+            let headers = ActixHeaders(request.headers());
+            let step = receiver.receive_request(&context, &headers, &body).await;
             let ticket = match step {
                 Ok(Step::Run(ticket, verified)) => {
                     request.extensions_mut().insert(verified);

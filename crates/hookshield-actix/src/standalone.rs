@@ -5,7 +5,7 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use hookshield_core::{Reason, Rejection, Verifier};
+use hookshield_core::{Reason, Rejection, RequestContext, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::error::WebhookError;
@@ -74,8 +74,10 @@ impl FromRequest for Standalone<VerifiedWebhook> {
                 })
             };
             let headers = ActixHeaders(request.headers());
+            let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            let context = RequestContext::new(request.method().as_str(), target);
             let (verified, body) =
-                hookshield_core::verify_standalone(&verifier, &headers, read).await?;
+                hookshield_core::verify_standalone(&verifier, &context, &headers, read).await?;
             Ok(Self(VerifiedWebhook { verified, body }))
         })
     }

@@ -4,7 +4,7 @@
 use axum::extract::{FromRef, FromRequest, Request};
 use axum::http::StatusCode;
 use bytes::Bytes;
-use hookshield_core::{Reason, Verifier};
+use hookshield_core::{Reason, RequestContext, Verifier};
 use serde::de::DeserializeOwned;
 
 use crate::extract::{VerifiedJson, VerifiedWebhook, layered, parse};
@@ -54,6 +54,8 @@ where
         };
         let verifier = Verifier::from_ref(state);
         let headers = request.headers().clone();
+        let method = request.method().clone();
+        let uri = request.uri().clone();
         let read = async {
             Bytes::from_request(request, state).await.map_err(|error| {
                 if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -63,8 +65,10 @@ where
                 }
             })
         };
+        let target = uri.path_and_query().map_or("/", |pq| pq.as_str());
+        let context = RequestContext::new(method.as_str(), target);
         let (verified, body) =
-            hookshield_core::verify_standalone(&verifier, &headers, read).await?;
+            hookshield_core::verify_standalone(&verifier, &context, &headers, read).await?;
         Ok(Self(VerifiedWebhook { verified, body }))
     }
 }

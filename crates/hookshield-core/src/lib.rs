@@ -101,6 +101,7 @@ mod receiver;
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
 pub mod replay;
+mod request;
 mod scheme;
 mod secret;
 mod sign;
@@ -113,11 +114,12 @@ pub use receiver::{
     BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
     DEFAULT_RETRY_AFTER, DUPLICATE_BODY, Receiver, Step, read_within, verify_standalone,
 };
+pub use request::{PublicUrl, RequestContext};
 pub use scheme::Scheme;
 pub use scheme::algorithm::Algorithm;
 pub use scheme::builder::SchemeBuilder;
 pub use scheme::encoding::Encoding;
-pub use scheme::handshake::{Handshake, HandshakeReply};
+pub use scheme::handshake::{Challenge, HANDSHAKE_HEADERS, Handshake, HandshakeReply};
 pub use scheme::signature_header::MAX_SIGNATURES;
 pub use scheme::value_source::{IdDigest, ValueSource};
 pub use secret::{Secret, SecretFormat};

@@ -8,14 +8,17 @@ use time::OffsetDateTime;
 
 use crate::error::ConfigError;
 use crate::headers::HeaderLookup;
+use crate::request::{PublicUrl, RequestContext};
 use crate::scheme::Scheme;
 use crate::scheme::algorithm::{Algorithm, Keyed};
 use crate::scheme::builder::SchemeBuilder;
 use crate::scheme::value_source::Source;
 use crate::secret::Secret;
 use crate::verify::clock::{Clock, SystemClock};
+use crate::verify::request_inputs::RequestInputs;
 use crate::verify::verifier::{MAX_ID_LEN, MAX_SECRETS};
 use crate::verify::window;
+use sha2::Digest;
 
 /// What to sign a body with besides the secret: the timestamp and the event id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -23,6 +26,8 @@ use crate::verify::window;
 pub struct SignOptions {
     timestamp: Option<OffsetDateTime>,
     id: Option<String>,
+    url: Option<String>,
+    method: Option<String>,
 }
 
 impl SignOptions {
@@ -40,6 +45,19 @@ impl SignOptions {
     /// Uses this event id (for schemes that send one in a header).
     pub fn id(mut self, id: &str) -> Self {
         self.id = Some(id.to_owned());
+        self
+    }
+
+    /// The full URL the request is sent to (`https://host/path?query`), for schemes that
+    /// sign it (Twilio, Square, HubSpot).
+    pub fn url(mut self, url: &str) -> Self {
+        self.url = Some(url.to_owned());
+        self
+    }
+
+    /// The request method, for schemes that sign it (default `POST`).
+    pub fn method(mut self, method: &str) -> Self {
+        self.method = Some(method.to_owned());
         self
     }
 }
@@ -123,6 +141,12 @@ impl Signer {
         if id.is_empty() || !trimmed || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
             return Err(ConfigError::InvalidId);
         }
+        let inputs = self.request_inputs(body, options)?;
+        let url = inputs
+            .urls()
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
         let mut headers = Vec::with_capacity(3);
         if let Some(Source::Headers(names)) = &scheme.id {
             headers.push((first(names), id.clone()));
@@ -136,9 +160,8 @@ impl Signer {
             .map(|key| match key.token() {
                 Some(token) => String::from_utf8_lossy(token.expose()).into_owned(),
                 None => {
-                    let parts = scheme
-                        .content
-                        .parts(timestamp.as_bytes(), id.as_bytes(), body);
+                    let content = inputs.content(url, timestamp.as_bytes(), id.as_bytes(), body);
+                    let parts = scheme.content.parts(content);
                     scheme.encoding.encode(key.compute(parts).as_slice())
                 }
             })
@@ -152,6 +175,50 @@ impl Signer {
             scheme.layout.render(&signatures, param),
         ));
         Ok(SignedHeaders { headers })
+    }
+
+    /// `url` with the scheme's body-hash parameter (Twilio's `bodySHA256`) appended for
+    /// `body`: the URL to send a JSON body to. `None` for a scheme without one.
+    ///
+    /// ```
+    /// use hookshield_core::{presets, Secret, Signer};
+    ///
+    /// let signer = Signer::new(presets::twilio(), Secret::from_text("12345")?)?;
+    /// let url = signer.url_with_body_hash("https://mycompany.com/myapp.php?foo=1&bar=2", br#"{"property": "value", "boolean": true}"#);
+    /// assert_eq!(url.as_deref(), Some("https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"));
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    pub fn url_with_body_hash(&self, url: &str, body: &[u8]) -> Option<String> {
+        let name = self.scheme.url_rules.body_hash_param.as_deref()?;
+        let hash = const_hex::encode(sha2::Sha256::digest(body));
+        let separator = if url.contains('?') { '&' } else { '?' };
+        Some(format!("{url}{separator}{name}={hash}"))
+    }
+
+    /// The request's share of the signed content, from the options' URL and method.
+    fn request_inputs<'a>(
+        &self,
+        body: &[u8],
+        options: &'a SignOptions,
+    ) -> Result<RequestInputs<'a>, ConfigError> {
+        let scheme = &*self.scheme;
+        if !scheme.content.uses_request() && !scheme.content.uses_form() {
+            return Ok(RequestInputs::default());
+        }
+        let method = options.method.as_deref().unwrap_or("POST");
+        let split = match (&options.url, scheme.content.uses_url()) {
+            (Some(url), _) => Some(PublicUrl::split_full(url)?),
+            (None, true) => {
+                return Err(ConfigError::Inconsistent(
+                    "this scheme signs the URL: set SignOptions::url",
+                ));
+            }
+            (None, false) => None,
+        };
+        let (base, target) = split.map_or((None, "/"), |(base, target)| (Some(base), target));
+        let request = RequestContext::new(method, target);
+        RequestInputs::gather(scheme, base.as_ref(), Some(&request), body, false)
+            .map_err(|_| ConfigError::Inconsistent("the body has more form fields than are read"))
     }
 }
 

@@ -69,10 +69,14 @@ fn plain<B: From<Bytes>>(rejection: &Rejection) -> Response<B> {
     let mut response = Response::new(B::from(Bytes::from(rejection.body())));
     *response.status_mut() =
         StatusCode::from_u16(rejection.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
+    let headers = response.headers_mut();
+    headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static(rejection.content_type()),
     );
+    for (name, value) in rejection.headers() {
+        headers.insert(*name, HeaderValue::from_static(value));
+    }
     response
 }
 

@@ -5,7 +5,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use hookshield_core::replay::ReplayStore;
-use hookshield_core::{Rejection, Step, VerifyError};
+use hookshield_core::{Rejection, RequestContext, Step, VerifyError};
 use http::header::CONTENT_LENGTH;
 use http::{Request, Response};
 use http_body::Body;
@@ -127,7 +127,11 @@ where
         Ok(bytes) => bytes,
         Err(error) => return own(config.reject(error)),
     };
-    let (ticket, verified) = match receiver.receive(&parts.headers, &bytes).await {
+    let context = RequestContext::from(&parts);
+    let (ticket, verified) = match receiver
+        .receive_request(&context, &parts.headers, &bytes)
+        .await
+    {
         Ok(Step::Run(ticket, verified)) => (ticket, verified),
         Ok(Step::Handshake(reply)) => {
             return own(response::rejection(&Rejection::Handshake(reply), None));

@@ -45,6 +45,17 @@ pub enum ConfigError {
     /// An id given to the signer cannot be sent as a header value.
     #[error("the event id is empty, too long or not printable text")]
     InvalidId,
+    /// The public URL cannot be used: it must be `http://` or `https://`, a host, an
+    /// optional port and an optional path prefix, with no user, query or fragment.
+    #[error("invalid public URL: {0}")]
+    InvalidPublicUrl(&'static str),
+    /// The scheme signs the request's URL, and the verifier has neither a public URL nor
+    /// permission to trust forwarded headers: it could only ever guess the URL.
+    #[error("the scheme signs the request URL: set a public URL or trust forwarded headers")]
+    PublicUrlRequired,
+    /// The handshake cannot be used (an empty name, or no value to answer with).
+    #[error("invalid handshake: {0}")]
+    Handshake(&'static str),
     /// The replay TTL is shorter than the timestamp window's span (past + future
     /// tolerance): a signed request could be accepted again after its id was forgotten.
     #[error(

@@ -101,6 +101,15 @@ impl Rejection {
         }
     }
 
+    /// Headers the answer carries besides `Content-Type` and `Retry-After`: a handshake's
+    /// ([`HandshakeReply::headers`]), none otherwise.
+    pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::Handshake(reply) => reply.headers(),
+            _ => &[],
+        }
+    }
+
     /// Whether the answer carries `Retry-After` (409 and 503: come back later).
     pub fn wants_retry_after(&self) -> bool {
         matches!(self, Self::Verify(error) if error.wants_retry_after())
@@ -133,7 +142,9 @@ impl VerifyError {
     /// ordinary traffic on a public endpoint).
     pub(crate) fn record(&self, scheme: &str) {
         let (code, status, reason) = (self.code(), self.status(), self.reason());
-        if self.kind() == ErrorKind::ReplayStoreUnavailable {
+        if self.kind() == ErrorKind::NotConfigured {
+            tracing::error!(target: REJECTION_TARGET, scheme, code, status, %reason, "webhook refused: the receiver is not configured for this scheme");
+        } else if self.kind() == ErrorKind::ReplayStoreUnavailable {
             tracing::warn!(target: REJECTION_TARGET, scheme, code, status, %reason, "webhook refused");
         } else {
             tracing::debug!(target: REJECTION_TARGET, scheme, code, status, %reason, "webhook refused");

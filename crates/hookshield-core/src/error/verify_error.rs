@@ -18,6 +18,8 @@ use std::fmt;
 /// | [`MissingEventId`](Self::MissingEventId) | 400 | `missing_event_id` |
 /// | [`DuplicateInFlight`](Self::DuplicateInFlight) | 409 | `duplicate_in_flight` |
 /// | [`ReplayStoreUnavailable`](Self::ReplayStoreUnavailable) | 503 | `replay_store_unavailable` |
+/// | [`ChallengeRefused`](Self::ChallengeRefused) | 403 | `challenge_refused` |
+/// | [`NotConfigured`](Self::NotConfigured) | 500 | `webhook_not_configured` |
 ///
 /// A duplicate of an event that was already handled is not an error: the replay guard
 /// answers it with 200 and `{"duplicate":true}`.
@@ -45,6 +47,13 @@ pub enum ErrorKind {
     DuplicateInFlight,
     /// The replay store could not be reached.
     ReplayStoreUnavailable,
+    /// A provider's unsigned endpoint challenge (a `GET` with a verify token) whose token
+    /// does not match, or that no token is configured to answer.
+    ChallengeRefused,
+    /// The receiver cannot verify this scheme as configured: it signs the request's URL or
+    /// method and they were not passed, or no public URL is known. A bug in the app's
+    /// wiring, not in the request.
+    NotConfigured,
 }
 
 impl ErrorKind {
@@ -61,6 +70,8 @@ impl ErrorKind {
             Self::MissingEventId => "missing_event_id",
             Self::DuplicateInFlight => "duplicate_in_flight",
             Self::ReplayStoreUnavailable => "replay_store_unavailable",
+            Self::ChallengeRefused => "challenge_refused",
+            Self::NotConfigured => "webhook_not_configured",
         }
     }
 
@@ -73,6 +84,8 @@ impl ErrorKind {
             Self::MalformedHeader | Self::MalformedBody | Self::MissingEventId => 400,
             Self::DuplicateInFlight => 409,
             Self::ReplayStoreUnavailable => 503,
+            Self::ChallengeRefused => 403,
+            Self::NotConfigured => 500,
         }
     }
 }
@@ -141,6 +154,26 @@ pub enum Reason {
     DuplicateInFlight,
     /// The replay store could not be reached or answered with an error.
     StoreUnavailable,
+    /// A forwarded header the receiver was told to trust (`Forwarded`, `X-Forwarded-*`)
+    /// holds no usable scheme, host, port or prefix, or is repeated.
+    ForwardedSyntax,
+    /// The scheme signs form fields and the body is not a form hookshield reads (too many
+    /// fields).
+    FormSyntax,
+    /// The query's body hash (Twilio's `bodySHA256`) does not match the body.
+    BodyHashMismatch,
+    /// A verification challenge's token does not match the configured one.
+    ChallengeTokenMismatch,
+    /// A verification challenge arrived and no token is configured to answer it.
+    NoChallengeToken,
+    /// A verification challenge's value is empty, too long, repeated or not plain text.
+    ChallengeSyntax,
+    /// The scheme signs the request's URL or method and the request was verified without
+    /// them (`Verifier::verify` instead of `Verifier::verify_request`).
+    NoRequestContext,
+    /// The scheme signs the request's URL, no public URL is configured and no trusted
+    /// forwarded header or `Host` gives one.
+    NoPublicUrl,
 }
 
 impl Reason {
@@ -170,6 +203,13 @@ impl Reason {
             Self::TimestampTooOld | Self::TimestampTooNew => ErrorKind::TimestampOutOfWindow,
             Self::DuplicateInFlight => ErrorKind::DuplicateInFlight,
             Self::StoreUnavailable => ErrorKind::ReplayStoreUnavailable,
+            Self::ForwardedSyntax => ErrorKind::MalformedHeader,
+            Self::FormSyntax => ErrorKind::MalformedBody,
+            Self::BodyHashMismatch => ErrorKind::SignatureMismatch,
+            Self::ChallengeTokenMismatch | Self::NoChallengeToken | Self::ChallengeSyntax => {
+                ErrorKind::ChallengeRefused
+            }
+            Self::NoRequestContext | Self::NoPublicUrl => ErrorKind::NotConfigured,
         }
     }
 
@@ -204,6 +244,16 @@ impl Reason {
             Self::TimestampTooNew => "the timestamp is too far in the future",
             Self::DuplicateInFlight => "the same event is being handled right now",
             Self::StoreUnavailable => "the replay store is unavailable",
+            Self::ForwardedSyntax => "a trusted forwarded header cannot be read",
+            Self::FormSyntax => "the form body has more fields than are read",
+            Self::BodyHashMismatch => "the body hash in the URL does not match the body",
+            Self::ChallengeTokenMismatch => "the challenge's verify token does not match",
+            Self::NoChallengeToken => "no verify token is configured to answer the challenge",
+            Self::ChallengeSyntax => "the challenge value is empty, too long or not plain text",
+            Self::NoRequestContext => {
+                "the scheme signs the request URL or method, and they were not passed"
+            }
+            Self::NoPublicUrl => "the scheme signs the request URL, and no public URL is known",
         }
     }
 }

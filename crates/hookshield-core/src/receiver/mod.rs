@@ -17,6 +17,7 @@ pub use standalone::verify_standalone;
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::HeaderLookup;
 use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
+use crate::request::RequestContext;
 use crate::scheme::handshake::HandshakeReply;
 use crate::verify::verified::Verified;
 use crate::verify::verifier::Verifier;
@@ -355,15 +356,52 @@ impl<S: ReplayStore> Receiver<S> {
 
     /// Verifies a fully read body, answers the handshake, and reserves the event id (and,
     /// when the signature does not cover the id, a digest of the signed content too: see
-    /// [`ReplayGuard::admit_with_digest`]).
+    /// [`ReplayGuard::admit_with_digest`]). Without the request's method and URL: schemes
+    /// that sign them, and `GET` challenges, need [`receive_request`](Self::receive_request),
+    /// which the adapters call.
     pub async fn receive<H: HeaderLookup + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
     ) -> Result<Step<S>, VerifyError> {
-        let verified = self.verifier.verify(headers, body)?;
+        self.run(None, headers, body).await
+    }
+
+    /// [`receive`](Self::receive) for a request with this method and target: the scheme's
+    /// unsigned `GET` challenge is answered first (it is never verified, remembered or
+    /// handed to the handler), then the request is verified with
+    /// [`Verifier::verify_request`].
+    pub async fn receive_request<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Step<S>, VerifyError> {
+        self.run(Some(request), headers, body).await
+    }
+
+    async fn run<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Step<S>, VerifyError> {
         if self.handshakes
-            && let Some(reply) = self.verifier.handshake_reply(body)
+            && let Some(request) = request
+            && let Some(answer) = self.verifier.answer_challenge(request, headers)
+        {
+            let reply = answer?;
+            tracing::debug!(handshake = ?reply.handshake(), "provider challenge answered");
+            return Ok(Step::Handshake(reply));
+        }
+        let verified = match request {
+            Some(request) => self.verifier.verify_request(request, headers, body)?,
+            None => self.verifier.verify(headers, body)?,
+        };
+        if self.handshakes
+            && let Some(reply) = self
+                .verifier
+                .handshake_reply(request, headers, body, &verified)
         {
             tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
             return Ok(Step::Handshake(reply));

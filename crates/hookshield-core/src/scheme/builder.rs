@@ -8,6 +8,7 @@ use crate::scheme::encoding::Encoding;
 use crate::scheme::handshake::Handshake;
 use crate::scheme::signature_header::Layout;
 use crate::scheme::signed_content::SignedContent;
+use crate::scheme::url_rules::UrlRules;
 use crate::scheme::value_source::{IdDigest, Source, paths_overlap, validate_names};
 use crate::scheme::{MAX_NAME_LEN, Scheme};
 use crate::secret::SecretFormat;
@@ -34,6 +35,7 @@ pub struct SchemeBuilder {
     recommended_ttl: Duration,
     docs: Option<Box<str>>,
     handshake: Option<Handshake>,
+    url_rules: UrlRules,
 }
 
 impl SchemeBuilder {
@@ -55,6 +57,7 @@ impl SchemeBuilder {
             recommended_ttl: Duration::from_secs(24 * 3600),
             docs: None,
             handshake: None,
+            url_rules: UrlRules::default(),
         }
     }
 
@@ -117,6 +120,30 @@ impl SchemeBuilder {
     /// `v0:{t}:{body}`, … See the placeholders in the crate docs.
     pub fn signed_content(mut self, template: &str) -> Self {
         template.clone_into(&mut self.template);
+        self
+    }
+
+    /// When the URL's query has the parameter `name` (Twilio's `bodySHA256`), the body is
+    /// signed through it: `{form}` stands for nothing and the body's SHA-256, in hex, must
+    /// equal the parameter's value (compared in constant time). Needs `{url}` and `{form}`
+    /// in the signed content.
+    pub fn body_hash_param(mut self, name: &str) -> Self {
+        self.url_rules.body_hash_param = Some(name.into());
+        self
+    }
+
+    /// Also accept a signature over the URL with the scheme's default port written out
+    /// (`https://host:443/…`) when the public URL has none, or left out when it has it, as
+    /// Twilio's SDKs do. Needs `{url}` in the signed content.
+    pub fn url_port_variants(mut self, accept: bool) -> Self {
+        self.url_rules.port_variants = accept;
+        self
+    }
+
+    /// Decode the percent-escapes of these characters in the URL before signing it
+    /// (HubSpot's v3 signature: `:/?@!$'()*,;`). Needs `{url}` in the signed content.
+    pub fn url_unescape(mut self, chars: &str) -> Self {
+        self.url_rules.unescape = Some(chars.into());
         self
     }
 
@@ -293,6 +320,10 @@ impl SchemeBuilder {
                 "a timestamp parameter needs a key_value_list layout",
             ));
         }
+        self.url_rules.validate(&content)?;
+        if let Some(handshake) = &self.handshake {
+            handshake.validate()?;
+        }
         if self.timestamp.is_some() && self.recommended_ttl < self.window.span() {
             return Err(ConfigError::Inconsistent(
                 "the replay TTL must cover the timestamp window",
@@ -315,6 +346,7 @@ impl SchemeBuilder {
             recommended_ttl: self.recommended_ttl,
             docs: self.docs,
             handshake: self.handshake,
+            url_rules: self.url_rules,
         })
     }
 }

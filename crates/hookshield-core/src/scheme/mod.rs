@@ -6,6 +6,7 @@ pub(crate) mod encoding;
 pub(crate) mod handshake;
 pub(crate) mod signature_header;
 pub(crate) mod signed_content;
+pub(crate) mod url_rules;
 pub(crate) mod value_source;
 
 use std::sync::Arc;
@@ -46,6 +47,7 @@ pub struct Scheme {
     pub(crate) recommended_ttl: Duration,
     pub(crate) docs: Option<Box<str>>,
     pub(crate) handshake: Option<Handshake>,
+    pub(crate) url_rules: url_rules::UrlRules,
 }
 
 impl Scheme {
@@ -165,7 +167,23 @@ impl Scheme {
     }
 
     /// The provider's endpoint check the adapters answer, if the scheme has one.
-    pub fn handshake(&self) -> Option<Handshake> {
-        self.handshake
+    pub fn handshake(&self) -> Option<&Handshake> {
+        self.handshake.as_ref()
+    }
+
+    /// Whether the signature covers the request's method or URL, so requests must be
+    /// verified with [`Verifier::verify_request`](crate::Verifier::verify_request).
+    pub fn signs_request(&self) -> bool {
+        self.content.uses_request()
+    }
+
+    /// Whether the signature covers the request's URL, so the verifier needs a public URL.
+    pub fn signs_url(&self) -> bool {
+        self.content.uses_url()
+    }
+
+    /// The query parameter carrying the body's SHA-256 (Twilio's `bodySHA256`), if any.
+    pub fn body_hash_param(&self) -> Option<&str> {
+        self.url_rules.body_hash_param.as_deref()
     }
 }

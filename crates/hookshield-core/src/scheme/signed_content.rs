@@ -8,14 +8,30 @@ enum Part {
     Timestamp,
     Id,
     Body,
+    Method,
+    Url,
+    Form,
+}
+
+/// What a request gives the signed content: each placeholder's bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Inputs<'a> {
+    pub(crate) timestamp: &'a [u8],
+    pub(crate) id: &'a [u8],
+    pub(crate) body: &'a [u8],
+    pub(crate) method: &'a [u8],
+    pub(crate) url: &'a [u8],
+    pub(crate) form: &'a [u8],
 }
 
 /// The signed content of a scheme, parsed from a template such as `{body}`, `{t}.{body}`,
 /// `{id}.{t}.{body}` or `v0:{t}:{body}`.
 ///
-/// Placeholders: `{body}` (the raw body, exactly once), `{t}` (alias `{timestamp}`: the
-/// timestamp exactly as received), `{id}` (the event id exactly as received). Everything
-/// else is literal; `{{` and `}}` stand for literal braces. The MAC is fed part by part, so
+/// Placeholders: `{body}` (the raw body), `{t}` (alias `{timestamp}`: the timestamp
+/// exactly as received), `{id}` (the event id exactly as received), `{method}` (the
+/// request method), `{url}` (the public URL joined with the received path and query) and
+/// `{form}` (the form fields of the body, sorted, as Twilio signs them). The body is
+/// signed exactly once, as `{body}` or as `{form}`. Everything else is literal; `{{` and `}}` stand for literal braces. The MAC is fed part by part, so
 /// no concatenated copy of the body is ever made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SignedContent {
@@ -46,6 +62,9 @@ impl SignedContent {
                         "body" => Part::Body,
                         "t" | "timestamp" => Part::Timestamp,
                         "id" => Part::Id,
+                        "method" => Part::Method,
+                        "url" => Part::Url,
+                        "form" => Part::Form,
                         _ => return Err(ConfigError::Template("unknown placeholder")),
                     };
                     if !literal.is_empty() {
@@ -65,10 +84,21 @@ impl SignedContent {
         if !literal.is_empty() {
             parts.push(Part::Literal(literal.into()));
         }
-        match parts.iter().filter(|p| **p == Part::Body).count() {
+        let count = |wanted: &Part| parts.iter().filter(|p| *p == wanted).count();
+        if [Part::Method, Part::Url, Part::Form]
+            .iter()
+            .any(|p| count(p) > 1)
+        {
+            return Err(ConfigError::Template(
+                "{method}, {url} and {form} may appear only once",
+            ));
+        }
+        match count(&Part::Body).saturating_add(count(&Part::Form)) {
             1 => Ok(Self { parts }),
-            0 => Err(ConfigError::Template("the template must contain {body}")),
-            _ => Err(ConfigError::Template("{body} may appear only once")),
+            0 => Err(ConfigError::Template(
+                "the template must contain {body} or {form}",
+            )),
+            _ => Err(ConfigError::Template("the body may be signed only once")),
         }
     }
 
@@ -82,23 +112,37 @@ impl SignedContent {
         self.parts.contains(&Part::Id)
     }
 
+    /// Whether the template signs the request URL.
+    pub(crate) fn uses_url(&self) -> bool {
+        self.parts.contains(&Part::Url)
+    }
+
+    /// Whether the template signs the request method or URL: it cannot be verified from
+    /// headers and body alone.
+    pub(crate) fn uses_request(&self) -> bool {
+        self.uses_url() || self.parts.contains(&Part::Method)
+    }
+
+    /// Whether the template signs the body's form fields instead of its bytes.
+    pub(crate) fn uses_form(&self) -> bool {
+        self.parts.contains(&Part::Form)
+    }
+
     /// Whether the signed content is exactly the body.
     pub(crate) fn is_body_only(&self) -> bool {
         self.parts == [Part::Body]
     }
 
     /// The byte slices whose concatenation is signed.
-    pub(crate) fn parts<'a>(
-        &'a self,
-        timestamp: &'a [u8],
-        id: &'a [u8],
-        body: &'a [u8],
-    ) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub(crate) fn parts<'a>(&'a self, inputs: Inputs<'a>) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.parts.iter().map(move |part| match part {
             Part::Literal(bytes) => bytes,
-            Part::Timestamp => timestamp,
-            Part::Id => id,
-            Part::Body => body,
+            Part::Timestamp => inputs.timestamp,
+            Part::Id => inputs.id,
+            Part::Body => inputs.body,
+            Part::Method => inputs.method,
+            Part::Url => inputs.url,
+            Part::Form => inputs.form,
         })
     }
 }
@@ -110,7 +154,14 @@ mod tests {
     fn joined(template: &str) -> Vec<u8> {
         SignedContent::parse(template)
             .unwrap()
-            .parts(b"123", b"msg_1", b"{}")
+            .parts(Inputs {
+                timestamp: b"123",
+                id: b"msg_1",
+                body: b"{}",
+                method: b"POST",
+                url: b"https://x.io/a?b=1",
+                form: b"a1",
+            })
             .flatten()
             .copied()
             .collect()
@@ -124,6 +175,11 @@ mod tests {
         assert_eq!(joined("v0:{t}:{body}"), b"v0:123:{}");
         assert_eq!(joined("{{{t}}}{body}"), b"{123}{}");
         assert_eq!(joined("é{body}"), "é{}".as_bytes());
+        assert_eq!(joined("{url}{form}"), b"https://x.io/a?b=1a1");
+        assert_eq!(
+            joined("{method}{url}{body}{t}"),
+            b"POSThttps://x.io/a?b=1{}123"
+        );
     }
 
     #[test]
@@ -136,6 +192,9 @@ mod tests {
             "{body",
             "}{body}",
             "{t}.{body}}",
+            "{url}",
+            "{body}{form}",
+            "{url}{url}{body}",
         ] {
             assert!(SignedContent::parse(bad).is_err(), "{bad:?}");
         }

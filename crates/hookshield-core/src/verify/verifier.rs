@@ -9,13 +9,19 @@ use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::{self, HeaderLookup};
+use crate::request::RequestContext;
+use crate::request::forwarded::UrlConfig;
+use crate::request::public_url::PublicUrl;
 use crate::scheme::Scheme;
 use crate::scheme::algorithm::Keyed;
 use crate::scheme::builder::SchemeBuilder;
+use crate::scheme::handshake::HandshakeReply;
+use crate::scheme::signed_content::Inputs;
 use crate::scheme::value_source::{IdDigest, Source};
 use crate::secret::Secret;
 use crate::verify::body_fields;
 use crate::verify::clock::{Clock, SystemClock};
+use crate::verify::request_inputs::RequestInputs;
 use crate::verify::signature_bytes::Tags;
 use crate::verify::verified::{IdOrigin, Verified};
 use crate::verify::window::{self, TimestampWindow};
@@ -55,6 +61,8 @@ struct Inner {
     keys: Vec<Key>,
     window: TimestampWindow,
     clock: Arc<dyn Clock>,
+    urls: UrlConfig,
+    handshake_token: Option<Secret>,
 }
 
 struct Key {
@@ -72,6 +80,9 @@ impl Verifier {
             secrets: Vec::new(),
             window: None,
             clock: Arc::new(SystemClock),
+            public_url: None,
+            trust_forwarded: false,
+            handshake_token: None,
         }
     }
 
@@ -90,19 +101,102 @@ impl Verifier {
         self.inner.clock.now()
     }
 
-    /// The answer to the scheme's provider handshake when a **verified** `body` is one
-    /// (see [`Handshake`](crate::Handshake)); `None` for an ordinary event.
-    pub fn handshake_reply(&self, body: &[u8]) -> Option<crate::HandshakeReply> {
-        self.inner.scheme.handshake?.reply(body)
+    /// The configured public URL, if any.
+    pub fn public_url(&self) -> Option<&PublicUrl> {
+        self.inner.urls.public.as_ref()
+    }
+
+    /// The answer to the scheme's unsigned `GET` challenge (Meta, Dropbox, Okta, or a
+    /// [`Challenge`](crate::Challenge) of the app's) when `request` is one: `None` for any
+    /// other request, which goes on to [`verify_request`](Self::verify_request); an error
+    /// (403 `challenge_refused`) when it is the challenge but its verify token does not
+    /// match the [`handshake_token`](VerifierBuilder::handshake_token), or its value is not
+    /// plain text. Emits the rejection event of a refusal.
+    pub fn answer_challenge<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+    ) -> Option<Result<HandshakeReply, VerifyError>> {
+        let handshake = self.inner.scheme.handshake.as_ref()?;
+        let token = self.inner.handshake_token.as_ref().map(Secret::expose);
+        let answer = handshake.answer_get(request, headers, token)?;
+        Some(answer.map_err(|reason| {
+            let error = VerifyError::new(reason);
+            error.record(&self.inner.scheme.name);
+            error
+        }))
+    }
+
+    /// The answer to the scheme's signed handshake when a request that `verified` is one
+    /// (see [`Handshake`](crate::Handshake)); `None` for an ordinary event. `body` must be
+    /// the verified body.
+    pub fn handshake_reply<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+        verified: &Verified,
+    ) -> Option<HandshakeReply> {
+        let handshake = self.inner.scheme.handshake.as_ref()?;
+        let key = self.inner.keys.get(verified.secret_index)?;
+        let keyed_hex = |text: &[u8]| const_hex::encode(key.keyed.compute([text]).as_slice());
+        handshake.answer_signed(request, headers, body, &keyed_hex)
     }
 
     /// Verifies a request as of the verifier's clock. `body` must be the raw bytes received.
+    /// A scheme that signs the request's URL or method
+    /// ([`Scheme::signs_request`]) needs [`verify_request`](Self::verify_request): here it
+    /// is refused with 500 `webhook_not_configured`.
     pub fn verify<H: HeaderLookup + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
     ) -> Result<Verified, VerifyError> {
         self.verify_at(headers, body, self.inner.clock.now())
+    }
+
+    /// Verifies a request with its method and target (path and query), which schemes
+    /// that sign the URL or method need (Twilio, Square, HubSpot); for the others it is the
+    /// same as [`verify`](Self::verify). The URL is the configured
+    /// [`public_url`](VerifierBuilder::public_url) joined with the target.
+    ///
+    /// ```
+    /// use hookshield_core::{presets, RequestContext, Verifier};
+    ///
+    /// // Square's published example (square-python-sdk's webhooks helper tests).
+    /// let verifier = Verifier::builder(presets::square())
+    ///     .encoded_secret("Ibxx_5AKakO-3qeNVR61Dw")
+    ///     .public_url("https://webhook.site")
+    ///     .build()?;
+    /// let body = br#"{"merchant_id":"MLEFBHHSJGVHD","type":"webhooks.test_notification","event_id":"ac3ac95b-f97d-458c-a6e6-18981597e05f","created_at":"2022-07-13T20:30:59.037339943Z","data":{"type":"webhooks","id":"bc368e64-01aa-407e-b46e-3231809b1129"}}"#;
+    /// let headers = [("x-square-hmacsha256-signature", "GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=")];
+    /// let request = RequestContext::new("POST", "/679a4f3a-dcfa-49ee-bac5-9d0edad886b9");
+    /// let verified = verifier.verify_request(&request, &headers, body).unwrap();
+    /// assert_eq!(verified.event_id(), "ac3ac95b-f97d-458c-a6e6-18981597e05f");
+    ///
+    /// let elsewhere = RequestContext::new("POST", "/another-path");
+    /// let err = verifier.verify_request(&elsewhere, &headers, body).unwrap_err();
+    /// assert_eq!(err.code(), "signature_mismatch");
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    pub fn verify_request<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Verified, VerifyError> {
+        self.verify_request_at(request, headers, body, self.inner.clock.now())
+    }
+
+    /// [`verify_request`](Self::verify_request) as of `now`.
+    pub fn verify_request_at<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<Verified, VerifyError> {
+        self.checked(Some(request), headers, body, now)
     }
 
     /// Verifies a request as of `now`.
@@ -118,7 +212,17 @@ impl Verifier {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
-        self.check(headers, body, now).map_err(|reason| {
+        self.checked(None, headers, body, now)
+    }
+
+    fn checked<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+        now: OffsetDateTime,
+    ) -> Result<Verified, VerifyError> {
+        self.check(request, headers, body, now).map_err(|reason| {
             let error = VerifyError::new(reason);
             error.record(&self.inner.scheme.name);
             error
@@ -127,6 +231,7 @@ impl Verifier {
 
     fn check<H: HeaderLookup + ?Sized>(
         &self,
+        request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
         now: OffsetDateTime,
@@ -166,9 +271,20 @@ impl Verifier {
         };
         let ts_bytes = signed_timestamp.unwrap_or_default();
         let id_bytes = header_id.map(str::as_bytes).unwrap_or_default();
+        let base = match scheme.content.uses_url() && request.is_some() {
+            true => Some(self.inner.urls.base(headers)?),
+            false => None,
+        };
+        let inputs = RequestInputs::gather(scheme, base.as_ref(), request, body, true)?;
 
-        let secret_index =
-            self.match_signature(signature, &mut candidates, read, ts_bytes, id_bytes, body)?;
+        let secret_index = self.match_signature(
+            signature,
+            &mut candidates,
+            read,
+            &inputs,
+            [ts_bytes, id_bytes, body],
+        )?;
+        inputs.check_body_hash(body)?;
 
         let [body_id, body_timestamp] = self.body_fields(body)?;
         if let Some(text) = body_timestamp {
@@ -217,9 +333,8 @@ impl Verifier {
         signature: &[u8],
         candidates: &mut Tags,
         read: Option<Result<(), Reason>>,
-        timestamp: &[u8],
-        id: &[u8],
-        body: &[u8],
+        inputs: &RequestInputs<'_>,
+        [timestamp, id, body]: [&[u8]; 3],
     ) -> Result<usize, Reason> {
         let scheme = &self.inner.scheme;
         let Some(len) = scheme.algorithm.mac_len() else {
@@ -244,12 +359,16 @@ impl Verifier {
             .keys
             .iter()
             .position(|key| {
-                let mac = key.keyed.compute(scheme.content.parts(timestamp, id, body));
-                // Compare with every candidate, without stopping at the first match.
-                candidates
+                // Every URL variant and every candidate, without stopping at a match.
+                let matched = inputs
+                    .urls()
                     .iter()
-                    .fold(subtle::Choice::from(0), |acc, c| acc | mac.ct_eq(c))
-                    .into()
+                    .fold(subtle::Choice::from(0), |acc, url| {
+                        let parts = inputs.content(url, timestamp, id, body);
+                        let mac = key.keyed.compute(scheme.content.parts(parts));
+                        candidates.iter().fold(acc, |acc, c| acc | mac.ct_eq(c))
+                    });
+                matched.into()
             })
             .ok_or(Reason::SignatureMismatch)
     }
@@ -291,7 +410,15 @@ impl Verifier {
         match scheme.id_digest {
             IdDigest::Body => hasher.update(body),
             IdDigest::SignedContent => {
-                for part in scheme.content.parts(timestamp, b"", body) {
+                // The request's URL and method are left out (the same event may reach two
+                // URLs); form fields are the body's bytes as received.
+                let inputs = Inputs {
+                    timestamp,
+                    body,
+                    form: body,
+                    ..Inputs::default()
+                };
+                for part in scheme.content.parts(inputs) {
                     hasher.update(part);
                 }
             }
@@ -330,6 +457,12 @@ impl fmt::Debug for Verifier {
             )
             .field("window", &self.inner.window)
             .field("clock", &self.inner.clock)
+            .field("public_url", &self.inner.urls.public)
+            .field("trust_forwarded_headers", &self.inner.urls.trust_forwarded)
+            .field(
+                "handshake_token",
+                &self.inner.handshake_token.as_ref().map(|_| "REDACTED"),
+            )
             .finish()
     }
 }
@@ -347,6 +480,9 @@ pub struct VerifierBuilder {
     secrets: Vec<PendingSecret>,
     window: Option<TimestampWindow>,
     clock: Arc<dyn Clock>,
+    public_url: Option<Result<PublicUrl, ConfigError>>,
+    trust_forwarded: bool,
+    handshake_token: Option<Result<Secret, ConfigError>>,
 }
 
 impl VerifierBuilder {
@@ -394,9 +530,44 @@ impl VerifierBuilder {
         self
     }
 
+    /// The public base URL of the endpoint, as the provider is told to call it
+    /// (`https://example.com`, `https://example.com:8443/hooks`): the URL a scheme signs is
+    /// this joined with the received path and query, so verification is right behind
+    /// proxies, TLS terminators and CDNs. Needed by schemes that sign the URL (Twilio,
+    /// Square, HubSpot) unless forwarded headers are trusted. An invalid URL fails `build`
+    /// ([`ConfigError::InvalidPublicUrl`]).
+    pub fn public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(PublicUrl::parse(url));
+        self
+    }
+
+    /// Whether `Forwarded` (its first element) and `X-Forwarded-Proto` / `-Host` / `-Port` /
+    /// `-Prefix` say the public URL (default `false`: they are ignored). Turn it on only
+    /// when every proxy in front of the app sets or strips them: a client could otherwise
+    /// choose the URL its request is verified against. What they say takes the place of the
+    /// [`public_url`](Self::public_url)'s parts; without either, `Host` gives the host.
+    pub fn trust_forwarded_headers(mut self, trust: bool) -> Self {
+        self.trust_forwarded = trust;
+        self
+    }
+
+    /// The verify token of the scheme's `GET` challenge (Meta's `hub.verify_token`, a
+    /// [`Challenge`](crate::Challenge) with a `token_*` place): a value of the app's own,
+    /// not the signing secret. Without it such challenges are refused (403). An empty or
+    /// blank token fails `build`.
+    pub fn handshake_token(mut self, token: &str) -> Self {
+        self.handshake_token = Some(Secret::from_text(token));
+        self
+    }
+
     /// Builds the scheme, checks the secrets and keys the MACs once.
     pub fn build(self) -> Result<Verifier, ConfigError> {
         let scheme = self.scheme.build()?;
+        let public = self.public_url.transpose()?;
+        if scheme.signs_url() && public.is_none() && !self.trust_forwarded {
+            return Err(ConfigError::PublicUrlRequired);
+        }
+        let handshake_token = self.handshake_token.transpose()?;
         if self.secrets.is_empty() {
             return Err(ConfigError::NoSecret);
         }
@@ -420,6 +591,11 @@ impl VerifierBuilder {
                 keys,
                 window,
                 clock: self.clock,
+                urls: UrlConfig {
+                    public,
+                    trust_forwarded: self.trust_forwarded,
+                },
+                handshake_token,
             }),
         })
     }

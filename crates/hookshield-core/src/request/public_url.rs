@@ -1,0 +1,255 @@
+//! [`PublicUrl`]: where the provider sends its requests, as configured.
+
+use std::fmt;
+
+use crate::error::ConfigError;
+
+/// The longest public URL accepted, in bytes.
+const MAX_URL: usize = 2048;
+
+/// The public base URL of an endpoint: `http` or `https`, a host, an optional port and an
+/// optional path prefix, exactly as the provider is told to call it. The signed URL is this
+/// joined with the received path and query, so it is right behind proxies, TLS terminators
+/// and CDNs that change the address the app sees.
+///
+/// Written bytes are kept as they are (a provider signs the URL exactly as configured), but
+/// a user, query or fragment is refused, as is a host with characters no host has.
+///
+/// ```
+/// use hookshield_core::PublicUrl;
+///
+/// let url = PublicUrl::parse("https://example.com/hooks")?;
+/// assert_eq!(url.join("/twilio?x=1"), "https://example.com/hooks/twilio?x=1");
+/// assert!(PublicUrl::parse("https://user@example.com").is_err());
+/// # Ok::<(), hookshield_core::ConfigError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    scheme: Box<str>,
+    host: Box<str>,
+    port: Option<u16>,
+    prefix: Box<str>,
+}
+
+impl PublicUrl {
+    /// Parses `scheme://host[:port][/prefix]`. A trailing `/` on the prefix is dropped.
+    pub fn parse(text: &str) -> Result<Self, ConfigError> {
+        if text.len() > MAX_URL {
+            return Err(ConfigError::InvalidPublicUrl(
+                "it is longer than 2048 bytes",
+            ));
+        }
+        let (scheme, rest) = text
+            .split_once("://")
+            .ok_or(ConfigError::InvalidPublicUrl("it has no scheme"))?;
+        let scheme = scheme.to_ascii_lowercase();
+        if scheme != "http" && scheme != "https" {
+            return Err(ConfigError::InvalidPublicUrl(
+                "the scheme is not http or https",
+            ));
+        }
+        if rest.contains(['?', '#']) {
+            return Err(ConfigError::InvalidPublicUrl("it has a query or fragment"));
+        }
+        let (authority, prefix) = rest.find('/').map_or((rest, ""), |at| rest.split_at(at));
+        if authority.contains('@') {
+            return Err(ConfigError::InvalidPublicUrl("it has a user"));
+        }
+        let (host, port) = split_port(authority)
+            .ok_or(ConfigError::InvalidPublicUrl("the port is not a number"))?;
+        if !valid_host(host) {
+            return Err(ConfigError::InvalidPublicUrl(
+                "the host is empty or invalid",
+            ));
+        }
+        if prefix.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(ConfigError::InvalidPublicUrl(
+                "the path has spaces or controls",
+            ));
+        }
+        Ok(Self::from_parts(&scheme, host, port, prefix))
+    }
+
+    /// Splits a full URL (`https://host/path?query`) into its base and its target.
+    pub(crate) fn split_full(url: &str) -> Result<(Self, &str), ConfigError> {
+        let after_scheme = url.find("://").map_or(0, |at| at.saturating_add(3));
+        let rest = url.get(after_scheme..).unwrap_or_default();
+        let at = rest
+            .find(['/', '?'])
+            .map_or(url.len(), |at| at.saturating_add(after_scheme));
+        let (base, target) = url.split_at(at);
+        let base = Self::parse(base)?;
+        Ok((base, if target.is_empty() { "/" } else { target }))
+    }
+
+    pub(crate) fn from_parts(scheme: &str, host: &str, port: Option<u16>, prefix: &str) -> Self {
+        Self {
+            scheme: scheme.into(),
+            host: host.into(),
+            port,
+            prefix: prefix.trim_end_matches('/').into(),
+        }
+    }
+
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
+    /// The host, as written.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The port, when one was written.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The path prefix (empty, or starting with `/`, without a trailing `/`).
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    /// The full URL of a request whose target (path and query as received) is `target`.
+    pub fn join(&self, target: &str) -> String {
+        self.render(target, self.port)
+    }
+
+    /// The same URL with the scheme's default port written out when none is, or left out
+    /// when the written one is the default; `None` for any other port. Twilio's SDKs accept
+    /// a signature over either form.
+    pub(crate) fn join_port_variant(&self, target: &str) -> Option<String> {
+        let default = if &*self.scheme == "https" { 443 } else { 80 };
+        match self.port {
+            None => Some(self.render(target, Some(default))),
+            Some(port) if port == default => Some(self.render(target, None)),
+            Some(_) => None,
+        }
+    }
+
+    fn render(&self, target: &str, port: Option<u16>) -> String {
+        let target = if target.starts_with('/') { target } else { "/" };
+        let mut url = format!("{}://{}", self.scheme, self.host);
+        if let Some(port) = port {
+            url.push(':');
+            url.push_str(&port.to_string());
+        }
+        url.push_str(&self.prefix);
+        url.push_str(target);
+        url
+    }
+}
+
+/// `host` and the port after its last `:` (IPv6 hosts are bracketed); `None` when a port
+/// is written and is not a number from 1 to 65535.
+pub(crate) fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let bracket = authority.rfind(']').unwrap_or(0);
+    match authority.rfind(':').filter(|at| *at > bracket) {
+        Some(at) => {
+            let (host, port) = authority.split_at(at);
+            let port = port.get(1..)?;
+            let valid =
+                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+            let port: u16 = port.parse().ok().filter(|p| valid && *p != 0)?;
+            Some((host, Some(port)))
+        }
+        None => Some((authority, None)),
+    }
+}
+
+/// A host name, IPv4 address or bracketed IPv6 address: letters, digits, `-`, `.`, `_`,
+/// and `[`, `]`, `:` for IPv6.
+pub(crate) fn valid_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 253
+        && host.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':')
+        })
+        && (host.starts_with('[') || !host.contains(':'))
+}
+
+impl fmt::Debug for PublicUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.join("/"))
+    }
+}
+
+impl fmt::Display for PublicUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.render("", self.port).trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_kept_as_written() {
+        let url = PublicUrl::parse("https://Example.com:8443/api/hooks/").unwrap();
+        assert_eq!(
+            (url.scheme(), url.host(), url.port(), url.prefix()),
+            ("https", "Example.com", Some(8443), "/api/hooks")
+        );
+        assert_eq!(
+            url.join("/twilio?a=1"),
+            "https://Example.com:8443/api/hooks/twilio?a=1"
+        );
+        assert_eq!(url.join_port_variant("/x"), None);
+        let ipv6 = PublicUrl::parse("http://[::1]:8080").unwrap();
+        assert_eq!(ipv6.join("/"), "http://[::1]:8080/");
+    }
+
+    #[test]
+    fn full_urls_split_into_base_and_target() {
+        let (base, target) =
+            PublicUrl::split_full("https://mycompany.com/myapp.php?foo=1&bar=2").unwrap();
+        assert_eq!(
+            (base.join(target).as_str(), target),
+            (
+                "https://mycompany.com/myapp.php?foo=1&bar=2",
+                "/myapp.php?foo=1&bar=2"
+            )
+        );
+        let (base, target) = PublicUrl::split_full("http://localhost:8080").unwrap();
+        assert_eq!(base.join(target), "http://localhost:8080/");
+        let (_, target) = PublicUrl::split_full("http://h?x=1").unwrap();
+        assert_eq!(target, "?x=1");
+        assert!(PublicUrl::split_full("/relative").is_err());
+    }
+
+    #[test]
+    fn default_ports_have_a_variant() {
+        let url = PublicUrl::parse("https://mycompany.com").unwrap();
+        assert_eq!(
+            url.join_port_variant("/a").as_deref(),
+            Some("https://mycompany.com:443/a")
+        );
+        let url = PublicUrl::parse("http://mycompany.com:80").unwrap();
+        assert_eq!(
+            url.join_port_variant("/a").as_deref(),
+            Some("http://mycompany.com/a")
+        );
+    }
+
+    #[test]
+    fn bad_urls_are_refused() {
+        for bad in [
+            "example.com",
+            "ftp://example.com",
+            "https://",
+            "https://user:pw@example.com",
+            "https://example.com/?q=1",
+            "https://example.com/#f",
+            "https://example.com:0",
+            "https://example.com:99999",
+            "https://example.com:http",
+            "https://exa mple.com",
+            "https://example.com/a b",
+            "https://a:b:c",
+        ] {
+            assert!(PublicUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

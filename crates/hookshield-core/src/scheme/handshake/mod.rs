@@ -1,0 +1,203 @@
+//! Provider handshakes: requests a provider sends to check an endpoint before (or while)
+//! it delivers events. They come in two kinds:
+//!
+//! - **unsigned `GET` challenges** (Meta, Dropbox, Okta), answered before any signature
+//!   is looked at, and only when they are exactly the documented challenge (with the verify
+//!   token, where there is one, compared in constant time);
+//! - **signed handshakes** (HCP, Frappe, Slack, Zoom, Twitch), recognised only after the
+//!   signature is verified.
+//!
+//! Adapters answer both before the replay guard, so a handshake never reaches the user's
+//! handler and is never remembered as a processed event. Every other unsigned request is
+//! refused as before.
+
+mod challenge;
+mod reply;
+
+use std::sync::{Arc, LazyLock};
+
+pub use challenge::Challenge;
+pub use reply::{HANDSHAKE_HEADERS, HandshakeReply};
+
+use crate::error::{ConfigError, Reason};
+use crate::headers::HeaderLookup;
+use crate::request::RequestContext;
+use crate::verify::body_fields;
+
+/// A provider's endpoint check.
+///
+/// A preset opts in to its provider's handshake ([`Scheme::handshake`](crate::Scheme::handshake));
+/// a custom scheme opts in with [`SchemeBuilder::handshake`](crate::SchemeBuilder::handshake),
+/// with one of these or a [`Challenge`] of its own ([`Handshake::custom`]).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Handshake {
+    /// HashiCorp Cloud Platform's verification payload, sent before a webhook is created,
+    /// enabled or has its URL or token changed; the webhook is enabled only on a 2xx. It is
+    /// recognised by `"event_source":"hashicorp.webhook.verification"` and answered
+    /// `200 {"verified":true}`.
+    /// ([docs](https://developer.hashicorp.com/hcp/docs/hcp/admin/projects/webhooks))
+    HcpVerification,
+    /// The `{"event":"Webhook Validate","data":{}}` event of `X-Webhook-Secret` webhooks
+    /// (Frappe Cloud), sent when a webhook is activated; answered `200 OK` (text/plain).
+    /// The older name `Webhook Test` is recognised too.
+    /// ([docs](https://docs.frappe.io/cloud/setup-webhook))
+    WebhookValidate,
+    /// Slack's signed `{"type":"url_verification","challenge":…}`, answered `200` with the
+    /// challenge as text/plain.
+    /// ([docs](https://api.slack.com/events/url_verification))
+    SlackUrlVerification,
+    /// Meta's (Facebook, WhatsApp, Instagram, Messenger) unsigned
+    /// `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`, answered with the
+    /// challenge as text/plain when `hub.verify_token` equals the verifier's
+    /// [`handshake_token`](crate::VerifierBuilder::handshake_token), else 403.
+    /// ([docs](https://developers.facebook.com/docs/graph-api/webhooks/getting-started))
+    MetaVerification,
+    /// Dropbox's unsigned `GET ?challenge=…`, echoed as text/plain (with
+    /// `X-Content-Type-Options: nosniff`, as Dropbox asks).
+    /// ([docs](https://www.dropbox.com/developers/reference/webhooks))
+    DropboxChallenge,
+    /// Okta's one-time unsigned `GET` with `X-Okta-Verification-Challenge: <v>`, answered
+    /// `{"verification":"<v>"}`.
+    /// ([docs](https://developer.okta.com/docs/concepts/event-hooks/))
+    OktaVerification,
+    /// Zoom's signed `endpoint.url_validation` event, answered
+    /// `{"plainToken":p,"encryptedToken":hex(HMAC-SHA256(secret, p))}` with `p` from
+    /// `payload.plainToken` and the secret that verified the request.
+    /// ([docs](https://developers.zoom.us/docs/api/webhooks/#validate-your-webhook-endpoint))
+    ZoomUrlValidation,
+    /// Twitch EventSub's signed `webhook_callback_verification` (header
+    /// `Twitch-Eventsub-Message-Type`), answered with the body's `challenge` as text/plain.
+    /// ([docs](https://dev.twitch.tv/docs/eventsub/handling-webhook-events/))
+    TwitchCallbackVerification,
+    /// A [`Challenge`] described by the app, for a provider without a preset.
+    Custom(Arc<Challenge>),
+}
+
+static META: LazyLock<Challenge> = LazyLock::new(|| {
+    Challenge::get()
+        .when_query("hub.mode", "subscribe")
+        .token_query("hub.verify_token")
+        .echo_query("hub.challenge")
+});
+static DROPBOX: LazyLock<Challenge> = LazyLock::new(|| Challenge::get().echo_query("challenge"));
+static OKTA: LazyLock<Challenge> = LazyLock::new(|| {
+    Challenge::get()
+        .echo_header("x-okta-verification-challenge")
+        .json_member("verification")
+});
+static SLACK: LazyLock<Challenge> = LazyLock::new(|| {
+    Challenge::signed()
+        .when_field("type", "url_verification")
+        .echo_field("challenge")
+});
+static TWITCH: LazyLock<Challenge> = LazyLock::new(|| {
+    Challenge::signed()
+        .when_header(
+            "twitch-eventsub-message-type",
+            "webhook_callback_verification",
+        )
+        .echo_field("challenge")
+});
+
+/// The key a signed handshake may answer with (Zoom): HMAC of a text with the secret that
+/// verified the request, in hex.
+pub(crate) type KeyedHex<'a> = &'a dyn Fn(&[u8]) -> String;
+
+impl Handshake {
+    /// A handshake the app describes; refused by [`SchemeBuilder::build`](crate::SchemeBuilder::build)
+    /// when it cannot be answered (see [`Challenge`]).
+    pub fn custom(challenge: Challenge) -> Self {
+        Self::Custom(Arc::new(challenge))
+    }
+
+    /// The challenge this handshake is, when it is one.
+    fn challenge(&self) -> Option<&Challenge> {
+        match self {
+            Self::MetaVerification => Some(&META),
+            Self::DropboxChallenge => Some(&DROPBOX),
+            Self::OktaVerification => Some(&OKTA),
+            Self::SlackUrlVerification => Some(&SLACK),
+            Self::TwitchCallbackVerification => Some(&TWITCH),
+            Self::Custom(challenge) => Some(challenge),
+            Self::HcpVerification | Self::WebhookValidate | Self::ZoomUrlValidation => None,
+        }
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        self.challenge().map_or(Ok(()), Challenge::validate)
+    }
+
+    /// Whether this handshake is an unsigned `GET` answered before verification.
+    pub fn is_unsigned_get(&self) -> bool {
+        self.challenge().is_some_and(|c| c.unsigned_get)
+    }
+
+    /// Whether answering needs a verify token ([`VerifierBuilder::handshake_token`](crate::VerifierBuilder::handshake_token)).
+    pub fn needs_token(&self) -> bool {
+        self.challenge().is_some_and(|c| c.token.is_some())
+    }
+
+    /// For an unsigned `GET` challenge: `None` when `request` is not it; otherwise the
+    /// answer, or why it is refused (403 `challenge_refused`).
+    pub(crate) fn answer_get<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        token: Option<&[u8]>,
+    ) -> Option<Result<HandshakeReply, Reason>> {
+        let challenge = self.challenge()?;
+        let answer = challenge.answer_get(request, headers, token)?;
+        Some(answer.map(|body| self.reply_of(challenge, body)))
+    }
+
+    /// The answer when a **verified** request is this handshake; `None` for an ordinary
+    /// event, including bodies that are not JSON. `keyed_hex` computes Zoom's token.
+    pub(crate) fn answer_signed<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+        keyed_hex: KeyedHex<'_>,
+    ) -> Option<HandshakeReply> {
+        if let Some(challenge) = self.challenge() {
+            let body = challenge.answer_signed(request, headers, body)?;
+            return Some(self.reply_of(challenge, body));
+        }
+        match self {
+            Self::HcpVerification => {
+                let [source, _] = body_fields::fields(body, [Some("event_source"), None]).ok()?;
+                (source? == "hashicorp.webhook.verification")
+                    .then(|| HandshakeReply::json(self.clone(), r#"{"verified":true}"#.to_owned()))
+            }
+            Self::WebhookValidate => {
+                let [event, _] = body_fields::fields(body, [Some("event"), None]).ok()?;
+                matches!(event?.as_str(), "Webhook Validate" | "Webhook Test")
+                    .then(|| HandshakeReply::text(self.clone(), "OK".to_owned()))
+            }
+            Self::ZoomUrlValidation => {
+                let [event, plain] =
+                    body_fields::fields(body, [Some("event"), Some("payload.plainToken")]).ok()?;
+                let plain = plain?;
+                if event? != "endpoint.url_validation" || !reply::echoable(&plain) {
+                    return None;
+                }
+                let encrypted = keyed_hex(plain.as_bytes());
+                let body = serde_json::json!({ "plainToken": plain, "encryptedToken": encrypted });
+                Some(HandshakeReply::json(self.clone(), body.to_string()))
+            }
+            _ => None,
+        }
+    }
+
+    fn reply_of(&self, challenge: &Challenge, body: String) -> HandshakeReply {
+        if challenge.is_json() {
+            HandshakeReply::json(self.clone(), body)
+        } else {
+            HandshakeReply::text(self.clone(), body)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

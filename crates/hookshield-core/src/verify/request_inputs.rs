@@ -1,0 +1,110 @@
+//! What a request gives a scheme that signs more than headers and body: the method, the
+//! URL (with Twilio's default-port variant), the canonical form fields, and the body hash
+//! the URL carries. Shared by the verifier and the signer, so both sign the same bytes.
+
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::Reason;
+use crate::request::form;
+use crate::request::query;
+use crate::request::{PublicUrl, RequestContext};
+use crate::scheme::Scheme;
+use crate::scheme::signed_content::Inputs;
+
+/// The URL list of a scheme that signs no URL.
+static NO_URL: [String; 1] = [String::new()];
+
+/// The request's share of the signed content.
+#[derive(Debug, Default)]
+pub(crate) struct RequestInputs<'a> {
+    pub(crate) method: &'a str,
+    /// The URL as signed, then the default-port variant where the scheme accepts one.
+    pub(crate) urls: Vec<String>,
+    pub(crate) form: Vec<u8>,
+    /// The body hash the URL's query carries, when the scheme reads one and it is there.
+    pub(crate) body_hash: Option<String>,
+}
+
+impl<'a> RequestInputs<'a> {
+    /// Gathers the inputs for `request` with base URL `base` (needed only when the scheme
+    /// signs the URL). `variants`: also render the default-port variant.
+    pub(crate) fn gather(
+        scheme: &Scheme,
+        base: Option<&PublicUrl>,
+        request: Option<&RequestContext<'a>>,
+        body: &[u8],
+        variants: bool,
+    ) -> Result<Self, Reason> {
+        let content = &scheme.content;
+        let mut inputs = Self::default();
+        if content.uses_request() {
+            let request = request.ok_or(Reason::NoRequestContext)?;
+            inputs.method = request.method();
+            if content.uses_url() {
+                let base = base.ok_or(Reason::NoPublicUrl)?;
+                let rules = &scheme.url_rules;
+                let unescape = |url: String| match &rules.unescape {
+                    Some(chars) => query::unescape(&url, chars),
+                    None => url,
+                };
+                inputs.urls.push(unescape(base.join(request.target())));
+                if variants && rules.port_variants {
+                    inputs
+                        .urls
+                        .extend(base.join_port_variant(request.target()).map(unescape));
+                }
+                if let Some(name) = &rules.body_hash_param {
+                    inputs.body_hash = query::param(request.query(), name)
+                        .map_err(|_| Reason::BodyHashMismatch)?;
+                }
+            }
+        }
+        if content.uses_form() && inputs.body_hash.is_none() {
+            inputs.form = form::canonical(body)?;
+        }
+        Ok(inputs)
+    }
+
+    /// The placeholders' bytes for one URL variant.
+    pub(crate) fn content<'b>(
+        &'b self,
+        url: &'b str,
+        timestamp: &'b [u8],
+        id: &'b [u8],
+        body: &'b [u8],
+    ) -> Inputs<'b> {
+        Inputs {
+            timestamp,
+            id,
+            body,
+            method: self.method.as_bytes(),
+            url: url.as_bytes(),
+            form: &self.form,
+        }
+    }
+
+    /// The URLs to try: one empty entry when the scheme signs no URL.
+    pub(crate) fn urls(&self) -> &[String] {
+        if self.urls.is_empty() {
+            &NO_URL
+        } else {
+            &self.urls
+        }
+    }
+
+    /// Checks the body against the hash the URL carries (after the signature matched, so
+    /// the hash is known to be the provider's).
+    pub(crate) fn check_body_hash(&self, body: &[u8]) -> Result<(), Reason> {
+        let Some(presented) = &self.body_hash else {
+            return Ok(());
+        };
+        let actual = const_hex::encode(Sha256::digest(body));
+        let presented = presented.to_ascii_lowercase();
+        if bool::from(actual.as_bytes().ct_eq(presented.as_bytes())) {
+            Ok(())
+        } else {
+            Err(Reason::BodyHashMismatch)
+        }
+    }
+}
