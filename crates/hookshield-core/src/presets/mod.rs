@@ -28,6 +28,20 @@
 //! | [`typeform`] | `Typeform-Signature`: `sha256=`base64 HMAC-SHA256 | body | body `event_id` | — | 24 h |
 //! | [`clerk`] | `svix-signature` (or `webhook-`): `v1,<b64>` list | `{id}.{t}.{body}` | `svix-id` | ±300 s | 96 h |
 //! | [`resend`] | `svix-signature` (or `webhook-`): `v1,<b64>` list | `{id}.{t}.{body}` | `svix-id` | ±300 s | 96 h |
+//! | [`twilio`] | `X-Twilio-Signature`: base64 HMAC-SHA1 | `{url}{form}` (JSON: URL with `bodySHA256`) | `I-Twilio-Idempotency-Token`, else digest | — | 24 h |
+//! | [`square`] | `x-square-hmacsha256-signature`: base64 HMAC-SHA256 | `{url}{body}` | body `event_id` | — | 72 h |
+//! | [`hubspot`] | `X-HubSpot-Signature-v3`: base64 HMAC-SHA256 | `{method}{url}{body}{t}` | digest of the body | ±300 s (ms) | 48 h |
+//! | [`meta`] | `X-Hub-Signature-256`: `sha256=`hex HMAC-SHA256 | body | digest of the body | — | 48 h |
+//! | [`dropbox`] | `X-Dropbox-Signature`: hex HMAC-SHA256 | body | digest of the body | — | 24 h |
+//! | [`okta`] | `Authorization` carries the secret | — | body `eventId` | — | 24 h |
+//! | [`zoom`] | `x-zm-signature`: `v0=`hex HMAC-SHA256 | `v0:{t}:{body}` | digest of the body | ±300 s | 24 h |
+//! | [`twitch`] | `Twitch-Eventsub-Message-Signature`: `sha256=`hex | `{id}{t}{body}` | `Twitch-Eventsub-Message-Id` | ±600 s (RFC 3339) | 24 h |
+//!
+//! Twilio, Square and HubSpot sign the request's URL (HubSpot also its method): verify
+//! them with [`Verifier::verify_request`](crate::Verifier::verify_request) and a
+//! [`public_url`](crate::VerifierBuilder::public_url). Meta, Dropbox and Okta check an
+//! endpoint with an unsigned `GET`, Zoom and Twitch with a signed request: the adapters
+//! answer them ([`Handshake`](crate::Handshake)).
 //!
 //! Where a fact rests on secondary sources only (Intercom's signature, Linear's delivery
 //! header, Vercel's and Typeform's retries), the preset's own docs say so. The CLI's
@@ -74,11 +88,15 @@ mod bitbucket;
 mod calendly;
 mod civo;
 mod clerk;
+mod dropbox;
 mod github;
 mod gitlab;
 mod hcp;
+mod hubspot;
 mod intercom;
 mod linear;
+mod meta;
+mod okta;
 mod paddle;
 mod pagerduty;
 mod resend;
@@ -86,12 +104,16 @@ mod sentry;
 mod shared_token;
 mod shopify;
 mod slack;
+mod square;
 mod standard_webhooks;
 mod stripe;
 #[cfg(test)]
 mod test_support;
+mod twilio;
+mod twitch;
 mod typeform;
 mod vercel;
+mod zoom;
 
 use std::time::Duration;
 
@@ -99,11 +121,15 @@ pub use bitbucket::bitbucket;
 pub use calendly::calendly;
 pub use civo::civo;
 pub use clerk::clerk;
+pub use dropbox::dropbox;
 pub use github::github;
 pub use gitlab::gitlab;
 pub use hcp::hcp;
+pub use hubspot::{HUBSPOT_URL_UNESCAPE, hubspot};
 pub use intercom::intercom;
 pub use linear::linear;
+pub use meta::meta;
+pub use okta::{okta, okta_with_header};
 pub use paddle::paddle;
 pub use pagerduty::pagerduty;
 pub use resend::resend;
@@ -111,10 +137,14 @@ pub use sentry::sentry;
 pub use shared_token::shared_token;
 pub use shopify::shopify;
 pub use slack::slack;
+pub use square::square;
 pub use standard_webhooks::standard_webhooks;
 pub use stripe::stripe;
+pub use twilio::twilio;
+pub use twitch::twitch;
 pub use typeform::typeform;
 pub use vercel::vercel;
+pub use zoom::zoom;
 
 use crate::{ConfigError, SchemeBuilder};
 
@@ -198,6 +228,14 @@ pub const ALL: &[Preset] = &[
     Preset::new("typeform", &[], typeform),
     Preset::new("clerk", &[], clerk),
     Preset::new("resend", &[], resend),
+    Preset::new("twilio", &[], twilio),
+    Preset::new("square", &[], square),
+    Preset::new("hubspot", &["hubspot-v3"], hubspot),
+    Preset::new("meta", &["whatsapp", "instagram", "facebook"], meta),
+    Preset::new("dropbox", &[], dropbox),
+    Preset::new("okta", &[], okta),
+    Preset::new("zoom", &[], zoom),
+    Preset::new("twitch", &["twitch-eventsub"], twitch),
 ];
 
 /// The preset names accepted by [`by_name`] (and the CLI's `--preset`), aliases aside.
@@ -222,6 +260,14 @@ pub const NAMES: &[&str] = &[
     "typeform",
     "clerk",
     "resend",
+    "twilio",
+    "square",
+    "hubspot",
+    "meta",
+    "dropbox",
+    "okta",
+    "zoom",
+    "twitch",
 ];
 
 /// The header [`by_name`] gives `shared-token`.
@@ -253,8 +299,8 @@ mod tests {
 
     use super::*;
     use crate::{
-        Algorithm, IdOrigin, Secret, SecretFormat, SignOptions, Signer, TimestampUnit, ValueSource,
-        Verifier,
+        Algorithm, IdOrigin, RequestContext, Secret, SecretFormat, SignOptions, Signer,
+        TimestampUnit, ValueSource, Verifier,
     };
 
     #[test]
@@ -333,16 +379,21 @@ mod tests {
                 .unwrap()
                 .sign(
                     &body,
-                    &SignOptions::new().timestamp(now).id("evt_round_trip"),
+                    &SignOptions::new()
+                        .timestamp(now)
+                        .id("evt_round_trip")
+                        .url("https://example.com/hooks/x?y=1"),
                 )
                 .unwrap();
             let verifier = Verifier::builder(preset.builder())
                 .secret(key)
+                .public_url("https://example.com")
                 .build()
                 .unwrap();
             let name = preset.name();
+            let request = RequestContext::new("POST", "/hooks/x?y=1");
             let ok = verifier
-                .verify_at(&headers, &body, now)
+                .verify_request_at(&request, &headers, &body, now)
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(ok.scheme(), name);
             match ok.id_origin() {
@@ -353,7 +404,9 @@ mod tests {
                 let mut tampered = body.clone();
                 tampered.push(b' ');
                 assert!(
-                    verifier.verify_at(&headers, &tampered, now).is_err(),
+                    verifier
+                        .verify_request_at(&request, &headers, &tampered, now)
+                        .is_err(),
                     "{name}"
                 );
             }
