@@ -13,6 +13,9 @@
 //!   (rotation) separated by commas; spaces around each are trimmed, and a blank one
 //!   (`s3cret, `) is refused, not skipped.
 //! - `WEBHOOK_PRESET` (default `standard-webhooks`): one of `hookshield::presets::NAMES`.
+//! - `WEBHOOK_PUBLIC_URL` (Twilio, Square, HubSpot: the URL the provider calls, without the
+//!   path), `WEBHOOK_TRUST_FORWARDED=1`, `WEBHOOK_HANDSHAKE_TOKEN` (Meta's verify token).
+//!   `GET` challenges (Meta, Dropbox, Okta) are answered on the same path.
 //! - `WEBHOOK_ADDR` (default `127.0.0.1:3000`), `WEBHOOK_PATH` (default `/webhook`).
 //!
 //! Every read from the network has a deadline: 10 s for a request's line and headers,
@@ -24,8 +27,8 @@ use std::time::Duration;
 
 use actix_web::http::KeepAlive;
 use actix_web::{App, HttpResponse, HttpServer, web};
+use hookshield::Receiver;
 use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
-use hookshield::{Receiver, Verifier, presets};
 
 async fn handle(webhook: VerifiedWebhook) -> HttpResponse {
     let verified = &webhook.verified;
@@ -40,23 +43,18 @@ async fn handle(webhook: VerifiedWebhook) -> HttpResponse {
     HttpResponse::NoContent().finish()
 }
 
-fn env(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
+#[path = "support/verifier_env.rs"]
+mod verifier_env;
+
+use verifier_env::{env, verifier_from_env};
 
 #[actix_web::main]
 async fn main() -> Result<(), Box<dyn Error>> {
-    let preset = env("WEBHOOK_PRESET", "standard-webhooks");
-    let secrets = std::env::var("WEBHOOK_SECRET").map_err(|_| "set WEBHOOK_SECRET")?;
-    let mut builder = Verifier::builder(presets::by_name(&preset)?);
-    // Every piece, trimmed: a blank one is a configuration error at `build`, not a key.
-    for secret in secrets.split(',').map(str::trim) {
-        builder = builder.encoded_secret(secret);
-    }
+    let (preset, verifier) = verifier_from_env()?;
     // One middleware (and so one replay store) shared by every worker. A body not fully
     // received within 10 s is answered 408 and its event id not reserved: actix-web itself
     // puts no deadline on reading a body.
-    let receiver = Receiver::new(builder.build()?).with_body_timeout(Duration::from_secs(10))?;
+    let receiver = Receiver::new(verifier).with_body_timeout(Duration::from_secs(10))?;
     let middleware = WebhookMiddleware::from(receiver);
 
     let path = env("WEBHOOK_PATH", "/webhook");
