@@ -56,6 +56,46 @@ mod tests {
             .unwrap()
     }
 
+    /// hubspot-api-python `tests/spec/utils/test_signature.py` (a2a528a9) and
+    /// hubspot-api-ruby `spec/helpers/signature_spec.rb` (75a9afa6).
+    #[test]
+    fn hubspot_sdk_vectors() {
+        let v = Verifier::builder(hubspot())
+            .encoded_secret("yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy")
+            .public_url("https://www.example.com")
+            .build()
+            .unwrap();
+        let body = b"{'example_field':'example_value'}";
+        let request = RequestContext::new("POST", "/webhook_uri");
+        for (ts, signature, now) in [
+            (
+                "1693657560000",
+                "K36dawei4A+QBNolUOqo7s91KQDWQ5MXZ/QufNYuk/Y=",
+                1_693_657_560,
+            ),
+            (
+                "1700000300000",
+                "RnbPH7+UMKVkbV32P8bz450N4M56aPmcru1+D3kSDtw=",
+                1_700_000_300,
+            ),
+        ] {
+            let headers = [
+                ("X-HubSpot-Signature-v3", signature),
+                ("X-HubSpot-Request-Timestamp", ts),
+            ];
+            assert!(
+                v.verify_request_at(&request, &headers, body, at(now))
+                    .is_ok(),
+                "{ts}"
+            );
+            let other = RequestContext::new("POST", "/webhook_uri2");
+            assert!(
+                v.verify_request_at(&other, &headers, body, at(now))
+                    .is_err()
+            );
+        }
+    }
+
     /// Computed with the `hmac` crate as HubSpot's docs describe: the escapes of the listed
     /// characters are decoded, others (`%20`) are kept.
     #[test]
