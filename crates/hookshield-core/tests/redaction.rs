@@ -1,6 +1,7 @@
 //! Redaction: no public type that holds a secret or signature material prints it.
 //!
-//! `Debug` (`{:?}` and `{:#?}`) and, where implemented, `Display` of [`Secret`],
+//! `Debug` (`{:?}` and `{:#?}`) and, where implemented, `Display` of [`Secret`] (and a
+//! verifier's handshake token),
 //! [`Verifier`], [`VerifierBuilder`], [`Signer`], [`SignedHeaders`], [`Scheme`],
 //! [`SchemeBuilder`], [`Verified`], [`ConfigError`] and [`VerifyError`] are searched for the
 //! secret as text, as lower- and upper-case hex, as standard (padded and unpadded) and
@@ -167,6 +168,9 @@ fn schemes_and_builders_never_print_the_secret() {
             .secret(key.clone())
             .labeled_secret("current", key.clone())
             .labeled_encoded_secret("previous", &secret)
+            // A verify token is a secret too (Meta's `hub.verify_token`).
+            .handshake_token(SECRET)
+            .public_url("https://hooks.example.com")
             .clock(FixedClock(now()));
         debug_clean(
             &format!("{name} VerifierBuilder"),
