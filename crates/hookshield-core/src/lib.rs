@@ -8,10 +8,16 @@
 //! - [`Secret`]: key bytes that zeroize on drop and never print.
 //! - [`Scheme`] / [`SchemeBuilder`]: a provider's signing scheme, composed from an
 //!   [`Algorithm`], a signed-content template, an [`Encoding`], a header layout, and where
-//!   the event id and timestamp come from. [`presets`] has twenty: Civo, HCP, GitHub,
+//!   the event id and timestamp come from. [`presets`] has twenty-eight: Civo, HCP, GitHub,
 //!   Stripe, Slack, Shopify, Standard Webhooks/Svix, Paddle, Linear, PagerDuty, Calendly,
-//!   Intercom, Bitbucket, GitLab, Vercel, Sentry, Typeform, Clerk, Resend and shared
-//!   tokens ([`presets::ALL`] lists them with their aliases).
+//!   Intercom, Bitbucket, GitLab, Vercel, Sentry, Typeform, Clerk, Resend, Twilio, Square,
+//!   HubSpot, Meta, Dropbox, Okta, Zoom, Twitch and shared tokens ([`presets::ALL`] lists
+//!   them with their aliases).
+//! - [`RequestContext`] and [`PublicUrl`]: the method, path and query of a request and the
+//!   public URL it was sent to, for schemes that sign them (Twilio, Square, HubSpot:
+//!   [`Verifier::verify_request`]) and for `GET` challenges.
+//! - [`Handshake`] and [`Challenge`]: a provider's endpoint check (an unsigned `GET`
+//!   challenge, or a signed request), answered before the handler and never remembered.
 //! - [`Verifier`]: one scheme, one or more active secrets (rotation), a [`TimestampWindow`]
 //!   and a [`Clock`]; answers [`Verified`] or a [`VerifyError`] whose [`ErrorKind`] maps to
 //!   an HTTP status and error code.
@@ -26,7 +32,8 @@
 //!   [`REJECTION_TARGET`] (`hookshield::rejection`), with fields `scheme`, `code`, `status`
 //!   and `reason`, and never a secret, signature or body byte.
 //!
-//! The source is laid out as the pipeline runs: `scheme/` (what a provider sends),
+//! The source is laid out as the pipeline runs: `request/` (method, URL, query and form),
+//! `scheme/` (what a provider sends, its handshakes),
 //! `presets/` (one file per provider, with its published vectors), `verify/` (signature,
 //! timestamp window, body fields), `replay/` (the guard and its stores), `receiver/` (the
 //! pipeline the adapters share), `sign.rs`, and `error/`.
