@@ -178,7 +178,8 @@ impl Signer {
     }
 
     /// `url` with the scheme's body-hash parameter (Twilio's `bodySHA256`) appended for
-    /// `body`: the URL to send a JSON body to. `None` for a scheme without one.
+    /// `body`: the URL to send a JSON body to. `url` as it is when its query has the
+    /// parameter already; `None` for a scheme without one.
     ///
     /// ```
     /// use hookshield_core::{presets, Secret, Signer};
@@ -190,24 +191,28 @@ impl Signer {
     /// ```
     pub fn url_with_body_hash(&self, url: &str, body: &[u8]) -> Option<String> {
         let name = self.scheme.url_rules.body_hash_param.as_deref()?;
+        let query = url.split_once('?').map(|(_, query)| query);
+        if !matches!(crate::request::query::param(query, name), Ok(None)) {
+            return Some(url.to_owned());
+        }
         let hash = const_hex::encode(sha2::Sha256::digest(body));
         let separator = if url.contains('?') { '&' } else { '?' };
         Some(format!("{url}{separator}{name}={hash}"))
     }
 
     /// The request's share of the signed content, from the options' URL and method.
-    fn request_inputs<'a>(
+    fn request_inputs(
         &self,
         body: &[u8],
-        options: &'a SignOptions,
-    ) -> Result<RequestInputs<'a>, ConfigError> {
+        options: &SignOptions,
+    ) -> Result<RequestInputs, ConfigError> {
         let scheme = &*self.scheme;
         if !scheme.content.uses_request() && !scheme.content.uses_form() {
             return Ok(RequestInputs::default());
         }
         let method = options.method.as_deref().unwrap_or("POST");
         let split = match (&options.url, scheme.content.uses_url()) {
-            (Some(url), _) => Some(PublicUrl::split_full(url)?),
+            (Some(url), _) => Some(PublicUrl::split(url)?),
             (None, true) => {
                 return Err(ConfigError::Inconsistent(
                     "this scheme signs the URL: set SignOptions::url",
@@ -215,8 +220,8 @@ impl Signer {
             }
             (None, false) => None,
         };
-        let (base, target) = split.map_or((None, "/"), |(base, target)| (Some(base), target));
-        let request = RequestContext::new(method, target);
+        let (base, target) = split.map_or((None, String::from("/")), |(b, t)| (Some(b), t));
+        let request = RequestContext::new(method, &target);
         RequestInputs::gather(scheme, base.as_ref(), Some(&request), body, false)
             .map_err(|_| ConfigError::Inconsistent("the body has more form fields than are read"))
     }

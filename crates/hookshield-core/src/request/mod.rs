@@ -63,7 +63,8 @@ impl<'a> RequestContext<'a> {
         self.target.split_once('?').map(|(_, query)| query)
     }
 
-    /// Whether this is a `GET` (or `HEAD`) request: one with no body to verify.
+    /// Whether this is a `GET` request (the method of every endpoint challenge hookshield
+    /// answers unsigned; a `HEAD` is not one).
     pub fn is_get(&self) -> bool {
         self.method.eq_ignore_ascii_case("GET")
     }

@@ -70,8 +70,22 @@ impl PublicUrl {
         Ok(Self::from_parts(&scheme, host, port, prefix))
     }
 
-    /// Splits a full URL (`https://host/path?query`) into its base and its target.
-    pub(crate) fn split_full(url: &str) -> Result<(Self, &str), ConfigError> {
+    /// Splits a full URL as a provider calls it (`https://host[:port]/path?query`) into its
+    /// base and its target (path and query, starting with `/`), as a receiver would see
+    /// them: a `#fragment` is dropped (it is never sent) and a query right after the host
+    /// gets its `/`. The path and query must be percent-encoded (printable ASCII).
+    ///
+    /// ```
+    /// use hookshield_core::PublicUrl;
+    ///
+    /// let (base, target) = PublicUrl::split("https://mycompany.com/myapp.php?foo=1#top")?;
+    /// assert_eq!((base.to_string().as_str(), target.as_str()), ("https://mycompany.com", "/myapp.php?foo=1"));
+    /// assert_eq!(PublicUrl::split("http://h?x=1")?.1, "/?x=1");
+    /// assert!(PublicUrl::split("/relative").is_err());
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    pub fn split(url: &str) -> Result<(Self, String), ConfigError> {
+        let url = url.split_once('#').map_or(url, |(url, _)| url);
         let after_scheme = url.find("://").map_or(0, |at| at.saturating_add(3));
         let rest = url.get(after_scheme..).unwrap_or_default();
         let at = rest
@@ -79,7 +93,17 @@ impl PublicUrl {
             .map_or(url.len(), |at| at.saturating_add(after_scheme));
         let (base, target) = url.split_at(at);
         let base = Self::parse(base)?;
-        Ok((base, if target.is_empty() { "/" } else { target }))
+        if target.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(ConfigError::InvalidPublicUrl(
+                "the path and query must be percent-encoded",
+            ));
+        }
+        let target = if target.starts_with('/') {
+            target.to_owned()
+        } else {
+            format!("/{target}")
+        };
+        Ok((base, target))
     }
 
     pub(crate) fn from_parts(scheme: &str, host: &str, port: Option<u16>, prefix: &str) -> Self {
@@ -128,15 +152,21 @@ impl PublicUrl {
         }
     }
 
+    /// The URL for `target`: a path (with its query) as received; a bare query (`?x=1`)
+    /// is the root's, and anything else is read as the root.
     fn render(&self, target: &str, port: Option<u16>) -> String {
-        let target = if target.starts_with('/') { target } else { "/" };
         let mut url = format!("{}://{}", self.scheme, self.host);
         if let Some(port) = port {
             url.push(':');
             url.push_str(&port.to_string());
         }
         url.push_str(&self.prefix);
-        url.push_str(target);
+        if !target.starts_with('/') {
+            url.push('/');
+        }
+        if target.starts_with(['/', '?']) {
+            url.push_str(target);
+        }
         url
     }
 }
@@ -204,19 +234,21 @@ mod tests {
     #[test]
     fn full_urls_split_into_base_and_target() {
         let (base, target) =
-            PublicUrl::split_full("https://mycompany.com/myapp.php?foo=1&bar=2").unwrap();
+            PublicUrl::split("https://mycompany.com/myapp.php?foo=1&bar=2").unwrap();
         assert_eq!(
-            (base.join(target).as_str(), target),
-            (
-                "https://mycompany.com/myapp.php?foo=1&bar=2",
-                "/myapp.php?foo=1&bar=2"
-            )
+            base.join(&target),
+            "https://mycompany.com/myapp.php?foo=1&bar=2"
         );
-        let (base, target) = PublicUrl::split_full("http://localhost:8080").unwrap();
-        assert_eq!(base.join(target), "http://localhost:8080/");
-        let (_, target) = PublicUrl::split_full("http://h?x=1").unwrap();
-        assert_eq!(target, "?x=1");
-        assert!(PublicUrl::split_full("/relative").is_err());
+        let (base, target) = PublicUrl::split("http://localhost:8080").unwrap();
+        assert_eq!(
+            (base.join(&target).as_str(), target.as_str()),
+            ("http://localhost:8080/", "/")
+        );
+        let (base, target) = PublicUrl::split("http://h?x=1").unwrap();
+        assert_eq!(base.join(&target), "http://h/?x=1");
+        assert_eq!(base.join("x"), "http://h/");
+        assert!(PublicUrl::split("/relative").is_err());
+        assert!(PublicUrl::split("https://h/a b").is_err());
     }
 
     #[test]

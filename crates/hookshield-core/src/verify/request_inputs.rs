@@ -17,8 +17,8 @@ static NO_URL: [String; 1] = [String::new()];
 
 /// The request's share of the signed content.
 #[derive(Debug, Default)]
-pub(crate) struct RequestInputs<'a> {
-    pub(crate) method: &'a str,
+pub(crate) struct RequestInputs {
+    pub(crate) method: String,
     /// The URL as signed, then the default-port variant where the scheme accepts one.
     pub(crate) urls: Vec<String>,
     pub(crate) form: Vec<u8>,
@@ -26,13 +26,13 @@ pub(crate) struct RequestInputs<'a> {
     pub(crate) body_hash: Option<String>,
 }
 
-impl<'a> RequestInputs<'a> {
+impl RequestInputs {
     /// Gathers the inputs for `request` with base URL `base` (needed only when the scheme
     /// signs the URL). `variants`: also render the default-port variant.
     pub(crate) fn gather(
         scheme: &Scheme,
         base: Option<&PublicUrl>,
-        request: Option<&RequestContext<'a>>,
+        request: Option<&RequestContext<'_>>,
         body: &[u8],
         variants: bool,
     ) -> Result<Self, Reason> {
@@ -40,7 +40,7 @@ impl<'a> RequestInputs<'a> {
         let mut inputs = Self::default();
         if content.uses_request() {
             let request = request.ok_or(Reason::NoRequestContext)?;
-            inputs.method = request.method();
+            request.method().clone_into(&mut inputs.method);
             if content.uses_url() {
                 let base = base.ok_or(Reason::NoPublicUrl)?;
                 let rules = &scheme.url_rules;

@@ -333,7 +333,7 @@ impl Verifier {
         signature: &[u8],
         candidates: &mut Tags,
         read: Option<Result<(), Reason>>,
-        inputs: &RequestInputs<'_>,
+        inputs: &RequestInputs,
         [timestamp, id, body]: [&[u8]; 3],
     ) -> Result<usize, Reason> {
         let scheme = &self.inner.scheme;

@@ -111,6 +111,22 @@ impl Handshake {
         Self::Custom(Arc::new(challenge))
     }
 
+    /// A stable name for logs and tools: `meta_verification`, `zoom_url_validation`,
+    /// `custom`, …
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::HcpVerification => "hcp_verification",
+            Self::WebhookValidate => "webhook_validate",
+            Self::SlackUrlVerification => "slack_url_verification",
+            Self::MetaVerification => "meta_verification",
+            Self::DropboxChallenge => "dropbox_challenge",
+            Self::OktaVerification => "okta_verification",
+            Self::ZoomUrlValidation => "zoom_url_validation",
+            Self::TwitchCallbackVerification => "twitch_callback_verification",
+            Self::Custom(_) => "custom",
+        }
+    }
+
     /// The challenge this handshake is, when it is one.
     fn challenge(&self) -> Option<&Challenge> {
         match self {
