@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
+use http::Method;
+
 use crate::expect::{Answer, Expect};
+use crate::routed::Routed;
 use crate::support::Headers;
 use crate::support::harness::Spec;
 
@@ -40,12 +43,62 @@ pub(crate) enum Request {
     /// The same POST again until it is answered 2xx (copies answered 409 while a dropped
     /// reservation is being released are sent again), for up to `RELEASE_WITHIN`.
     UntilHandled { headers: Headers, body: Vec<u8> },
+    /// A request by reqwest with `method` to `target` (path and query, sent as written)
+    /// of the server, with `Content-Length` when there is a body.
+    To {
+        method: Method,
+        target: String,
+        headers: Headers,
+        body: Vec<u8>,
+    },
 }
 
 pub(crate) fn post(headers: Headers, body: &[u8]) -> Request {
     Request::Post {
         headers,
         body: body.to_vec(),
+    }
+}
+
+/// A request with `method` to `target` (path and query) with `headers` and `body`.
+pub(crate) fn send(method: Method, target: &str, headers: Headers, body: &[u8]) -> Request {
+    Request::To {
+        method,
+        target: target.to_owned(),
+        headers,
+        body: body.to_vec(),
+    }
+}
+
+/// A `GET` of `target` (path and query) with `headers` and no body.
+pub(crate) fn get(target: &str, headers: Headers) -> Request {
+    send(Method::GET, target, headers, b"")
+}
+
+/// A `POST` of `body` to `target` (path and query) with `headers`.
+pub(crate) fn post_to(target: &str, headers: Headers, body: &[u8]) -> Request {
+    send(Method::POST, target, headers, body)
+}
+
+/// What a case serves.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Serve {
+    /// One of `support::harness`'s endpoints, on `POST /hook`.
+    Spec(Spec),
+    /// A preset endpoint on any method and any path, with the verifier's public URL
+    /// settings (`routed.rs`).
+    Routed(Routed),
+}
+
+impl From<Spec> for Serve {
+    fn from(spec: Spec) -> Self {
+        Self::Spec(spec)
+    }
+}
+
+impl From<Routed> for Serve {
+    fn from(routed: Routed) -> Self {
+        Self::Routed(routed)
     }
 }
 
@@ -59,7 +112,7 @@ pub(crate) struct Step {
 #[derive(Debug, Clone)]
 pub(crate) struct Case {
     pub(crate) name: String,
-    pub(crate) spec: Spec,
+    pub(crate) serve: Serve,
     pub(crate) steps: Vec<Step>,
     /// Handler runs once every step is done.
     pub(crate) runs: usize,
@@ -68,10 +121,10 @@ pub(crate) struct Case {
 }
 
 impl Case {
-    pub(crate) fn new(name: impl Into<String>, spec: Spec) -> Self {
+    pub(crate) fn new(name: impl Into<String>, serve: impl Into<Serve>) -> Self {
         Self {
             name: name.into(),
-            spec,
+            serve: serve.into(),
             steps: Vec::new(),
             runs: 0,
             bodies: None,

@@ -1,5 +1,6 @@
 //! What a step expects and what came back: exact answers (status, `Content-Type`,
-//! `Retry-After`, body), the answers the table uses, and how an observation is judged.
+//! `Retry-After`, `X-Content-Type-Options`, body), the answers the table uses, and how an
+//! observation is judged.
 
 use std::fmt;
 
@@ -7,12 +8,17 @@ use crate::case::COPIES;
 use crate::support::harness::TEXT;
 use crate::support::{RawReply, Reply};
 
-/// An answer, exactly: status, `Content-Type`, `Retry-After` (`None`: absent) and body.
+/// The header every handshake answer carries, and no other answer.
+const NOSNIFF: &str = "x-content-type-options";
+
+/// An answer, exactly: status, `Content-Type`, `Retry-After` and `X-Content-Type-Options`
+/// (`None`: absent) and body.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Answer {
     status: u16,
     content_type: Option<String>,
     retry_after: Option<String>,
+    nosniff: Option<String>,
     body: Vec<u8>,
 }
 
@@ -20,10 +26,11 @@ impl fmt::Debug for Answer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} content-type={:?} retry-after={:?} body={:?}",
+            "{} content-type={:?} retry-after={:?} x-content-type-options={:?} body={:?}",
             self.status,
             self.content_type,
             self.retry_after,
+            self.nosniff,
             String::from_utf8_lossy(&self.body)
         )
     }
@@ -40,7 +47,16 @@ impl Answer {
             status,
             content_type: Some(content_type.to_owned()),
             retry_after: retry_after.map(str::to_owned),
+            nosniff: None,
             body: body.to_vec(),
+        }
+    }
+
+    /// The same answer with `X-Content-Type-Options: nosniff`, as handshakes are answered.
+    pub(crate) fn nosniff(self) -> Self {
+        Self {
+            nosniff: Some("nosniff".to_owned()),
+            ..self
         }
     }
 
@@ -49,6 +65,7 @@ impl Answer {
             status: reply.status,
             content_type: reply.header("content-type").map(str::to_owned),
             retry_after: reply.header("retry-after").map(str::to_owned),
+            nosniff: reply.header(NOSNIFF).map(str::to_owned),
             body: reply.body.to_vec(),
         }
     }
@@ -58,6 +75,7 @@ impl Answer {
             status: reply.status,
             content_type: reply.header("content-type").map(str::to_owned),
             retry_after: reply.header("retry-after").map(str::to_owned),
+            nosniff: reply.header(NOSNIFF).map(str::to_owned),
             body: reply.body.clone(),
         }
     }
@@ -95,6 +113,16 @@ pub(crate) fn in_flight() -> Answer {
 /// 200 `{"duplicate":true}`.
 pub(crate) fn duplicate() -> Answer {
     Answer::new(200, "application/json", None, br#"{"duplicate":true}"#)
+}
+
+/// A handshake answered with its challenge as text: 200, `TEXT`, `nosniff`.
+pub(crate) fn challenge_text(challenge: &str) -> Answer {
+    Answer::new(200, TEXT, None, challenge.as_bytes()).nosniff()
+}
+
+/// A handshake answered with JSON: 200, `application/json`, `nosniff`.
+pub(crate) fn challenge_json(body: &str) -> Answer {
+    Answer::new(200, "application/json", None, body.as_bytes()).nosniff()
 }
 
 /// What must come back.

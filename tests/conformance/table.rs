@@ -6,9 +6,10 @@ use time::OffsetDateTime;
 
 use crate::case::{Case, Request, post};
 use crate::expect::{
-    Answer, Expect, duplicate, handled, handler_failed, rejected, rejected_retry_after,
+    Expect, challenge_json, challenge_text, duplicate, handled, handler_failed, rejected,
+    rejected_retry_after,
 };
-use crate::support::harness::{Behaviour, Endpoint, Spec, Store, TEXT};
+use crate::support::harness::{Behaviour, Endpoint, Spec, Store};
 use crate::support::{PROVIDERS, Provider, replaced, sign_with, without};
 
 const BODY: &[u8] = br#"{"event":"instance.created","resourceID":"42"}"#;
@@ -20,7 +21,8 @@ const SLACK_CHALLENGE: &[u8] = br#"{"token":"x","challenge":"abc123","type":"url
 /// The body limit of the limit cases.
 const LIMIT: usize = 1024;
 
-/// Every case: those of each provider, then the timestamp window and the handshakes.
+/// Every case: those of each provider, then the timestamp window and the handshakes, then
+/// those of the request context (`context_cases.rs`).
 pub(crate) fn table() -> Vec<Case> {
     let mut cases = Vec::new();
     let now = OffsetDateTime::now_utc();
@@ -294,7 +296,7 @@ pub(crate) fn table() -> Vec<Case> {
 
     // Handshakes: answered by the adapter, never handled, never remembered.
     let hcp = Endpoint::Hcp;
-    let verified = Answer::new(200, "application/json", None, br#"{"verified":true}"#);
+    let verified = challenge_json(r#"{"verified":true}"#);
     cases.push(
         Case::new("HCP verification handshake", Spec::new(hcp))
             .answers(
@@ -323,7 +325,7 @@ pub(crate) fn table() -> Vec<Case> {
         ),
     );
     let slack = Endpoint::Slack;
-    let challenge = Answer::new(200, TEXT, None, b"abc123");
+    let challenge = challenge_text("abc123");
     cases.push(
         Case::new("Slack url_verification handshake", Spec::new(slack))
             .answers(
@@ -335,5 +337,6 @@ pub(crate) fn table() -> Vec<Case> {
                 challenge,
             ),
     );
+    cases.extend(crate::context_cases::cases());
     cases
 }
