@@ -18,14 +18,18 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Print the headers a provider would send with a body, one `Name: value` per line.
+    /// Print the headers a provider would send with a body, one `Name: value` per line
+    /// (for presets that sign the URL, give it with `--url`).
     Sign(SignArgs),
-    /// Verify a request: exit 0 and print its metadata as JSON, or exit 1 and print the error.
+    /// Verify a request (its URL with `--url` for presets that sign it), or answer a
+    /// provider's GET challenge: exit 0 and print JSON, or exit 1 and print the error.
     Verify(VerifyArgs),
-    /// Receive webhooks over HTTP behind hookshield's layer; print one JSON line per event
-    /// handled (stdout) and per rejection (stderr).
+    /// Receive webhooks over HTTP behind hookshield's layer, answering the provider's
+    /// handshakes (GET challenges included); print one JSON line per event handled
+    /// (stdout) and per rejection or handshake (stderr).
     Listen(ListenArgs),
-    /// Sign a body and POST it to a receiver; print the answer's status and body as JSON.
+    /// Sign a body as the provider would (its URL included) and POST it to a receiver;
+    /// print the answer's status and body as JSON.
     Send(SendArgs),
     /// List the provider presets: name, aliases, headers, algorithm, window, replay TTL
     /// and documentation link.
@@ -74,9 +78,34 @@ pub(crate) struct Common {
     /// Sign or verify as of this instant, in Unix seconds [default: now].
     #[arg(long, value_name = "UNIX_SECONDS", allow_hyphen_values = true)]
     pub(crate) now: Option<i64>,
-    /// File holding the raw body [default: standard input].
+    /// File holding the raw body [default: standard input; none for a GET].
     #[arg(long = "body-file", value_name = "PATH")]
     pub(crate) body_file: Option<PathBuf>,
+}
+
+/// The verify token of a provider's GET challenge (Meta's `hub.verify_token`).
+#[derive(Debug, Args)]
+pub(crate) struct HandshakeArgs {
+    /// The verify token of the preset's challenge, as typed in the provider's dashboard
+    /// (meta: `hub.verify_token`); without it such challenges are refused 403. Not the
+    /// signing secret.
+    #[arg(long = "handshake-token", value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+    /// Environment variable holding the verify token (instead of --handshake-token).
+    #[arg(
+        long = "handshake-token-env",
+        value_name = "VAR",
+        conflicts_with = "token"
+    )]
+    pub(crate) token_env: Option<String>,
+}
+
+/// An HTTP method, upper-cased: letters only.
+fn method(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.len() > 16 || !text.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err("a method is 1 to 16 letters (GET, POST, …)".to_owned());
+    }
+    Ok(text.to_ascii_uppercase())
 }
 
 #[derive(Debug, Args)]
@@ -86,6 +115,19 @@ pub(crate) struct SignArgs {
     /// Event id to send, for schemes that send one in a header [default: a random UUID].
     #[arg(long, value_name = "ID")]
     pub(crate) id: Option<String>,
+    /// The full URL the provider calls (`https://host/path?query`), for presets that sign
+    /// it (twilio, square, hubspot). A `#fragment` is dropped. For twilio with a body that
+    /// is not a form, the URL signed carries `bodySHA256` and is printed on stderr.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// The request's method, for presets that sign it (hubspot).
+    #[arg(long, value_name = "METHOD", default_value = "POST", value_parser = method)]
+    pub(crate) method: String,
+    /// The body's Content-Type: twilio signs a form's fields, and any other body by its
+    /// hash in the URL [default: application/x-www-form-urlencoded for twilio,
+    /// application/json otherwise].
+    #[arg(long = "content-type", value_name = "TYPE")]
+    pub(crate) content_type: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -124,18 +166,42 @@ pub(crate) struct ListenArgs {
     /// The most connections open at once; more wait in the kernel's backlog [default: 1024].
     #[arg(long = "max-connections", value_name = "N")]
     pub(crate) max_connections: Option<usize>,
+    /// The base URL the provider calls, as configured with it (`https://example.com`,
+    /// `https://example.com:8443/prefix`), without the path the listener serves: the URL
+    /// checked is this followed by the received path and query. Needed by presets that
+    /// sign the URL (twilio, square, hubspot) unless --trust-forwarded-headers.
+    #[arg(long = "public-url", value_name = "URL")]
+    pub(crate) public_url: Option<String>,
+    /// Take the public URL's scheme, host, port and prefix from `Forwarded` /
+    /// `X-Forwarded-Proto`, `-Host`, `-Port`, `-Prefix` (else `Host`). Only behind a proxy
+    /// that sets or strips them: a client could otherwise choose the URL it is checked
+    /// against.
+    #[arg(long = "trust-forwarded-headers")]
+    pub(crate) trust_forwarded_headers: bool,
+    #[command(flatten)]
+    pub(crate) handshake: HandshakeArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct SendArgs {
     #[command(flatten)]
     pub(crate) common: Common,
-    /// The receiver's URL (http).
+    /// The receiver's URL (http or https); the URL signed, for presets that sign it, unless
+    /// --signed-url. For twilio with a body that is not a form, `bodySHA256` is added to it.
     #[arg(long, value_name = "URL")]
     pub(crate) url: String,
+    /// Sign this URL instead of --url, and still send to --url: the public URL a proxy
+    /// forwards to the receiver (presets that sign the URL: twilio, square, hubspot).
+    #[arg(long = "signed-url", value_name = "URL")]
+    pub(crate) signed_url: Option<String>,
     /// Event id to send, for schemes that send one in a header [default: a random UUID].
     #[arg(long, value_name = "ID")]
     pub(crate) id: Option<String>,
+    /// The body's Content-Type, sent and signed accordingly: twilio signs a form's fields,
+    /// and any other body by its hash in the URL [default:
+    /// application/x-www-form-urlencoded for twilio, application/json otherwise].
+    #[arg(long = "content-type", value_name = "TYPE")]
+    pub(crate) content_type: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -145,6 +211,17 @@ pub(crate) struct VerifyArgs {
     /// A request header, `Name: value` (repeatable).
     #[arg(short = 'H', long = "header-line", value_name = "NAME: VALUE")]
     pub(crate) headers: Vec<String>,
+    /// The full URL the provider called (`https://host/path?query`): needed by presets
+    /// that sign it (twilio, square, hubspot), and where a GET challenge's query is read.
+    /// A `#fragment` is dropped.
+    #[arg(long, value_name = "URL")]
+    pub(crate) url: Option<String>,
+    /// The request's method; a GET is first checked against the preset's challenge (meta,
+    /// dropbox, okta) and has no body unless --body-file.
+    #[arg(long, value_name = "METHOD", default_value = "POST", value_parser = method)]
+    pub(crate) method: String,
+    #[command(flatten)]
+    pub(crate) handshake: HandshakeArgs,
 }
 
 impl SchemeArgs {
@@ -170,6 +247,15 @@ impl Common {
             .map(time::OffsetDateTime::from_unix_timestamp)
             .transpose()
             .map_err(|_| UsageError("--now is out of range".to_owned()))
+    }
+
+    /// The body of a request with `method`: none for a GET or HEAD without `--body-file`
+    /// (standard input is not read), else [`body`](Self::body).
+    pub(crate) fn body_for(&self, method: &str) -> Result<Vec<u8>, UsageError> {
+        if self.body_file.is_none() && matches!(method, "GET" | "HEAD") {
+            return Ok(Vec::new());
+        }
+        self.body()
     }
 
     /// The body bytes, exactly as stored: never re-encoded.

@@ -1,27 +1,39 @@
 //! `hookshield listen`: a receiver behind hookshield's layer, for trying a provider or a
 //! sender out.
+//!
+//! GET and POST on `--path` both go through the layer, which hands the request's method
+//! and target to `Receiver::receive_request`: the preset's GET challenge (Meta, Dropbox,
+//! Okta) and signed handshakes (Slack, Zoom, Twitch, HCP) are answered there, with the
+//! reply's status, `Content-Type`, body and `X-Content-Type-Options: nosniff`, and a line
+//! on stderr says so; other GETs are verified like any request (HubSpot signs GETs too).
+//! Every read keeps its deadline: the head (`--header-timeout`), idle connections
+//! (`--idle-timeout`) and the body, a GET's included (`--body-timeout`).
 
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::http::Response;
 use axum::http::StatusCode;
-use axum::routing::post;
+use axum::routing::get;
 use hookshield_axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield_core::replay::ReplayStore;
-use hookshield_core::{Receiver, VerifyError};
+use hookshield_core::{PublicUrl, Receiver, Rejection, Scheme, Verifier, VerifyError};
 use hookshield_redis::RedisStore;
 use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
 
 use crate::UsageError;
 use crate::args::ListenArgs;
-use crate::secret_source;
 use crate::verify::metadata;
+use crate::{handshake, request_url, secret_source};
 
 pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
-    let verifier = secret_source::verifier(&args.scheme)?;
+    if !args.path.starts_with('/') {
+        return Err(UsageError("--path must start with /".to_owned()));
+    }
+    let (verifier, scheme) = verifier(args)?;
     let mut receiver = Receiver::new(verifier)
         .with_body_limit(args.body_limit)
         .map_err(|e| UsageError(format!("--body-limit: {e}")))?;
@@ -35,20 +47,17 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .with_body_timeout(timeout)
             .map_err(|e| UsageError(format!("--body-timeout: {e}")))?;
     }
-    if !args.path.starts_with('/') {
-        return Err(UsageError("--path must start with /".to_owned()));
-    }
     let server = server(args)?;
     let runtime = tokio::runtime::Runtime::new()?;
     // The Redis store's connection runs on the runtime: build it inside.
     let _entered = runtime.enter();
     let app = match args.replay_store.as_deref() {
-        None | Some("memory") => route(&args.path, receiver),
+        None | Some("memory") => route(&args.path, receiver, scheme.name()),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
             let store = RedisStore::builder(url)
                 .build()
                 .map_err(|e| UsageError(format!("--replay-store: {e}")))?;
-            route(&args.path, receiver.with_replay_store(store))
+            route(&args.path, receiver.with_replay_store(store), scheme.name())
         }
         Some(other) => {
             return Err(UsageError(format!(
@@ -63,11 +72,76 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
         let addr = listener.local_addr()?;
         eprintln!("hookshield: listening on http://{addr}{}", args.path);
+        notes(args, &scheme);
         server
             .serve_with_shutdown(listener, app, shutdown())
             .await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The verifier: the secrets, the public URL (or trusted forwarded headers) for presets
+/// that sign the URL, and the verify token of the preset's challenge.
+fn verifier(args: &ListenArgs) -> Result<(Verifier, Scheme), UsageError> {
+    let (mut builder, scheme) = secret_source::verifier(&args.scheme)?;
+    match &args.public_url {
+        Some(url) => {
+            PublicUrl::parse(url).map_err(|e| UsageError(format!("--public-url {url:?}: {e}")))?;
+            builder = builder.public_url(url);
+        }
+        None if scheme.signs_url() && !args.trust_forwarded_headers => {
+            return Err(request_url::url_required(
+                &args.scheme.preset,
+                "--public-url",
+                "https://… (the base URL the provider calls, without --path), or \
+                 --trust-forwarded-headers behind a proxy that sets them",
+            ));
+        }
+        None => {}
+    }
+    builder = builder.trust_forwarded_headers(args.trust_forwarded_headers);
+    let verifier = handshake::apply(builder, &scheme, &args.handshake)?.build()?;
+    Ok((verifier, scheme))
+}
+
+/// What the user may want to know once the listener is up: the URL signatures are checked
+/// against, and a challenge that cannot be answered.
+fn notes(args: &ListenArgs, scheme: &Scheme) {
+    if scheme.signs_url() {
+        match &args.public_url {
+            Some(url) => {
+                let checked = format!("{}{}", url.trim_end_matches('/'), args.path);
+                let unless = if args.trust_forwarded_headers {
+                    ", unless trusted forwarded headers say otherwise"
+                } else {
+                    ""
+                };
+                eprintln!("hookshield: checking signed URLs as {checked}[?query]{unless}");
+                if url.trim_end_matches('/').ends_with(&args.path) && args.path != "/" {
+                    eprintln!(
+                        "hookshield: note: --public-url ends with --path {}: the URL checked is \
+                         the public URL followed by the path received ({checked}); give the \
+                         public URL without it unless a proxy strips it",
+                        args.path
+                    );
+                }
+            }
+            None => eprintln!(
+                "hookshield: checking signed URLs as the forwarded headers (or Host) say, \
+                 followed by {}",
+                args.path
+            ),
+        }
+    }
+    if handshake::needs_token(scheme)
+        && args.handshake.token.is_none()
+        && args.handshake.token_env.is_none()
+    {
+        eprintln!(
+            "hookshield: note: no --handshake-token: {}'s GET challenge will be refused (403)",
+            scheme.name()
+        );
+    }
 }
 
 /// The server with the deadlines and the connection cap given on the command line; the
@@ -102,10 +176,36 @@ fn nonzero(timeout: Duration, flag: &str) -> Result<Duration, UsageError> {
     }
 }
 
-/// The router: `path` behind the layer of `receiver`, which prints each rejection.
-fn route<S: ReplayStore>(path: &str, receiver: Receiver<S>) -> Router {
+/// The router: GET and POST on `path` behind the layer of `receiver`, which prints each
+/// rejection; each handshake the layer answers is printed too.
+fn route<S: ReplayStore>(path: &str, receiver: Receiver<S>, preset: &str) -> Router {
     let layer = WebhookLayer::from(receiver).with_rejection_response(print_rejection);
-    Router::new().route(path, post(handle).layer(layer))
+    let preset: Arc<str> = preset.into();
+    Router::new()
+        .route(path, get(handle).post(handle).layer(layer))
+        .layer(axum::middleware::map_response(
+            move |response: axum::response::Response| {
+                let preset = Arc::clone(&preset);
+                async move {
+                    print_handshake(&response, &preset);
+                    response
+                }
+            },
+        ))
+}
+
+/// Prints a JSON line on stderr when `response` is the answer to a provider's handshake.
+fn print_handshake(response: &axum::response::Response, preset: &str) {
+    if let Some(Rejection::Handshake(reply)) = response.extensions().get::<Rejection>() {
+        eprintln!(
+            "{}",
+            json!({
+                "handshake": reply.handshake().name(),
+                "status": reply.status(),
+                "preset": preset,
+            })
+        );
+    }
 }
 
 /// Prints a rejection as a JSON line on stderr, then answers as the rejection table says.

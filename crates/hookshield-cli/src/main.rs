@@ -2,10 +2,13 @@
 //!
 //! ```text
 //! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
+//!                   [--url URL] [--method M] [--content-type TYPE]
 //! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
+//!                   [--url URL] [--method M] [--handshake-token TOKEN | --handshake-token-env VAR]
 //! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION] [--replay-store memory|redis://…]
 //!                   [--body-limit BYTES] [--header-timeout 10s] [--idle-timeout 5s] [--body-timeout 30s] [--max-connections 1024]
-//! hookshield send   --preset NAME --secret-env VAR --url URL [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
+//!                   [--public-url URL] [--trust-forwarded-headers] [--handshake-token TOKEN | --handshake-token-env VAR]
+//! hookshield send   --preset NAME --secret-env VAR --url URL [--signed-url URL] [--content-type TYPE] [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
 //! hookshield presets [--json]
 //! ```
 //!
@@ -13,23 +16,45 @@
 //! prints the verified metadata as one JSON line and exits 0, or prints
 //! `{"error":"<code>",…}` and exits 1; usage and configuration errors exit 2. `listen` runs
 //! an axum receiver behind hookshield's layer and prints one JSON line per event handed to
-//! its handler on stdout, and one per rejection on stderr; every read has a deadline (a
+//! its handler on stdout, and one per rejection (and per handshake answered) on stderr;
+//! every read has a deadline (a
 //! request's head, an idle connection, a body: answered 408 `body_timeout`) and at most
 //! `--max-connections` are open at once, so a slow or stalled client cannot keep a
 //! connection for ever. `send` signs the body, POSTs it, prints `{"status":…,"body":…}`
 //! and exits 0 on a 2xx answer, 1 otherwise; it never follows a redirect: a 3xx is printed
 //! as `{"status":…,"location":…,"body":…}` and exits 1, so the signed request (or shared
 //! token) goes to no other host. The body is read from `--body-file`, or from standard
-//! input. `presets` lists every provider preset `--preset` accepts (name, aliases,
-//! headers, algorithm, window, replay TTL, documentation link) as a table, or with
-//! `--json` as a JSON array. Secrets come from an environment variable (`--secret-env`) or a file
+//! input (not for a GET). `presets` lists every provider preset `--preset` accepts (name,
+//! aliases, headers, algorithm, window, replay TTL, documentation link) as a table, or with
+//! `--json` as a JSON array (which also says whether a preset signs the URL and which
+//! handshake it answers). Secrets come from an environment variable (`--secret-env`) or a file
 //! (`--secret-file`), never from a flag value, so they stay out of shell history; in the
 //! provider's text form (`whsec_…` for Standard Webhooks).
+//!
+//! Presets that sign the request's URL (Twilio, Square; HubSpot its method too) need it:
+//! `verify --url` (the full URL the provider called), `sign --url` (the URL it calls),
+//! `listen --public-url` (the base URL the provider calls, joined with the received path
+//! and query; or `--trust-forwarded-headers` behind a proxy that sets them). `send` signs
+//! the URL it sends to, or `--signed-url` (the public URL a proxy forwards to `--url`).
+//! Twilio signs a form body's fields (`send` sends `application/x-www-form-urlencoded` by
+//! default) and any other body (`--content-type application/json`) by its SHA-256 in the
+//! URL (`bodySHA256`), which `sign` and `send` add. Without the URL, these presets are a
+//! usage error (exit 2).
+//!
+//! Handshakes: `listen` answers GET and POST on its path; the preset's GET challenge
+//! (Meta with `--handshake-token`, Dropbox, Okta) and signed handshakes (Slack, Zoom,
+//! Twitch, HCP) get the provider's expected answer with `X-Content-Type-Options: nosniff`,
+//! and a `{"handshake":…}` line on stderr. `verify --method GET` answers the challenge the
+//! same way (`{"handshake":{"name":…,"status":…,"content_type":…,"body":…}}`, exit 0, or
+//! 403 `challenge_refused`, exit 1), and a verified signed handshake carries its answer in
+//! the metadata (`"handshake":{…}`).
 
 mod args;
+mod handshake;
 mod headers_arg;
 mod listen;
 mod presets;
+mod request_url;
 mod secret_source;
 mod send;
 mod sign;

@@ -49,6 +49,14 @@ fn describe(preset: &Preset, scheme: &Scheme) -> Value {
             _ => "signed content",
         },
         "ttl_secs": scheme.recommended_ttl().as_secs(),
+        "signs_url": scheme.signs_url(),
+        "signs_request": scheme.signs_request(),
+        "body_hash_param": scheme.body_hash_param(),
+        "handshake": scheme.handshake().map(|h| json!({
+            "name": h.name(),
+            "unsigned_get": h.is_unsigned_get(),
+            "needs_token": h.needs_token(),
+        })),
         "docs": scheme.docs(),
     })
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use hookshield_core::{ConfigError, Scheme, Secret, Signer, Verifier};
+use hookshield_core::{ConfigError, Scheme, Secret, Signer, Verifier, VerifierBuilder};
 use zeroize::Zeroizing;
 
 use crate::UsageError;
@@ -45,15 +45,16 @@ pub(crate) fn load(common: &SchemeArgs, scheme: &Scheme) -> Result<Vec<Named>, U
     Ok(secrets)
 }
 
-/// A verifier for the preset with every secret given, each labelled by its source.
-pub(crate) fn verifier(args: &SchemeArgs) -> Result<Verifier, UsageError> {
+/// A verifier builder for the preset with every secret given, each labelled by its
+/// source, and the preset's scheme (to tell what else the verifier needs).
+pub(crate) fn verifier(args: &SchemeArgs) -> Result<(VerifierBuilder, Scheme), UsageError> {
     let builder = args.scheme()?;
     let scheme = builder.clone().build()?;
     let mut verifier = Verifier::builder(builder);
     for named in load(args, &scheme)? {
         verifier = verifier.labeled_secret(&named.label, named.secret);
     }
-    Ok(verifier.build()?)
+    Ok((verifier, scheme))
 }
 
 /// A signer for the preset with every secret given (list layouts sign with each).

@@ -1,5 +1,10 @@
 //! `hookshield send`: sign a body as the provider would and POST it.
 //!
+//! Presets that sign the URL sign the one the request is sent to (`--url`, as it goes on
+//! the wire), or `--signed-url`: the public URL a proxy forwards to the receiver. Twilio
+//! signs a form's fields (sent as `application/x-www-form-urlencoded`, the default for
+//! it), and any other body by its hash, `bodySHA256`, added to both URLs.
+//!
 //! Redirects are never followed: the request carries the signature (or, for
 //! `shared-token`, the secret itself), and following a `Location` would hand it to whatever
 //! host the receiver names. A 3xx answer is reported with its `Location` and exits 1.
@@ -11,7 +16,8 @@ use serde_json::json;
 
 use crate::UsageError;
 use crate::args::SendArgs;
-use crate::sign::sign;
+use crate::request_url::{self, FullUrl};
+use crate::sign::{Request, prepare, sign};
 
 /// How long the whole exchange may take: connecting, sending, and reading the answer.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -20,15 +26,39 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, UsageError> {
-    let (headers, body) = sign(&args.common, args.id.as_deref())?;
+    let (signer, body) = prepare(&args.common, "POST")?;
+    let scheme = signer.scheme();
+    let content_type = request_url::content_type(args.content_type.as_deref(), scheme);
+    // The URL as it goes on the wire (the one signed unless --signed-url).
+    let mut sent = reqwest::Url::parse(&args.url)
+        .map_err(|e| UsageError(format!("--url {:?}: {e}", args.url)))?;
+    sent.set_fragment(None);
+    let signed = match &args.signed_url {
+        Some(_) if !scheme.signs_url() => {
+            return Err(UsageError(format!(
+                "--signed-url only applies to presets that sign the URL ({}), not {}",
+                request_url::url_presets(),
+                args.common.scheme.preset
+            )));
+        }
+        Some(url) => FullUrl::parse(url, "--signed-url")?.to_url(),
+        None => sent.as_str().to_owned(),
+    };
+    let sent = request_url::with_body_hash(&signer, sent.as_str(), &body, content_type);
+    let signed = request_url::with_body_hash(&signer, &signed, &body, content_type);
+    let request = Request {
+        url: Some(&signed),
+        method: "POST",
+    };
+    let headers = sign(&signer, &args.common, args.id.as_deref(), &body, request)?;
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(CONNECT_TIMEOUT)
         .timeout(TIMEOUT)
         .build()?;
     let mut request = client
-        .post(&args.url)
-        .header("content-type", "application/json")
+        .post(&sent)
+        .header("content-type", content_type)
         .body(body);
     for (name, value) in headers.iter() {
         request = request.header(name, value);
@@ -38,7 +68,7 @@ pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, UsageError> {
         let response = request
             .send()
             .await
-            .map_err(|e| UsageError(format!("cannot send to {}: {e}", args.url)))?;
+            .map_err(|e| UsageError(format!("cannot send to {sent}: {e}")))?;
         let status = response.status();
         let location = response
             .headers()
@@ -55,7 +85,7 @@ pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, UsageError> {
         eprintln!(
             "hookshield: {} answered {} with Location: {}; redirects are not followed \
              (the signed request is not sent anywhere else)",
-            args.url,
+            sent,
             status.as_u16(),
             location.as_deref().unwrap_or("(none)"),
         );

@@ -48,18 +48,23 @@ fn round_trip(preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output
     run(&verify, &env, body)
 }
 
+/// The URL the round trips sign and verify for presets that sign it.
+const URL: &str = "https://hooks.example.com/in/twilio?account=a1&x=%2F";
+
 #[test]
 fn every_preset_round_trips() {
-    // Every body field a preset reads: ids, PagerDuty's nested `event.id`, and Linear's
-    // `webhookTimestamp` in milliseconds at the `--now` of `round_trip`.
-    let json = br#"{"id":"evt_1","event_id":"hcp.event:1","type":"x","event":{"id":"pd_1"},"webhookTimestamp":1700000000000}"#;
+    // Every body field a preset reads: ids, PagerDuty's nested `event.id`, Okta's
+    // `eventId`, and Linear's `webhookTimestamp` in milliseconds at the `--now` of
+    // `round_trip`.
+    let json = br#"{"id":"evt_1","event_id":"hcp.event:1","eventId":"okta-1","type":"x","event":{"id":"pd_1"},"webhookTimestamp":1700000000000}"#;
     for &preset in hookshield_core::presets::NAMES {
         let secret = if matches!(preset, "standard-webhooks" | "clerk" | "resend") {
             "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         } else {
             "s3cret"
         };
-        let out = round_trip(preset, secret, json, &[]);
+        // `--url` is accepted by every preset, and needed by those that sign it.
+        let out = round_trip(preset, secret, json, &["--url", URL]);
         assert!(
             out.status.success(),
             "{preset}: {} {}",
@@ -70,6 +75,314 @@ fn every_preset_round_trips() {
         assert_eq!(meta["scheme"], preset, "{preset}");
         assert_eq!(meta["secret_label"], "HS_SECRET");
     }
+}
+
+/// Twilio, Square and HubSpot sign the URL: `sign` and `verify` refuse to guess it (exit 2,
+/// naming `--url`), and a signature over one URL is refused for another (exit 1).
+#[test]
+fn url_signing_presets_need_the_url_and_sign_it() {
+    let env = [("HS_SECRET", "s3cret")];
+    let body = br#"{"event_id":"evt-url-1"}"#;
+    for preset in ["twilio", "square", "hubspot"] {
+        for command in ["sign", "verify"] {
+            let out = run(
+                &[command, "--preset", preset, "--secret-env", "HS_SECRET"],
+                &env,
+                body,
+            );
+            assert_eq!(out.status.code(), Some(2), "{command} {preset}");
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                stderr.contains("--url") && stderr.contains(preset),
+                "{command} {preset}: {stderr}"
+            );
+        }
+        let signed = run(
+            &[
+                "sign",
+                "--preset",
+                preset,
+                "--secret-env",
+                "HS_SECRET",
+                "--now",
+                "1700000000",
+                "--url",
+                URL,
+            ],
+            &env,
+            body,
+        );
+        assert!(signed.status.success(), "{preset}");
+        let lines = stdout(&signed);
+        let file = body_file(&format!("url-{preset}"), body);
+        let verify = |url: &str, method: &str| {
+            let mut args = vec![
+                "verify",
+                "--preset",
+                preset,
+                "--secret-env",
+                "HS_SECRET",
+                "--now",
+                "1700000000",
+                "--url",
+                url,
+                "--method",
+                method,
+                "--body-file",
+                file.to_str().unwrap(),
+            ];
+            for line in lines.lines() {
+                args.extend(["-H", line]);
+            }
+            run(&args, &env, b"")
+        };
+        let ok = verify(URL, "POST");
+        assert_eq!(ok.status.code(), Some(0), "{preset}: {}", stdout(&ok));
+        // A fragment is never sent: dropped on both sides.
+        assert_eq!(
+            verify(&format!("{URL}#rc=5"), "post").status.code(),
+            Some(0)
+        );
+        for other in [
+            "https://hooks.example.com/in/twilio?account=a2&x=%2F",
+            "http://hooks.example.com/in/twilio?account=a1&x=%2F",
+            "https://hooks.example.com/in/other?account=a1&x=%2F",
+        ] {
+            let out = verify(other, "POST");
+            assert_eq!(out.status.code(), Some(1), "{preset} {other}");
+            assert!(stdout(&out).contains("signature_mismatch"), "{preset}");
+        }
+        // HubSpot signs the method too.
+        let put = verify(URL, "PUT");
+        let expected = if preset == "hubspot" { 1 } else { 0 };
+        assert_eq!(put.status.code(), Some(expected), "{preset} PUT");
+    }
+    let bad = run(
+        &[
+            "verify",
+            "--preset",
+            "square",
+            "--secret-env",
+            "HS_SECRET",
+            "--url",
+            "hooks.example.com/in",
+        ],
+        &env,
+        body,
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("https://"));
+}
+
+/// Twilio signs a JSON body by its SHA-256 in the URL (`bodySHA256`): `sign` adds it and
+/// says which URL it signed, and `verify` checks the body against it.
+#[test]
+fn twilio_json_bodies_are_signed_with_their_hash_in_the_url() {
+    let env = [("TWILIO_TOKEN", "12345")];
+    let body = br#"{"property": "value", "boolean": true}"#;
+    let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    let signed = run(
+        &[
+            "sign",
+            "--preset",
+            "twilio",
+            "--secret-env",
+            "TWILIO_TOKEN",
+            "--url",
+            url,
+            "--content-type",
+            "application/json",
+        ],
+        &env,
+        body,
+    );
+    assert!(signed.status.success());
+    // twilio-python's JSON example: the same URL and signature.
+    assert!(
+        stdout(&signed).contains("X-Twilio-Signature: a9nBmqA0ju/hNViExpshrM61xv4=\n"),
+        "{}",
+        stdout(&signed)
+    );
+    let hashed = format!(
+        "{url}&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&signed.stderr).trim(),
+        format!("hookshield: signed URL: {hashed}")
+    );
+    // A form body is signed field by field, at the URL as given: nothing on stderr.
+    let form = run(
+        &[
+            "sign",
+            "--preset",
+            "twilio",
+            "--secret-env",
+            "TWILIO_TOKEN",
+            "--url",
+            url,
+        ],
+        &env,
+        b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212",
+    );
+    assert!(stdout(&form).contains("X-Twilio-Signature: RSOYDt4T1cUTdK1PDd93/VVr8B8=\n"));
+    assert!(form.stderr.is_empty());
+}
+
+/// `verify --method GET` answers the preset's challenge (Meta with its verify token,
+/// Dropbox, Okta) as a receiver would, or refuses it; `--handshake-token` is refused for
+/// presets whose challenge has no token.
+#[test]
+fn verify_answers_get_challenges() {
+    let env = [("S", "app-secret"), ("META_TOKEN", "meatyhamhock")];
+    let meta = |token_args: &[&str], token: &str| {
+        let url = format!(
+            "https://example.com/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token={token}"
+        );
+        let mut args = vec![
+            "verify",
+            "--preset",
+            "meta",
+            "--secret-env",
+            "S",
+            "--method",
+            "GET",
+            "--url",
+            &url,
+        ];
+        args.extend_from_slice(token_args);
+        let out = run(&args, &env, b"");
+        (out.status.code(), stdout(&out))
+    };
+    let (code, out) = meta(&["--handshake-token", "meatyhamhock"], "meatyhamhock");
+    assert_eq!(code, Some(0), "{out}");
+    let answer: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(answer["handshake"]["name"], "meta_verification");
+    assert_eq!(answer["handshake"]["status"], 200);
+    assert_eq!(answer["handshake"]["body"], "1158201444");
+    assert_eq!(
+        answer["handshake"]["content_type"],
+        "text/plain; charset=utf-8"
+    );
+    let (code, _) = meta(&["--handshake-token-env", "META_TOKEN"], "meatyhamhock");
+    assert_eq!(code, Some(0));
+    for (token_args, token) in [
+        (&["--handshake-token", "meatyhamhock"][..], "guess"),
+        (&[][..], "meatyhamhock"),
+    ] {
+        let (code, out) = meta(token_args, token);
+        assert_eq!(code, Some(1), "{token_args:?}");
+        let err: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+        assert_eq!(
+            (err["error"].as_str(), err["status"].as_u64()),
+            (Some("challenge_refused"), Some(403))
+        );
+    }
+
+    let dropbox = run(
+        &[
+            "verify",
+            "--preset",
+            "dropbox",
+            "--secret-env",
+            "S",
+            "--method",
+            "get",
+            "--url",
+            "https://example.com/dropbox?challenge=Xyz-123",
+        ],
+        &env,
+        b"",
+    );
+    assert_eq!(dropbox.status.code(), Some(0));
+    assert!(stdout(&dropbox).contains(r#""body":"Xyz-123""#));
+    let okta = run(
+        &[
+            "verify",
+            "--preset",
+            "okta",
+            "--secret-env",
+            "S",
+            "--method",
+            "GET",
+            "-H",
+            "X-Okta-Verification-Challenge: lxDCVlCMXygmvJKs7sPF5YmfxITMpbQw",
+        ],
+        &env,
+        b"",
+    );
+    assert_eq!(okta.status.code(), Some(0));
+    let answer: serde_json::Value = serde_json::from_str(stdout(&okta).trim()).unwrap();
+    assert_eq!(
+        answer["handshake"]["body"],
+        r#"{"verification":"lxDCVlCMXygmvJKs7sPF5YmfxITMpbQw"}"#
+    );
+    assert_eq!(answer["handshake"]["content_type"], "application/json");
+    // A GET that is not the challenge is verified, and refused as unsigned.
+    let plain_get = run(
+        &[
+            "verify",
+            "--preset",
+            "dropbox",
+            "--secret-env",
+            "S",
+            "--method",
+            "GET",
+        ],
+        &env,
+        b"",
+    );
+    assert_eq!(plain_get.status.code(), Some(1));
+    assert!(stdout(&plain_get).contains("missing_header"));
+
+    let misuse = run(
+        &[
+            "verify",
+            "--preset",
+            "dropbox",
+            "--secret-env",
+            "S",
+            "--handshake-token",
+            "t",
+        ],
+        &env,
+        b"",
+    );
+    assert_eq!(misuse.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&misuse.stderr).contains("meta"));
+    let both = run(
+        &[
+            "verify",
+            "--preset",
+            "meta",
+            "--secret-env",
+            "S",
+            "--handshake-token",
+            "t",
+            "--handshake-token-env",
+            "META_TOKEN",
+        ],
+        &env,
+        b"",
+    );
+    assert_eq!(both.status.code(), Some(2));
+}
+
+/// A verified signed handshake (Slack's `url_verification`) is reported with the answer a
+/// receiver sends.
+#[test]
+fn verify_reports_the_answer_to_a_signed_handshake() {
+    let body = br#"{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
+    let out = round_trip("slack", "s3cret", body, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(meta["handshake"]["name"], "slack_url_verification");
+    assert_eq!(
+        meta["handshake"]["body"],
+        "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    );
+    let event = round_trip("slack", "s3cret", br#"{"type":"event_callback"}"#, &[]);
+    let meta: serde_json::Value = serde_json::from_str(stdout(&event).trim()).unwrap();
+    assert!(meta.get("handshake").is_none());
 }
 
 #[test]

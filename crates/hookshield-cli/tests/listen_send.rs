@@ -9,12 +9,13 @@
 )]
 
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
 mod support;
 
-use support::{BIN, Listener, listen_args};
+use support::{BIN, Listener, PATH, http_get, listen_args, next_json};
 
 /// `hookshield listen` for `preset`, the secret in `HS_SECRET` named by `secret_args`.
 fn listen_command(preset: &str, secret_args: &[&str], extra: &[&str]) -> Command {
@@ -29,13 +30,15 @@ fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
 }
 
 fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
+    // One file per call: the tests of this binary run in parallel in one process.
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
     let path = std::env::temp_dir().join(format!(
         "hookshield-send-{}-{}",
         std::process::id(),
-        body.len()
+        CALLS.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&path, body).unwrap();
-    Command::new(BIN)
+    let out = Command::new(BIN)
         .args([
             "send",
             "--preset",
@@ -50,7 +53,9 @@ fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> O
         .args(extra)
         .env("HS_SECRET", secret)
         .output()
-        .unwrap()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    out
 }
 
 fn answer(out: &Output) -> serde_json::Value {
@@ -296,7 +301,6 @@ fn two_listeners_sharing_a_redis_handle_an_event_once() {
         .unwrap()
         .as_nanos();
     let id = format!("evt-shared-{}-{nanos}", std::process::id());
-    // A body length no other test of this file uses (`send` names its file by it).
     let body = br#"{"event":"instance.deleted","resourceID":"r-redis-shared"}"#;
 
     let first = send(&a.url, "civo", secret, body, &["--id", &id]);
@@ -311,4 +315,239 @@ fn two_listeners_sharing_a_redis_handle_an_event_once() {
     assert_eq!(answer(&second)["body"], r#"{"duplicate":true}"#);
     assert!(b.stdout.recv_timeout(Duration::from_millis(200)).is_err());
     assert!(a.stdout.recv_timeout(Duration::from_millis(50)).is_err());
+}
+
+/// Nothing more within `wait` on `rx`.
+fn quiet(rx: &mpsc::Receiver<String>, wait: Duration) -> bool {
+    rx.recv_timeout(wait).is_err()
+}
+
+/// Meta's GET challenge over real HTTP: the challenge echoed as text/plain with nosniff
+/// when the verify token matches, 403 otherwise; a line on stderr either way, nothing
+/// handed to the handler; signed events still go through.
+#[test]
+fn meta_get_challenge_is_answered_over_http() {
+    let secret = "meta-app-secret";
+    let listener = listen("meta", secret, &["--handshake-token", "meatyhamhock"]);
+    let challenge = |token: &str| {
+        let target = format!("{PATH}?hub.mode=subscribe&hub.verify_token={token}&hub.challenge=42");
+        http_get(listener.addr, &target, &[])
+    };
+    let ok = challenge("meatyhamhock");
+    assert_eq!((ok.status, ok.body.as_str()), (200, "42"), "{ok:?}");
+    assert_eq!(ok.header("content-type"), Some("text/plain; charset=utf-8"));
+    assert_eq!(ok.header("x-content-type-options"), Some("nosniff"));
+    let line = next_json(&listener.stderr);
+    assert_eq!(line["handshake"], "meta_verification");
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["preset"], "meta");
+
+    let wrong = challenge("guess");
+    assert_eq!(wrong.status, 403, "{wrong:?}");
+    assert_eq!(wrong.body, r#"{"error":"challenge_refused"}"#);
+    assert_eq!(next_json(&listener.stderr)["rejected"], "challenge_refused");
+    // Any other GET is verified, and refused as unsigned.
+    let plain = http_get(listener.addr, PATH, &[]);
+    assert_eq!(plain.status, 401);
+    assert_eq!(next_json(&listener.stderr)["rejected"], "missing_header");
+    assert!(quiet(&listener.stdout, Duration::from_millis(100)));
+
+    let body = br#"{"object":"whatsapp_business_account","entry":[]}"#;
+    let event = send(&listener.url, "meta", secret, body, &[]);
+    assert_eq!(answer(&event)["status"], 204);
+    assert_eq!(next(&listener.stdout)["preset"], "meta");
+}
+
+/// Without `--handshake-token`, `listen --preset meta` says at start that Meta's
+/// challenge will be refused, and refuses it.
+#[test]
+fn meta_without_a_verify_token_warns_and_refuses_the_challenge() {
+    let listener = listen("meta", "meta-app-secret", &[]);
+    let note = listener
+        .stderr
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap();
+    assert!(note.contains("--handshake-token"), "{note}");
+    let target = format!("{PATH}?hub.mode=subscribe&hub.verify_token=x&hub.challenge=42");
+    let refused = http_get(listener.addr, &target, &[]);
+    assert_eq!(refused.status, 403);
+    assert_eq!(next_json(&listener.stderr)["rejected"], "challenge_refused");
+}
+
+/// Dropbox's and Okta's GET challenges over real HTTP.
+#[test]
+fn dropbox_and_okta_get_challenges_are_answered_over_http() {
+    let dropbox = listen("dropbox", "dropbox-app-secret", &[]);
+    let answer = http_get(dropbox.addr, &format!("{PATH}?challenge=Xyz-123"), &[]);
+    assert_eq!((answer.status, answer.body.as_str()), (200, "Xyz-123"));
+    assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(next_json(&dropbox.stderr)["handshake"], "dropbox_challenge");
+    // Markup is never echoed.
+    let markup = http_get(dropbox.addr, &format!("{PATH}?challenge=%3Cb%3E"), &[]);
+    assert_eq!(markup.status, 403);
+
+    let okta = listen("okta", "okta-shared-secret", &[]);
+    let answer = http_get(
+        okta.addr,
+        PATH,
+        &[(
+            "X-Okta-Verification-Challenge",
+            "lxDCVlCMXygmvJKs7sPF5YmfxITMpbQw",
+        )],
+    );
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.body,
+        r#"{"verification":"lxDCVlCMXygmvJKs7sPF5YmfxITMpbQw"}"#
+    );
+    assert_eq!(answer.header("content-type"), Some("application/json"));
+    assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(next_json(&okta.stderr)["handshake"], "okta_verification");
+    assert!(quiet(&okta.stdout, Duration::from_millis(100)));
+}
+
+/// Presets that sign the URL behind a proxy: the listener is told the public URL, and
+/// `send --signed-url` signs that URL while sending to the listener's own address.
+/// Twilio's form is signed field by field; its JSON body by the hash `send` adds to both
+/// URLs. Signed for the address it is sent to instead, the request is refused.
+#[test]
+fn url_signing_presets_verify_behind_a_public_url() {
+    let public = "https://mycompany.com";
+    for (preset, secret, body, extra) in [
+        (
+            "twilio",
+            "12345",
+            &b"CallSid=CA1234567890ABCDE&Digits=1234&From=%2B14158675309"[..],
+            &[][..],
+        ),
+        (
+            "twilio",
+            "12345",
+            br#"{"property": "value", "boolean": true}"#,
+            &["--content-type", "application/json"][..],
+        ),
+        (
+            "square",
+            "square-signature-key",
+            br#"{"event_id":"sq-evt-1","type":"payment.created"}"#,
+            &[][..],
+        ),
+        (
+            "hubspot",
+            "hubspot-client-secret",
+            br#"[{"eventId":1,"subscriptionId":2,"portalId":3,"attemptNumber":0}]"#,
+            &[][..],
+        ),
+    ] {
+        let listener = listen(preset, secret, &["--public-url", public]);
+        let note = listener
+            .stderr
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap();
+        assert_eq!(
+            note,
+            format!("hookshield: checking signed URLs as {public}{PATH}[?query]")
+        );
+        let target = format!("{PATH}?foo=1&bar=2");
+        let local = format!("http://{}{target}", listener.addr);
+        let signed = format!("{public}{target}");
+        let mut args = vec!["--signed-url", signed.as_str()];
+        args.extend_from_slice(extra);
+        let ok = send(&local, preset, secret, body, &args);
+        assert_eq!(answer(&ok)["status"], 204, "{preset} {extra:?}");
+        let event = next(&listener.stdout);
+        assert_eq!(event["preset"], preset);
+        assert_eq!(event["body_size"], body.len());
+
+        // Signed for the listener's own address: not the URL the provider would call.
+        let mut args = extra.to_vec();
+        args.extend(["--id", "another-id"]);
+        let direct = send(&local, preset, secret, body, &args);
+        assert_eq!(answer(&direct)["status"], 401, "{preset} {extra:?}");
+        assert_eq!(answer(&direct)["body"], r#"{"error":"signature_mismatch"}"#);
+        assert!(quiet(&listener.stdout, Duration::from_millis(100)));
+    }
+}
+
+/// `--trust-forwarded-headers` without `--public-url`: with no forwarded header, `Host`
+/// names the URL, so a request signed for the address it is sent to verifies.
+#[test]
+fn trusted_forwarded_headers_stand_in_for_the_public_url() {
+    let listener = listen("square", "square-key", &["--trust-forwarded-headers"]);
+    let body = br#"{"event_id":"sq-forwarded-1"}"#;
+    let url = format!("{}?from=test", listener.url);
+    let ok = send(&url, "square", "square-key", body, &[]);
+    assert_eq!(answer(&ok)["status"], 204);
+    assert_eq!(next(&listener.stdout)["event_id"], "sq-forwarded-1");
+    let elsewhere = send(
+        &url,
+        "square",
+        "square-key",
+        br#"{"event_id":"sq-forwarded-2"}"#,
+        &["--signed-url", "https://mycompany.com/hooks/in?from=test"],
+    );
+    assert_eq!(answer(&elsewhere)["status"], 401);
+}
+
+/// `listen` for a preset that signs the URL refuses to start without `--public-url` (or
+/// `--trust-forwarded-headers`), with a public URL it cannot use, and with a verify token
+/// its preset has no use for.
+#[test]
+fn url_signing_listen_needs_a_usable_public_url() {
+    let env = ["--secret-env", "HS_SECRET"];
+    for (preset, extra, expected) in [
+        ("twilio", &[][..], "--public-url"),
+        ("hubspot", &[][..], "--trust-forwarded-headers"),
+        (
+            "square",
+            &["--public-url", "https://example.com/?q=1"][..],
+            "--public-url",
+        ),
+        (
+            "square",
+            &["--public-url", "example.com"][..],
+            "--public-url",
+        ),
+        (
+            "twilio",
+            &[
+                "--public-url",
+                "https://example.com",
+                "--handshake-token",
+                "t",
+            ][..],
+            "--handshake-token",
+        ),
+    ] {
+        let out = listen_refused(preset, &env, "s3cret", extra);
+        assert_eq!(out.status.code(), Some(2), "{preset} {extra:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{preset} {extra:?}: {stderr}");
+    }
+    let out = send(
+        "http://127.0.0.1:9/none",
+        "civo",
+        "x",
+        b"{}",
+        &["--signed-url", "https://example.com/none"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--signed-url"));
+}
+
+/// Zoom's signed `endpoint.url_validation` is answered by the listener with the token
+/// keyed by the secret, and printed as a handshake, not handed to the handler.
+#[test]
+fn zoom_url_validation_is_answered_over_http() {
+    let listener = listen("zoom", "zoom-secret-token", &[]);
+    let body = br#"{"payload":{"plainToken":"qgg8vlvZRS6UYooatFL8Aw"},"event_ts":1654503849680,"event":"endpoint.url_validation"}"#;
+    let out = send(&listener.url, "zoom", "zoom-secret-token", body, &[]);
+    assert_eq!(answer(&out)["status"], 200);
+    let reply: serde_json::Value =
+        serde_json::from_str(answer(&out)["body"].as_str().unwrap()).unwrap();
+    assert_eq!(reply["plainToken"], "qgg8vlvZRS6UYooatFL8Aw");
+    assert_eq!(reply["encryptedToken"].as_str().unwrap().len(), 64);
+    let line = next_json(&listener.stderr);
+    assert_eq!(line["handshake"], "zoom_url_validation");
+    assert!(quiet(&listener.stdout, Duration::from_millis(100)));
 }

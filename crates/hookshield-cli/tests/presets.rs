@@ -4,7 +4,7 @@
 mod support;
 
 use hookshield_core::presets;
-use support::{run, stdout};
+use support::{body_file, run, stdout};
 
 /// A published body, byte for byte, from the core crate's preset vectors.
 fn vector(name: &str) -> String {
@@ -156,4 +156,242 @@ fn pagerduty_published_vector_verifies() {
     let wrong = run(&args, &[("PD_SECRET", "another")], b"");
     assert_eq!(wrong.status.code(), Some(1));
     assert!(stdout(&wrong).contains("signature_mismatch"));
+}
+
+/// `presets --json` says which presets sign the URL (and Twilio's body-hash parameter)
+/// and which handshake each answers.
+#[test]
+fn presets_json_says_what_is_signed_and_which_handshake_is_answered() {
+    let out = run(&["presets", "--json"], &[], b"");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    let find = |name: &str| list.iter().find(|e| e["name"] == name).unwrap();
+    for name in ["twilio", "square", "hubspot"] {
+        assert_eq!(find(name)["signs_url"], true, "{name}");
+        assert!(find(name)["handshake"].is_null(), "{name}");
+    }
+    assert_eq!(find("twilio")["body_hash_param"], "bodySHA256");
+    assert_eq!(find("civo")["signs_url"], false);
+    for (name, handshake, unsigned_get, needs_token) in [
+        ("meta", "meta_verification", true, true),
+        ("dropbox", "dropbox_challenge", true, false),
+        ("okta", "okta_verification", true, false),
+        ("zoom", "zoom_url_validation", false, false),
+        ("twitch", "twitch_callback_verification", false, false),
+        ("slack", "slack_url_verification", false, false),
+    ] {
+        let entry = &find(name)["handshake"];
+        assert_eq!(entry["name"], handshake, "{name}");
+        assert_eq!(entry["unsigned_get"], unsigned_get, "{name}");
+        assert_eq!(entry["needs_token"], needs_token, "{name}");
+    }
+    assert!(find("github")["handshake"].is_null());
+    // The eight presets of the request-context release are listed, aliases included.
+    for name in [
+        "twilio", "square", "hubspot", "meta", "dropbox", "okta", "zoom", "twitch",
+    ] {
+        assert!(list.iter().any(|e| e["name"] == name), "{name}");
+    }
+    assert_eq!(
+        find("meta")["aliases"],
+        serde_json::json!(["whatsapp", "instagram", "facebook"])
+    );
+}
+
+/// twilio-python `tests/unit/test_request_validator.py`: the form example.
+const TWILIO_FORM: &[u8] = b"CallSid=CA1234567890ABCDE&Caller=%2B14158675309&Digits=1234&From=%2B14158675309&To=%2B18005551212";
+const TWILIO_JSON: &[u8] = br#"{"property": "value", "boolean": true}"#;
+const TWILIO_HASH: &str = "0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+
+/// `verify --preset twilio --url …` with the auth token `12345`.
+fn twilio(url: &str, signature: &str, body: &[u8]) -> std::process::Output {
+    let header = format!("X-Twilio-Signature: {signature}");
+    let args = [
+        "verify",
+        "--preset",
+        "twilio",
+        "--secret-env",
+        "TWILIO_AUTH_TOKEN",
+        "--url",
+        url,
+        "-H",
+        &header,
+    ];
+    run(&args, &[("TWILIO_AUTH_TOKEN", "12345")], body)
+}
+
+/// twilio-python's published form and JSON vectors verify at their URL, and are refused
+/// at any other (exit 1, `signature_mismatch`).
+#[test]
+fn twilio_published_vectors_verify_at_their_url() {
+    let form_sig = "RSOYDt4T1cUTdK1PDd93/VVr8B8=";
+    let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
+    let ok = twilio(url, form_sig, TWILIO_FORM);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(meta["scheme"], "twilio");
+    assert_eq!(meta["id_origin"], "digest");
+    // Twilio's SDKs accept the default port written out.
+    let with_port = "https://mycompany.com:443/myapp.php?foo=1&bar=2";
+    assert_eq!(
+        twilio(with_port, form_sig, TWILIO_FORM).status.code(),
+        Some(0)
+    );
+
+    let json_url = format!("{url}&bodySHA256={TWILIO_HASH}");
+    let json_sig = "a9nBmqA0ju/hNViExpshrM61xv4=";
+    let ok = twilio(&json_url, json_sig, TWILIO_JSON);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+
+    for (tampered, signature, body) in [
+        (
+            "https://mycompany.com/myapp.php?foo=1&bar=3",
+            form_sig,
+            TWILIO_FORM,
+        ),
+        (
+            "https://mycompany.com/myapp.php?bar=2&foo=1",
+            form_sig,
+            TWILIO_FORM,
+        ),
+        (
+            "http://mycompany.com/myapp.php?foo=1&bar=2",
+            form_sig,
+            TWILIO_FORM,
+        ),
+        (
+            "https://evil.example/myapp.php?foo=1&bar=2",
+            form_sig,
+            TWILIO_FORM,
+        ),
+        (url, json_sig, TWILIO_JSON),
+    ] {
+        let out = twilio(tampered, signature, body);
+        assert_eq!(out.status.code(), Some(1), "{tampered}");
+        let err: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert_eq!(err["error"], "signature_mismatch", "{tampered}");
+        assert_eq!(err["status"], 401);
+    }
+    // The signed URL is right, the body is not the one its hash names.
+    let out = twilio(
+        &json_url,
+        json_sig,
+        br#"{"property": "value", "boolean": false}"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("signature_mismatch"));
+
+    // Without the URL the signature cannot be checked: a usage error, exit 2.
+    let args = [
+        "verify",
+        "--preset",
+        "twilio",
+        "--secret-env",
+        "T",
+        "-H",
+        "X-Twilio-Signature: RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+    ];
+    let out = run(&args, &[("T", "12345")], TWILIO_FORM);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--url") && stderr.contains("twilio"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+/// square-python-sdk's webhooks helper test vector.
+#[test]
+fn square_published_vector_verifies_at_its_url() {
+    let body = br#"{"merchant_id":"MLEFBHHSJGVHD","type":"webhooks.test_notification","event_id":"ac3ac95b-f97d-458c-a6e6-18981597e05f","created_at":"2022-07-13T20:30:59.037339943Z","data":{"type":"webhooks","id":"bc368e64-01aa-407e-b46e-3231809b1129"}}"#;
+    let call = |url: &str| {
+        let args = [
+            "verify",
+            "--preset",
+            "square",
+            "--secret-env",
+            "SQUARE_KEY",
+            "--url",
+            url,
+            "-H",
+            "x-square-hmacsha256-signature: GF4YkrJgGBDZ9NIYbNXBnMzqb2HoL4RW/S6vkZ9/2N4=",
+        ];
+        run(&args, &[("SQUARE_KEY", "Ibxx_5AKakO-3qeNVR61Dw")], body)
+    };
+    let url = "https://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9";
+    let ok = call(url);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(meta["event_id"], "ac3ac95b-f97d-458c-a6e6-18981597e05f");
+    assert_eq!(meta["id_origin"], "body");
+    // Square signs the notification URL byte for byte.
+    for other in [
+        "https://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9/",
+        "https://webhook.site:443/679a4f3a-dcfa-49ee-bac5-9d0edad886b9",
+        "http://webhook.site/679a4f3a-dcfa-49ee-bac5-9d0edad886b9",
+    ] {
+        let out = call(other);
+        assert_eq!(out.status.code(), Some(1), "{other}");
+        assert!(stdout(&out).contains("signature_mismatch"), "{other}");
+    }
+}
+
+/// hubspot-api-python `tests/spec/utils/test_signature.py`: signature v3 of a POST to
+/// `https://www.example.com/webhook_uri`, signed at 1693657560000 ms. `--now` verifies it
+/// as of then; as of today its timestamp is stale, which is said of an authentic request
+/// only (`timestamp_out_of_window`, not `signature_mismatch`).
+#[test]
+fn hubspot_published_v3_vector_verifies_as_of_its_timestamp() {
+    let call = |extra: &[&str]| {
+        let mut args = vec![
+            "verify",
+            "--preset",
+            "hubspot",
+            "--secret-env",
+            "HUBSPOT_SECRET",
+            "--url",
+            "https://www.example.com/webhook_uri",
+            "-H",
+            "X-HubSpot-Signature-v3: K36dawei4A+QBNolUOqo7s91KQDWQ5MXZ/QufNYuk/Y=",
+            "-H",
+            "X-HubSpot-Request-Timestamp: 1693657560000",
+        ];
+        args.extend_from_slice(extra);
+        run(
+            &args,
+            &[("HUBSPOT_SECRET", "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy")],
+            b"{'example_field':'example_value'}",
+        )
+    };
+    let ok = call(&["--now", "1693657560"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(meta["timestamp"], 1_693_657_560);
+    assert_eq!(meta["scheme"], "hubspot");
+    // Five minutes either way.
+    assert_eq!(call(&["--now", "1693657860"]).status.code(), Some(0));
+    let late = call(&["--now", "1693657861"]);
+    assert_eq!(late.status.code(), Some(1));
+    assert!(stdout(&late).contains("timestamp_out_of_window"));
+    let today = call(&[]);
+    assert_eq!(today.status.code(), Some(1));
+    assert!(
+        stdout(&today).contains("timestamp_out_of_window"),
+        "{}",
+        stdout(&today)
+    );
+    // The method is signed: the same request as a GET is not authentic.
+    let body = body_file("hubspot-get", b"{'example_field':'example_value'}");
+    let body = body.to_str().unwrap();
+    let get = call(&[
+        "--now",
+        "1693657560",
+        "--method",
+        "GET",
+        "--body-file",
+        body,
+    ]);
+    assert_eq!(get.status.code(), Some(1));
+    assert!(stdout(&get).contains("signature_mismatch"));
 }

@@ -181,3 +181,56 @@ fn a_redirect_without_location_is_reported_and_fails() {
     assert!(answer["location"].is_null());
     assert_eq!(asked.lock().unwrap().len(), 1);
 }
+
+/// What `send --preset twilio` puts on the wire: a form body as
+/// `application/x-www-form-urlencoded` at the URL given; any other body with its
+/// `bodySHA256` added to the URL (and the same hash signed).
+#[test]
+fn twilio_requests_carry_the_form_type_or_the_body_hash() {
+    let (origin, seen) = serve(ok());
+    let send = |body: &[u8], extra: &[&str]| {
+        let path = std::env::temp_dir().join(format!(
+            "hookshield-send-twilio-{}-{}",
+            std::process::id(),
+            body.len()
+        ));
+        std::fs::write(&path, body).unwrap();
+        let out = Command::new(BIN)
+            .args(["send", "--preset", "twilio", "--secret-env", "HS_SECRET"])
+            .args(["--url", &format!("{origin}/twilio?foo=1&bar=2")])
+            .arg("--body-file")
+            .arg(&path)
+            .args(extra)
+            .env("HS_SECRET", "12345")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_file(&path);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    send(b"CallSid=CA1&Digits=1234", &[]);
+    let json = br#"{"property": "value", "boolean": true}"#;
+    send(json, &["--content-type", "application/json"]);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    let form = String::from_utf8_lossy(&seen[0]).to_ascii_lowercase();
+    assert!(
+        form.starts_with("post /twilio?foo=1&bar=2 http/1.1\r\n"),
+        "{form}"
+    );
+    assert!(form.contains("\r\ncontent-type: application/x-www-form-urlencoded\r\n"));
+    assert!(form.contains("\r\nx-twilio-signature: "));
+    let json = String::from_utf8_lossy(&seen[1]).to_ascii_lowercase();
+    assert!(
+        json.starts_with(
+            "post /twilio?foo=1&bar=2&bodysha256=\
+             0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620 http/1.1\r\n"
+        ),
+        "{json}"
+    );
+    assert!(json.contains("\r\ncontent-type: application/json\r\n"));
+}

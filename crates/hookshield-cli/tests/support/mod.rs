@@ -4,8 +4,8 @@
 // Each test binary uses a different part of it.
 #![allow(dead_code, unreachable_pub, clippy::expect_used, clippy::panic)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::SocketAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
@@ -18,7 +18,9 @@ pub const PATH: &str = "/hooks/in";
 /// Environment variables for one run.
 pub type Env<'a> = &'a [(&'a str, &'a str)];
 
-/// Runs the binary with `env` set and `body` on standard input, to its end.
+/// Runs the binary with `env` set and `body` on standard input, to its end. A child that
+/// does not read its standard input (a body given by `--body-file`, a usage error) may
+/// close it first: that is not a failure of the run.
 pub fn run(args: &[&str], env: Env<'_>, body: &[u8]) -> Output {
     let mut child = Command::new(BIN)
         .args(args)
@@ -28,12 +30,14 @@ pub fn run(args: &[&str], env: Env<'_>, body: &[u8]) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn hookshield");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(body)
-        .expect("write the body");
+    let written = child.stdin.take().expect("stdin").write_all(body);
+    if let Err(error) = written {
+        assert_eq!(
+            error.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "write the body"
+        );
+    }
     child.wait_with_output().expect("hookshield ran")
 }
 
@@ -128,6 +132,74 @@ impl Listener {
             addr,
             stdout,
             stderr,
+        }
+    }
+}
+
+/// An HTTP answer read off the wire: status, headers (names lower-cased) and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends `GET target` with `headers` to `addr` over a fresh connection (closed after the
+/// answer) and reads the answer, every read bounded by a 10 s timeout.
+pub fn http_get(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(10)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("read timeout");
+    stream
+        .set_write_timeout(Some(Duration::from_secs(10)))
+        .expect("write timeout");
+    let mut head = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send the request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the answer");
+    let text = String::from_utf8(raw).expect("UTF-8 answer");
+    let (head, body) = text.split_once("\r\n\r\n").expect("an answer head");
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .expect("a status line");
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// The next JSON line of `rx` (a listener's output), skipping plain-text notes, waiting
+/// at most 10 s for each.
+pub fn next_json(rx: &mpsc::Receiver<String>) -> serde_json::Value {
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a line within 10 s");
+        if line.starts_with('{') {
+            return serde_json::from_str(&line).expect("a JSON line");
         }
     }
 }
