@@ -194,6 +194,29 @@ mod tests {
         assert!(v.verify_request(&post(&twice), &headers, JSON).is_err());
     }
 
+    /// A signature over the root with an empty form must not lend itself to a target whose
+    /// query (outside the signed URL) names the hash of another body.
+    #[test]
+    fn a_body_hash_outside_the_signed_url_is_never_read() {
+        use sha2::Digest as _;
+        let v = verifier("https://hooks.example.com");
+        let root = b64(&hmac_sha1(b"12345", &[b"https://hooks.example.com/"]));
+        let headers = [("X-Twilio-Signature", root.as_str())];
+        assert!(v.verify_request(&post("/"), &headers, b"").is_ok());
+        let evil = br#"{"transfer":"all"}"#;
+        let hash = const_hex::encode(sha2::Sha256::digest(evil));
+        for target in [
+            format!("x?bodySHA256={hash}"),
+            format!("?bodySHA256={hash}"),
+            format!("/?bodySHA256={hash}"),
+        ] {
+            let err = v
+                .verify_request(&post(&target), &headers, evil)
+                .unwrap_err();
+            assert_eq!(err.reason(), Reason::SignatureMismatch, "{target}");
+        }
+    }
+
     #[test]
     fn the_url_must_be_known() {
         let v = verifier("https://mycompany.com");

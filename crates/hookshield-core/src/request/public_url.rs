@@ -152,8 +152,9 @@ impl PublicUrl {
         }
     }
 
-    /// The URL for `target`: a path (with its query) as received; a bare query (`?x=1`)
-    /// is the root's, and anything else is read as the root.
+    /// The URL for `target`: a path (with its query) as received. A target without its
+    /// leading `/` (a bare query `?x=1`, or `x?y`) gets one, so whatever query the target
+    /// has, and so any body hash read from it, is in the signed URL.
     fn render(&self, target: &str, port: Option<u16>) -> String {
         let mut url = format!("{}://{}", self.scheme, self.host);
         if let Some(port) = port {
@@ -164,9 +165,7 @@ impl PublicUrl {
         if !target.starts_with('/') {
             url.push('/');
         }
-        if target.starts_with(['/', '?']) {
-            url.push_str(target);
-        }
+        url.push_str(target);
         url
     }
 }
@@ -246,7 +245,7 @@ mod tests {
         );
         let (base, target) = PublicUrl::split("http://h?x=1").unwrap();
         assert_eq!(base.join(&target), "http://h/?x=1");
-        assert_eq!(base.join("x"), "http://h/");
+        assert_eq!(base.join("x?y=1"), "http://h/x?y=1");
         assert!(PublicUrl::split("/relative").is_err());
         assert!(PublicUrl::split("https://h/a b").is_err());
     }

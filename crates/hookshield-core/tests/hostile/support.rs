@@ -7,7 +7,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, KeyInit, Mac};
 use hookshield_core::{
-    ConfigError, IdOrigin, MAX_ID_LEN, Reason, SchemeBuilder, Secret, SignOptions, Signer, presets,
+    Challenge, ConfigError, Handshake, IdOrigin, MAX_ID_LEN, Reason, SchemeBuilder, Secret,
+    SignOptions, Signer, presets,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::Sha256;
@@ -55,6 +56,17 @@ pub(crate) enum Preset {
     Linear,
     /// The Twitch-like RFC 3339 scheme the `rfc3339` topic builds.
     TwitchLike,
+    Twilio,
+    Square,
+    Hubspot,
+    Meta,
+    Dropbox,
+    Okta,
+    Zoom,
+    Twitch,
+    /// GitHub's scheme with an app-described `GET` challenge that has a verify token:
+    /// `GET ?mode=verify&token=…&echo=…`.
+    CustomChallenge,
 }
 
 impl Preset {
@@ -72,6 +84,20 @@ impl Preset {
             Self::Pagerduty => presets::pagerduty(),
             Self::Linear => presets::linear(),
             Self::TwitchLike => crate::rfc3339::twitch_like(),
+            Self::Twilio => presets::twilio(),
+            Self::Square => presets::square(),
+            Self::Hubspot => presets::hubspot(),
+            Self::Meta => presets::meta(),
+            Self::Dropbox => presets::dropbox(),
+            Self::Okta => presets::okta(),
+            Self::Zoom => presets::zoom(),
+            Self::Twitch => presets::twitch(),
+            Self::CustomChallenge => presets::github().handshake(Handshake::custom(
+                Challenge::get()
+                    .when_query("mode", "verify")
+                    .token_query("token")
+                    .echo_query("echo"),
+            )),
         }
     }
 
@@ -90,6 +116,15 @@ impl Preset {
             Self::Pagerduty => "lDQHScfUeXUKaQRNF+8XIiDKZ7XX3itBAYzwU0TARw8l",
             Self::Linear => "lin_wh_hostile_secret",
             Self::TwitchLike => "twitch-like-secret",
+            Self::Twilio => "twilio-auth-token",
+            Self::Square => "square-signature-key",
+            Self::Hubspot => "hubspot-client-secret",
+            Self::Meta => "meta-app-secret",
+            Self::Dropbox => "dropbox-app-secret",
+            Self::Okta => "okta-shared-secret",
+            Self::Zoom => "zoom-secret-token",
+            Self::Twitch => "twitch-eventsub-secret",
+            Self::CustomChallenge => "custom-challenge-secret",
         }
     }
 
@@ -112,14 +147,53 @@ pub(crate) enum Headers {
     Map(HeaderMap),
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) enum Expect {
-    /// Verifies; the event id (`None`: a `sha256:` digest) and where it came from.
+    /// Verifies, and is no handshake; the event id (`None`: a `sha256:` digest) and where
+    /// it came from.
     Accept(Option<String>, IdOrigin),
     /// Refused with this reason.
     Reject(Reason),
     /// The verifier cannot even be built.
     Config(ConfigError),
+    /// A handshake, answered 200 with this `Content-Type` and body (and `nosniff`): an
+    /// unsigned `GET` challenge before verification, or a signed one after.
+    Reply(&'static str, String),
+}
+
+/// How the verifier is configured besides its secret and clock.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Setup {
+    pub(crate) public_url: Option<&'static str>,
+    pub(crate) trust_forwarded: bool,
+    pub(crate) handshake_token: Option<String>,
+}
+
+impl Setup {
+    /// A public URL, forwarded headers ignored.
+    pub(crate) fn public(url: &'static str) -> Self {
+        Self {
+            public_url: Some(url),
+            ..Self::default()
+        }
+    }
+
+    /// Forwarded headers trusted, with or without a public URL.
+    pub(crate) fn trusting(url: Option<&'static str>) -> Self {
+        Self {
+            public_url: url,
+            trust_forwarded: true,
+            ..Self::default()
+        }
+    }
+
+    /// A verify token for `GET` challenges.
+    pub(crate) fn token(token: &str) -> Self {
+        Self {
+            handshake_token: Some(token.to_owned()),
+            ..Self::default()
+        }
+    }
 }
 
 pub(crate) struct Case {
@@ -127,9 +201,47 @@ pub(crate) struct Case {
     pub(crate) preset: Preset,
     /// The secret text given to the verifier.
     pub(crate) secret: String,
+    pub(crate) setup: Setup,
+    /// The method and target the request is received with: it goes through the
+    /// challenge check, then `verify_request`. `None`: `verify` alone.
+    pub(crate) request: Option<(String, String)>,
     pub(crate) headers: Headers,
     pub(crate) body: Vec<u8>,
     pub(crate) expect: Expect,
+}
+
+impl Case {
+    /// A case verified with `verify` alone, by a verifier with `preset`'s own secret.
+    pub(crate) fn new(
+        name: &'static str,
+        preset: Preset,
+        headers: impl Into<Headers>,
+        body: &[u8],
+        expect: Expect,
+    ) -> Self {
+        Self {
+            name,
+            preset,
+            secret: preset.secret().to_owned(),
+            setup: Setup::default(),
+            request: None,
+            headers: headers.into(),
+            body: body.to_vec(),
+            expect,
+        }
+    }
+
+    /// Received as `method target`.
+    pub(crate) fn at(mut self, method: &str, target: &str) -> Self {
+        self.request = Some((method.to_owned(), target.to_owned()));
+        self
+    }
+
+    /// By a verifier configured so.
+    pub(crate) fn setup(mut self, setup: Setup) -> Self {
+        self.setup = setup;
+        self
+    }
 }
 
 impl From<Pairs> for Headers {
@@ -157,14 +269,12 @@ impl Cases {
         body: &[u8],
         expect: Expect,
     ) {
-        self.0.push(Case {
-            name,
-            preset,
-            secret: preset.secret().to_owned(),
-            headers: headers.into(),
-            body: body.to_vec(),
-            expect,
-        });
+        self.0.push(Case::new(name, preset, headers, body, expect));
+    }
+
+    /// One case built by hand (a request, a setup).
+    pub(crate) fn push(&mut self, case: Case) {
+        self.0.push(case);
     }
 
     /// One case per `(name, headers, expect)` row, each sending `body` to `preset`.
@@ -291,14 +401,9 @@ impl Cases {
         secret: &str,
         want: ConfigError,
     ) {
-        self.0.push(Case {
-            name,
-            preset,
-            secret: secret.to_owned(),
-            headers: Headers::Pairs(Vec::new()),
-            body: Vec::new(),
-            expect: Expect::Config(want),
-        });
+        let mut case = Case::new(name, preset, Vec::new(), b"", Expect::Config(want));
+        case.secret = secret.to_owned();
+        self.0.push(case);
     }
 
     pub(crate) fn into_vec(self) -> Vec<Case> {
@@ -341,6 +446,43 @@ fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) ->
 
 pub(crate) fn sign(preset: Preset, body: &[u8], offset: i64, id: &str) -> Pairs {
     sign_with(preset, preset.key(), body, offset, id)
+}
+
+/// The headers `preset` sends for `body` to the full `url` with `method`, signed at
+/// [`NOW`] (id `msg_1`).
+pub(crate) fn sign_request(preset: Preset, method: &str, url: &str, body: &[u8]) -> Pairs {
+    sign_request_at(preset, method, url, body, 0)
+}
+
+/// [`sign_request`], signed `offset` seconds from [`NOW`].
+pub(crate) fn sign_request_at(
+    preset: Preset,
+    method: &str,
+    url: &str,
+    body: &[u8],
+    offset: i64,
+) -> Pairs {
+    let options = SignOptions::new()
+        .timestamp(at(offset))
+        .id("msg_1")
+        .url(url)
+        .method(method);
+    Signer::new(preset.builder(), preset.key())
+        .unwrap()
+        .sign(body, &options)
+        .unwrap()
+        .into_vec()
+        .into_iter()
+        .map(|(k, v)| (k, v.into_bytes()))
+        .collect()
+}
+
+/// `url` with `preset`'s body-hash parameter for `body` (Twilio's `bodySHA256`).
+pub(crate) fn url_with_body_hash(preset: Preset, url: &str, body: &[u8]) -> String {
+    Signer::new(preset.builder(), preset.key())
+        .unwrap()
+        .url_with_body_hash(url, body)
+        .unwrap()
 }
 
 /// The headers `preset` sends for `body` at [`NOW`], id `msg_1`.
@@ -400,6 +542,11 @@ pub(crate) fn sw_raw(id: &str, t: &str, body: &[u8]) -> Pairs {
 /// The hex HMAC-SHA256 of `parts` under `preset`'s key, for headers built by hand.
 pub(crate) fn hmac_hex(preset: Preset, parts: &[&[u8]]) -> String {
     const_hex::encode(hmac256(preset.key().expose(), parts))
+}
+
+/// The base64 HMAC-SHA256 of `parts` under `preset`'s key, for headers built by hand.
+pub(crate) fn hmac_b64(preset: Preset, parts: &[&[u8]]) -> String {
+    B64.encode(hmac256(preset.key().expose(), parts))
 }
 
 /// A Stripe header built by hand for timestamp `t` (sent as is).

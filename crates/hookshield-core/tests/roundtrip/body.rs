@@ -1,9 +1,16 @@
 //! The bodies the tests sign, and the generators of each case's input.
 
+use crate::request::{UrlSpec, url_spec};
 use crate::shape::{Shape, Ts};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;
+
+/// Strings matching `pattern`, compiled once (a `&str` strategy compiles its regex for
+/// every value it generates).
+pub(crate) fn re(pattern: &str) -> proptest::string::RegexGeneratorStrategy<String> {
+    proptest::string::string_regex(pattern).expect("a valid pattern")
+}
 
 /// An event id the body carries: text, or an integer (both are accepted).
 #[derive(Debug, Clone)]
@@ -47,6 +54,70 @@ pub(crate) enum BodySpec {
         ts_at: Index,
         pretty: bool,
     },
+    /// An `application/x-www-form-urlencoded` body (Twilio): fields in the order sent,
+    /// names repeated, each written in one of the ways senders encode forms.
+    Form(Vec<FormField>),
+}
+
+/// One field of a form body: its name and value as decoded bytes (maybe not UTF-8).
+#[derive(Debug, Clone)]
+pub(crate) struct FormField {
+    pub(crate) name: Vec<u8>,
+    /// `None`: the name alone, without `=` (an empty value).
+    pub(crate) value: Option<Vec<u8>>,
+    pub(crate) style: FormStyle,
+    /// An empty segment (`&&`) before the field, which parsers skip.
+    pub(crate) empty_before: bool,
+}
+
+/// How a form field is written.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum FormStyle {
+    /// As browsers and SDKs write forms: `*-._` and alphanumerics kept, space as `+`,
+    /// every other byte `%XX` in upper case.
+    Standard,
+    /// Every byte `%xx`, in lower case.
+    LowerHex,
+    /// Bytes as they are (non-ASCII and not UTF-8 included), but for `&`, `=`, `%` and
+    /// `+`, which are escaped.
+    Raw,
+}
+
+impl FormField {
+    fn write(&self, out: &mut Vec<u8>) {
+        if self.empty_before {
+            out.push(b'&');
+        }
+        encode(&self.name, self.style, out);
+        if let Some(value) = &self.value {
+            out.push(b'=');
+            encode(value, self.style, out);
+        }
+    }
+}
+
+fn encode(bytes: &[u8], style: FormStyle, out: &mut Vec<u8>) {
+    const UPPER: &[u8; 16] = b"0123456789ABCDEF";
+    const LOWER: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        let escaped = |out: &mut Vec<u8>, digits: &[u8; 16]| {
+            out.extend_from_slice(&[
+                b'%',
+                digits[usize::from(b >> 4)],
+                digits[usize::from(b & 15)],
+            ]);
+        };
+        match style {
+            FormStyle::Standard if b.is_ascii_alphanumeric() || b"*-._".contains(&b) => {
+                out.push(b);
+            }
+            FormStyle::Standard if b == b' ' => out.push(b'+'),
+            FormStyle::Standard => escaped(out, UPPER),
+            FormStyle::LowerHex => escaped(out, LOWER),
+            FormStyle::Raw if b"&=%+".contains(&b) => escaped(out, UPPER),
+            FormStyle::Raw => out.push(b),
+        }
+    }
 }
 
 /// `"key":value`, the value already JSON text.
@@ -70,6 +141,20 @@ impl BodySpec {
             Self::Raw(bytes) => {
                 assert!(ts.is_none(), "a raw body carries no timestamp field");
                 (bytes.clone(), None)
+            }
+            Self::Form(fields) => {
+                assert!(
+                    path.is_none() && ts.is_none(),
+                    "a form body carries no JSON field"
+                );
+                let mut out = Vec::new();
+                for (i, field) in fields.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b'&');
+                    }
+                    field.write(&mut out);
+                }
+                (out, None)
             }
             Self::Json {
                 members,
@@ -163,6 +248,11 @@ pub(crate) struct Input {
     pub(crate) sig_char: Index,
     pub(crate) sig_byte: ByteChange,
     pub(crate) ts_later: bool,
+    /// Where the request goes, for presets that sign its URL or method.
+    pub(crate) url: UrlSpec,
+    /// A raw body sent to Twilio with `bodySHA256` in its URL (JSON bodies always are,
+    /// form bodies never).
+    pub(crate) hash_raw: bool,
 }
 
 /// How one byte of the signature header is replaced.
@@ -200,10 +290,10 @@ fn byte_change() -> impl Strategy<Value = ByteChange> {
 /// space or tab at either end (HTTP trims them, so the signer refuses such ids).
 fn event_id() -> impl Strategy<Value = String> {
     prop_oneof![
-        "[A-Za-z0-9_.:-]{1,64}",
-        "[^\\p{Cc}]{1,64}",
-        "[ ]{0,2}[A-Za-z0-9]{1,8}[ \u{3000}]{0,2}",
-        "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}",
+        re("[A-Za-z0-9_.:-]{1,64}"),
+        re("[^\\p{Cc}]{1,64}"),
+        re("[ ]{0,2}[A-Za-z0-9]{1,8}[ \u{3000}]{0,2}"),
+        re("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"),
     ]
     .prop_filter("padded", |id| {
         !id.is_empty() && id.trim_matches([' ', '\t']) == id
@@ -240,7 +330,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 /// A JSON object body; `with_id` places an id, `nested` fills the object holding an id
 /// at a nested path.
 fn json_body(with_id: bool, nested: bool) -> impl Strategy<Value = BodySpec> {
-    let key = || prop_oneof![any::<String>(), "[a-z_]{1,12}", Just("type".to_owned())];
+    let key = || prop_oneof![any::<String>(), re("[a-z_]{1,12}"), Just("type".to_owned())];
     (
         prop::collection::vec((key(), json_value()), 0..12),
         if with_id {
@@ -274,8 +364,58 @@ fn raw_body() -> impl Strategy<Value = BodySpec> {
     prop::collection::vec(any::<u8>(), 0..4096).prop_map(BodySpec::Raw)
 }
 
+/// Names Twilio sends (so that names repeat), and any bytes.
+fn form_name() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        3 => prop::sample::select(vec![
+            "Body", "From", "To", "MediaUrl0", "CallSid", "Digits", "a", "A", "a b", "",
+        ])
+        .prop_map(|n| n.as_bytes().to_vec()),
+        1 => prop::collection::vec(any::<u8>(), 0..8),
+        1 => re("\\PC{0,6}").prop_map(String::into_bytes),
+    ]
+}
+
+fn form_value() -> impl Strategy<Value = Option<Vec<u8>>> {
+    prop_oneof![
+        3 => re("[ -~]{0,24}").prop_map(|v| Some(v.into_bytes())),
+        // The same value twice under one name counts once.
+        1 => Just(Some(b"same".to_vec())),
+        1 => prop::collection::vec(any::<u8>(), 0..16).prop_map(Some),
+        1 => re("\\PC{0,8}").prop_map(|v| Some(v.into_bytes())),
+        1 => Just(None),
+    ]
+}
+
+fn form_body() -> impl Strategy<Value = BodySpec> {
+    let style = prop_oneof![
+        3 => Just(FormStyle::Standard),
+        1 => Just(FormStyle::LowerHex),
+        1 => Just(FormStyle::Raw),
+    ];
+    let field = (form_name(), form_value(), style, prop::bool::weighted(0.1)).prop_map(
+        |(name, value, style, empty_before)| FormField {
+            name,
+            value,
+            style,
+            empty_before,
+        },
+    );
+    prop::collection::vec(field, 0..24).prop_map(BodySpec::Form)
+}
+
 /// Raw bytes only where the preset needs no body field: a required id, or the timestamp.
 fn body(shape: Shape) -> BoxedStrategy<BodySpec> {
+    if shape.signs_form() {
+        // Twilio: forms, JSON (its hash in the URL) and any bytes (read as a form, or
+        // hashed).
+        return prop_oneof![
+            3 => form_body(),
+            1 => json_body(false, false),
+            1 => raw_body(),
+        ]
+        .boxed();
+    }
     let nested = shape.body_id.is_some_and(|(path, _)| path.contains('.'));
     let needs_json = matches!(shape.timestamp, Ts::BodyMillis(_));
     match shape.body_id {
@@ -296,7 +436,7 @@ fn body(shape: Shape) -> BoxedStrategy<BodySpec> {
 
 fn key(shape: Shape) -> BoxedStrategy<Vec<u8>> {
     if shape.is_token() {
-        "[!-~]{1,64}".prop_map(String::into_bytes).boxed()
+        re("[!-~]{1,64}").prop_map(String::into_bytes).boxed()
     } else {
         // Past the block size of SHA-512 (128) too, where HMAC hashes the key first.
         prop::collection::vec(any::<u8>(), 1..=200)
@@ -326,7 +466,7 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
             0u32..1_000_000_000,
         ),
         ((any::<Index>(), 0u8..8), any::<Index>(), any::<Index>()),
-        (byte_change(), any::<bool>()),
+        (byte_change(), any::<bool>(), url_spec(), any::<bool>()),
     )
         .prop_filter("secrets must differ", |((a, b, c), ..)| {
             let (a, b, c) = (effective(a), effective(b), effective(c));
@@ -339,7 +479,7 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
                 (header_id, other_id),
                 (secs, nanos),
                 (body_flip, sig_pos, sig_char),
-                (sig_byte, ts_later),
+                (sig_byte, ts_later, url, hash_raw),
             )| Input {
                 key,
                 other_key,
@@ -354,6 +494,8 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
                 sig_char,
                 sig_byte,
                 ts_later,
+                url,
+                hash_raw,
             },
         )
 }

@@ -1,26 +1,38 @@
 //! The properties each preset is tested for: the round trip with its alterations, and
 //! secret rotation.
 
-use crate::body::Input;
-use crate::shape::{HEX, IdHeader, Layout, Shape, Ts};
+use crate::body::{BodySpec, Input};
+use crate::request::{HUBSPOT_DECODED, Port, UrlSpec, escaped, signed_url, twilio_form};
+use crate::shape::{HEX, IdHeader, Layout, Shape, Ts, UrlShape};
 use hookshield_core::{
-    ErrorKind, Reason, Secret, SignOptions, SignedHeaders, Signer, Verifier, VerifyError, presets,
+    ErrorKind, Reason, RequestContext, Secret, SignOptions, SignedHeaders, Signer, Verified,
+    Verifier, VerifierBuilder, VerifyError, presets,
 };
 use proptest::prelude::*;
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 
 fn secret(key: &[u8]) -> Secret {
     Secret::from_bytes(key).expect("non-empty key")
 }
 
-fn verifier(name: &str, keys: &[&[u8]]) -> Verifier {
-    keys.iter()
-        .fold(
-            Verifier::builder(presets::by_name(name).expect("preset")),
-            |b, k| b.secret(secret(k)),
-        )
-        .build()
-        .expect("verifier builds")
+fn builder(name: &str, keys: &[&[u8]]) -> VerifierBuilder {
+    keys.iter().fold(
+        Verifier::builder(presets::by_name(name).expect("preset")),
+        |b, k| b.secret(secret(k)),
+    )
+}
+
+/// A verifier with `keys`, configured with the request's public URL when there is one.
+fn verifier(name: &str, keys: &[&[u8]], request: Option<&Request>) -> Verifier {
+    let builder = builder(name, keys);
+    match request {
+        Some(request) => builder.public_url(&request.spec.public_url()),
+        None => builder,
+    }
+    .build()
+    .expect("verifier builds")
 }
 
 fn signer(name: &str, key: &[u8]) -> Signer {
@@ -56,7 +68,7 @@ fn replace(headers: &Headers, name: &str, value: Vec<u8>) -> Headers {
 }
 
 /// Every refusal is a 400 or a 401, and its kind, code and status agree.
-fn refused(result: Result<hookshield_core::Verified, VerifyError>, what: &str) -> VerifyError {
+fn refused(result: Result<Verified, VerifyError>, what: &str) -> VerifyError {
     let err = match result {
         Ok(v) => panic!("{what}: accepted as {v:?}"),
         Err(err) => err,
@@ -80,6 +92,91 @@ fn millis_of(at: OffsetDateTime) -> Result<i64, TestCaseError> {
     )?)
 }
 
+/// The request of a preset that signs its URL or method: where the provider sends it and
+/// what the app receives.
+pub(crate) struct Request {
+    spec: UrlSpec,
+    shape: UrlShape,
+    /// The URL the provider calls: the spec's, with Twilio's `bodySHA256` when `hashed`.
+    url: String,
+    /// The path and query the app receives.
+    target: String,
+    /// The URL carries the body's hash, and the URL alone is signed.
+    hashed: bool,
+}
+
+impl Request {
+    /// The request for `input`, when `shape` signs the URL. Twilio gets `bodySHA256`
+    /// for JSON bodies (and some raw ones), added by the signer.
+    fn of(shape: &Shape, input: &Input, signer: &Signer, body: &[u8]) -> Option<Self> {
+        let url_shape = shape.url?;
+        let spec = input.url.clone();
+        let hashed = url_shape.body_hash.is_some()
+            && match input.body {
+                BodySpec::Json { .. } => true,
+                BodySpec::Form(_) => false,
+                BodySpec::Raw(_) => input.hash_raw,
+            };
+        let plain = spec.full_url();
+        let url = match url_shape.body_hash {
+            Some(param) => {
+                let with_hash = signer
+                    .url_with_body_hash(&plain, body)
+                    .expect("a scheme with a body hash");
+                let separator = if plain.contains('?') { '&' } else { '?' };
+                let hash = const_hex::encode(Sha256::digest(body));
+                assert_eq!(with_hash, format!("{plain}{separator}{param}={hash}"));
+                if hashed { with_hash } else { plain }
+            }
+            None => {
+                assert_eq!(signer.url_with_body_hash(&plain, body), None);
+                plain
+            }
+        };
+        let target = spec.target_of(&url);
+        Some(Self {
+            spec,
+            shape: url_shape,
+            url,
+            target,
+            hashed,
+        })
+    }
+
+    fn context(&self) -> RequestContext<'_> {
+        RequestContext::new(self.spec.method, &self.target)
+    }
+
+    /// What the provider signs for a request the app receives with `target`.
+    fn signed_for(&self, target: &str) -> String {
+        let public = self.spec.public_url();
+        let base = public.strip_suffix('/').unwrap_or(&public);
+        signed_url(self.shape, &format!("{base}{target}"))
+    }
+}
+
+/// Verifies as the app would: with the request when the scheme signs it.
+fn verify<H: hookshield_core::HeaderLookup>(
+    verifier: &Verifier,
+    request: Option<&Request>,
+    headers: &H,
+    body: &[u8],
+    at: OffsetDateTime,
+) -> Result<Verified, VerifyError> {
+    match request {
+        Some(request) => verifier.verify_request_at(&request.context(), headers, body, at),
+        None => verifier.verify_at(headers, body, at),
+    }
+}
+
+fn sign_options(input: &Input, at: OffsetDateTime, request: Option<&Request>) -> SignOptions {
+    let options = SignOptions::new().timestamp(at).id(&input.header_id);
+    match request {
+        Some(request) => options.url(&request.url).method(request.spec.method),
+        None => options,
+    }
+}
+
 /// Signs and verifies, then alters each signed part in turn.
 pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError> {
     let shape = Shape::of(name);
@@ -88,57 +185,87 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     let millis = millis_of(at)?;
     let (body, body_id) = shape.render(&input.body, millis);
     let ts = input.secs.to_string();
-    // The timestamp as it is signed and digested: only a header or a parameter is.
-    let signed_ts = match shape.timestamp {
-        Ts::Header(_) | Ts::Param(_) => ts.as_str(),
-        Ts::None | Ts::BodyMillis(_) => "",
-    };
 
     let signer = signer(name, &input.key);
-    let options = SignOptions::new().timestamp(at).id(&input.header_id);
+    let request = Request::of(&shape, input, &signer, &body);
+    let req = request.as_ref();
+    let options = sign_options(input, at, req);
     let signed = signer.sign(&body, &options)?;
-    let verifier = verifier(name, &[&input.key]);
-    let verified = verifier
-        .verify_at(&signed, &body, at)
+    let verifier = verifier(name, &[&input.key], req);
+    let verified = verify(&verifier, req, &signed, &body, at)
         .unwrap_or_else(|e| panic!("{name}: own signature refused: {e}"));
+    let headers = owned(&signed);
 
     // What the signer sends: the signature, and the timestamp and id headers.
     let mut sent: Vec<String> = signed.iter().map(|(k, _)| k.to_owned()).collect();
     let mut wanted: Vec<String> = std::iter::once(shape.sig_header)
         .chain(shape.id_header.map(|h| h.name))
-        .chain(match shape.timestamp {
-            Ts::Header(ts_name) => Some(ts_name),
-            _ => None,
-        })
+        .chain(shape.timestamp.header())
         .map(str::to_owned)
         .collect();
     sent.sort();
     wanted.sort();
     prop_assert_eq!(sent, wanted);
 
+    // The timestamp as sent, signed and digested: only a header or a parameter is.
+    let signed_ts = match shape.timestamp {
+        Ts::Header(_) | Ts::Param(_) => ts.clone(),
+        Ts::HeaderMillis(_) => millis.to_string(),
+        Ts::HeaderRfc3339(ts_name) => {
+            // Twitch writes UTC with the fraction of a second: it reads back exactly.
+            let text = String::from_utf8(value_of(&headers, ts_name).to_vec())?;
+            prop_assert!(text.ends_with('Z'), "{}", text);
+            prop_assert_eq!(OffsetDateTime::parse(&text, &Rfc3339)?, at);
+            text
+        }
+        Ts::None | Ts::BodyMillis(_) => String::new(),
+    };
+
     // What the verifier says about the request.
     prop_assert_eq!(verified.scheme(), name);
     prop_assert_eq!(verified.secret_index(), 0);
     prop_assert_eq!(verified.secret_label(), None);
     let header_id = shape.id_header.map(|_| input.header_id.as_str());
-    let (expected_id, origin) = shape.expected_id(signed_ts, &body, header_id, body_id.clone());
+    let (expected_id, origin) = shape.expected_id(&signed_ts, &body, header_id, body_id.clone());
     prop_assert_eq!(verified.event_id(), expected_id.as_str());
     prop_assert_eq!(verified.id_origin(), origin);
     let expected_ts = match shape.timestamp {
         Ts::None => None,
         Ts::Header(_) | Ts::Param(_) => Some(whole_seconds),
         // Milliseconds: the signing instant, truncated.
-        Ts::BodyMillis(_) => Some(from_millis(millis)?),
+        Ts::HeaderMillis(_) | Ts::BodyMillis(_) => Some(from_millis(millis)?),
+        Ts::HeaderRfc3339(_) => Some(at),
     };
     prop_assert_eq!(verified.timestamp(), expected_ts);
     prop_assert_eq!(verifier.scheme().has_timestamp(), expected_ts.is_some());
 
     // Through owned byte headers, unchanged: still accepted.
-    let headers = owned(&signed);
     prop_assert_eq!(
-        verifier.verify_at(&headers, &body, at),
+        verify(&verifier, req, &headers, &body, at),
         Ok(verified.clone())
     );
+
+    // No verified request here is a handshake, nor a signed POST a GET challenge.
+    let ctx = req.map_or(RequestContext::new("POST", "/hooks?x=1"), Request::context);
+    prop_assert!(
+        verifier
+            .handshake_reply(Some(&ctx), &headers, &body, &verified)
+            .is_none()
+    );
+    prop_assert!(verifier.answer_challenge(&ctx, &headers).is_none());
+    let get = RequestContext::new("GET", "/hooks?x=1");
+    prop_assert!(verifier.answer_challenge(&get, &headers).is_none());
+
+    match req {
+        Some(request) => {
+            url_alterations(name, &shape, input, request, &headers, &body, at, &verified)?
+        }
+        // A scheme that signs no request part ignores the request.
+        None => prop_assert_eq!(
+            verifier.verify_request_at(&ctx, &headers, &body, at),
+            Ok(verified.clone())
+        ),
+    }
 
     // The same key written as the provider shows it (`whsec_` + base64).
     if let Some(prefix) = shape.secret_prefix {
@@ -168,7 +295,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             })
             .collect();
         prop_assert_eq!(
-            verifier.verify_at(&renamed, &body, at),
+            verify(&verifier, req, &renamed, &body, at),
             Ok(verified.clone())
         );
     }
@@ -178,14 +305,54 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         let mut flipped = body.clone();
         let (at_index, bit) = &input.body_flip;
         flipped[at_index.index(body.len())] ^= 1 << bit;
-        let result = verifier.verify_at(&signed, &flipped, at);
-        if shape.is_token() {
+        let result = verify(&verifier, req, &signed, &flipped, at);
+        if shape.is_token() && shape.body_id.is_none() {
             // Nothing binds the body to a shared token: accepted, and without an id header
-            // under another digest id. (No token shape reads a body field.)
+            // under another digest id.
             let v = result.unwrap_or_else(|e| panic!("{name}: shared token refused: {e}"));
-            let (id, origin) = shape.expected_id(signed_ts, &flipped, header_id, None);
+            let (id, origin) = shape.expected_id(&signed_ts, &flipped, header_id, None);
             prop_assert_eq!(v.event_id(), id.as_str());
             prop_assert_eq!(v.id_origin(), origin);
+        } else if shape.is_token() {
+            // Okta: the token is right, so the body is read for its id, which the flip
+            // may have changed or broken; never anything but a body refusal.
+            match result {
+                Ok(v) => prop_assert_eq!(v.id_origin(), hookshield_core::IdOrigin::Body),
+                Err(err) => {
+                    let err = refused(Err(err), "token, body bit flipped");
+                    prop_assert!(
+                        matches!(
+                            err.kind(),
+                            ErrorKind::MalformedBody | ErrorKind::MissingEventId
+                        ),
+                        "{}: {:?}",
+                        name,
+                        err
+                    );
+                }
+            }
+        } else if req.is_some_and(|r| r.hashed) {
+            // The URL alone is signed; the body must match the hash it carries.
+            let err = refused(result, "hashed body bit flipped");
+            prop_assert_eq!(err.reason(), Reason::BodyHashMismatch);
+        } else if shape.signs_form() {
+            // Twilio signs the decoded fields: a flip that decodes to the same fields
+            // (the case of an escape's hex digit, one invalid byte for another) is the
+            // same request.
+            let before = twilio_form(&body).expect("generated forms are read");
+            match twilio_form(&flipped) {
+                Some(after) if after == before => {
+                    prop_assert_eq!(result, Ok(verified.clone()));
+                }
+                Some(_) => {
+                    let err = refused(result, "form bit flipped");
+                    prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
+                }
+                None => {
+                    let err = refused(result, "form bit flipped");
+                    prop_assert_eq!(err.reason(), Reason::FormSyntax);
+                }
+            }
         } else {
             // The signature is checked before the body is parsed: always a mismatch.
             let err = refused(result, "body bit flipped");
@@ -210,7 +377,13 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         let mut changed = sig.clone();
         changed[pos] = others[input.sig_char.index(others.len())];
         let err = refused(
-            verifier.verify_at(&replace(&headers, sig_name, changed.clone()), &body, at),
+            verify(
+                &verifier,
+                req,
+                &replace(&headers, sig_name, changed.clone()),
+                &body,
+                at,
+            ),
             "signature character replaced",
         );
         // Base64's last character may carry unused bits, which must be zero.
@@ -232,7 +405,13 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         let new = input.sig_byte.apply(old);
         let mut changed = sig.clone();
         changed[pos] = new;
-        let result = verifier.verify_at(&replace(&headers, sig_name, changed.clone()), &body, at);
+        let result = verify(
+            &verifier,
+            req,
+            &replace(&headers, sig_name, changed.clone()),
+            &body,
+            at,
+        );
         // The only equivalent spellings: hex digits and single-signature prefixes in either
         // case, and a `v1,` list's optional padding turned into a (skipped) list separator.
         // (Keys of `k=v` lists are case-sensitive; their items are trimmed, but a space
@@ -271,12 +450,18 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     } else {
         input.secs - 1
     };
+    let delta = moved_secs - input.secs;
     let moved = moved_secs.to_string();
     let moved_request = match shape.timestamp {
         Ts::None => None,
-        Ts::Header(ts_name) => {
-            prop_assert_eq!(value_of(&headers, ts_name), ts.as_bytes());
-            Some((replace(&headers, ts_name, moved.into_bytes()), body.clone()))
+        Ts::Header(ts_name) | Ts::HeaderMillis(ts_name) | Ts::HeaderRfc3339(ts_name) => {
+            prop_assert_eq!(value_of(&headers, ts_name), signed_ts.as_bytes());
+            let value = match shape.timestamp {
+                Ts::HeaderMillis(_) => (millis + delta * 1000).to_string(),
+                Ts::HeaderRfc3339(_) => (at + time::Duration::seconds(delta)).format(&Rfc3339)?,
+                _ => moved,
+            };
+            Some((replace(&headers, ts_name, value.into_bytes()), body.clone()))
         }
         Ts::Param(key) => {
             let Layout::KeyValue { pair, .. } = shape.layout else {
@@ -296,11 +481,10 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             // The timestamp is a body field: moving it is a change of the body, which the
             // body's MAC covers. Signed again, the moved instant is the one reported (one
             // second is within the window).
-            let moved_millis = millis + (moved_secs - input.secs) * 1000;
+            let moved_millis = millis + delta * 1000;
             let (moved_body, _) = shape.render(&input.body, moved_millis);
             let resigned = signer.sign(&moved_body, &options)?;
-            let v = verifier
-                .verify_at(&resigned, &moved_body, at)
+            let v = verify(&verifier, req, &resigned, &moved_body, at)
                 .unwrap_or_else(|e| panic!("{name}: moved and signed again: {e}"));
             prop_assert_eq!(v.timestamp(), Some(from_millis(moved_millis)?));
             Some((headers.clone(), moved_body))
@@ -308,7 +492,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     };
     if let Some((moved_headers, moved_body)) = moved_request {
         let err = refused(
-            verifier.verify_at(&moved_headers, &moved_body, at),
+            verify(&verifier, req, &moved_headers, &moved_body, at),
             "timestamp moved",
         );
         prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
@@ -323,7 +507,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     {
         prop_assert_eq!(value_of(&headers, id_name), input.header_id.as_bytes());
         let renamed = replace(&headers, id_name, input.other_id.clone().into_bytes());
-        let result = verifier.verify_at(&renamed, &body, at);
+        let result = verify(&verifier, req, &renamed, &body, at);
         if signed_id {
             if input.other_id != input.header_id {
                 let err = refused(result, "id header changed");
@@ -340,17 +524,196 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             .filter(|(k, _)| !k.eq_ignore_ascii_case(id_name))
             .cloned()
             .collect();
-        let result = verifier.verify_at(&without, &body, at);
+        let result = verify(&verifier, req, &without, &body, at);
         if required {
             let err = refused(result, "id header removed");
             prop_assert_eq!(err.reason(), Reason::MissingId);
         } else {
             // An optional id: the body's, else a digest stands in.
             let v = result.unwrap_or_else(|e| panic!("{name}: without its id header: {e}"));
-            let (id, origin) = shape.expected_id(signed_ts, &body, None, body_id);
+            let (id, origin) = shape.expected_id(&signed_ts, &body, None, body_id);
             prop_assert_eq!(v.event_id(), id.as_str());
             prop_assert_eq!(v.id_origin(), origin);
         }
+    }
+    Ok(())
+}
+
+/// For a preset that signs the request: every part of the URL and the method, changed
+/// in turn, and the URL told by trusted forwarded headers instead of configured.
+#[allow(clippy::too_many_arguments)]
+fn url_alterations(
+    name: &str,
+    shape: &Shape,
+    input: &Input,
+    request: &Request,
+    headers: &Headers,
+    body: &[u8],
+    at: OffsetDateTime,
+    verified: &Verified,
+) -> Result<(), TestCaseError> {
+    let spec = &request.spec;
+    let key: &[u8] = &input.key;
+    let with_public = |public: &str| {
+        builder(name, &[key])
+            .public_url(public)
+            .build()
+            .unwrap_or_else(|e| panic!("{name}: public URL {public:?}: {e}"))
+    };
+    let verifier = with_public(&spec.public_url());
+    let ctx = request.context();
+    let mismatch = |result: Result<Verified, VerifyError>, what: &str| {
+        let err = refused(result, &format!("{name}: {what}"));
+        assert_eq!(err.kind(), ErrorKind::SignatureMismatch, "{name}: {what}");
+        if request.shape.body_hash.is_none() {
+            assert_eq!(err.reason(), Reason::SignatureMismatch, "{name}: {what}");
+        }
+    };
+
+    // Without the request the URL is unknown: the app's wiring is wrong, not the request.
+    let err = verifier.verify_at(headers, body, at).unwrap_err();
+    prop_assert_eq!(err.reason(), Reason::NoRequestContext);
+    prop_assert_eq!((err.status(), err.code()), (500, "webhook_not_configured"));
+
+    // One byte of the target replaced: refused unless HubSpot's decoding makes it the
+    // same URL (an escape's hex digit in the other case).
+    let altered = spec.altered(&request.target);
+    let result = verifier.verify_request_at(
+        &RequestContext::new(spec.method, &altered),
+        headers,
+        body,
+        at,
+    );
+    if request.signed_for(&altered) == request.signed_for(&request.target) {
+        prop_assert_eq!(
+            result,
+            Ok(verified.clone()),
+            "{} -> {}",
+            request.target,
+            altered
+        );
+    } else {
+        mismatch(
+            result,
+            &format!("target {:?} -> {altered:?}", request.target),
+        );
+    }
+
+    // Every character HubSpot decodes, escaped: the same URL to HubSpot, another one to
+    // the others (unless the target has none).
+    let escaped = escaped(&request.target, HUBSPOT_DECODED, spec.lower_escapes);
+    let result = verifier.verify_request_at(
+        &RequestContext::new(spec.method, &escaped),
+        headers,
+        body,
+        at,
+    );
+    if request.signed_for(&escaped) == request.signed_for(&request.target) {
+        prop_assert_eq!(
+            result,
+            Ok(verified.clone()),
+            "{} -> {}",
+            request.target,
+            escaped
+        );
+    } else {
+        mismatch(
+            result,
+            &format!("target {:?} -> {escaped:?}", request.target),
+        );
+    }
+
+    // A slash added at the end of the path.
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .map_or((request.target.as_str(), None), |(p, q)| (p, Some(q)));
+    let slashed = match query {
+        Some(query) => format!("{path}/?{query}"),
+        None => format!("{path}/"),
+    };
+    mismatch(
+        verifier.verify_request_at(
+            &RequestContext::new(spec.method, &slashed),
+            headers,
+            body,
+            at,
+        ),
+        "trailing slash",
+    );
+
+    // Another method (or the same in another case): signed by HubSpot only.
+    let other = RequestContext::new(spec.other_method(), &request.target);
+    let result = verifier.verify_request_at(&other, headers, body, at);
+    if shape.signs_method() {
+        mismatch(
+            result,
+            &format!("method {} -> {}", spec.method, spec.other_method()),
+        );
+    } else {
+        prop_assert_eq!(result, Ok(verified.clone()));
+    }
+
+    // The other scheme, another host.
+    let mut other_spec = spec.clone();
+    other_spec.https = !spec.https;
+    mismatch(
+        with_public(&other_spec.public_url()).verify_request_at(&ctx, headers, body, at),
+        "scheme changed",
+    );
+    if spec.host != "evil.example" {
+        let mut other_spec = spec.clone();
+        other_spec.host = "evil.example".to_owned();
+        mismatch(
+            with_public(&other_spec.public_url()).verify_request_at(&ctx, headers, body, at),
+            "host changed",
+        );
+    }
+
+    // The default port written out or left out: the same URL for Twilio only. Another
+    // port is another URL for everyone.
+    let (toggled, same) = match spec.port {
+        Port::None => (Port::Default, request.shape.port_variants),
+        Port::Default => (Port::None, request.shape.port_variants),
+        Port::Other(_) => (Port::None, false),
+    };
+    let result =
+        with_public(&spec.public_url_with(toggled)).verify_request_at(&ctx, headers, body, at);
+    if same {
+        prop_assert_eq!(result, Ok(verified.clone()));
+    } else {
+        mismatch(result, &format!("port {:?} -> {toggled:?}", spec.port));
+    }
+
+    // No public URL: trusted forwarded headers (or `Host`) say it.
+    let trusting = builder(name, &[key])
+        .trust_forwarded_headers(true)
+        .build()
+        .expect("a verifier that trusts forwarded headers needs no public URL");
+    let mut forwarded = headers.clone();
+    forwarded.extend(spec.forwarded_headers());
+    prop_assert_eq!(
+        trusting.verify_request_at(&ctx, &forwarded, body, at),
+        Ok(verified.clone()),
+        "{:?}",
+        spec.forwarded_headers()
+    );
+    // A forged X-Forwarded-Host: ignored unless trusted, then another URL.
+    if spec.host != "evil.example" {
+        let mut forged = headers.clone();
+        forged.push(("X-Forwarded-Host".to_owned(), b"evil.example".to_vec()));
+        prop_assert_eq!(
+            verifier.verify_request_at(&ctx, &forged, body, at),
+            Ok(verified.clone())
+        );
+        let trusting_public = builder(name, &[key])
+            .public_url(&spec.public_url())
+            .trust_forwarded_headers(true)
+            .build()?;
+        mismatch(
+            trusting_public.verify_request_at(&ctx, &forged, body, at),
+            "forged X-Forwarded-Host, trusted",
+        );
     }
     Ok(())
 }
@@ -360,16 +723,21 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     let shape = Shape::of(name);
     let at = OffsetDateTime::from_unix_timestamp(input.secs)?;
     let (body, _) = shape.render(&input.body, millis_of(at)?);
-    let options = SignOptions::new().timestamp(at).id(&input.header_id);
-    let verifier = Verifier::builder(presets::by_name(name)?)
+    let request = Request::of(&shape, input, &signer(name, &input.key), &body);
+    let req = request.as_ref();
+    let options = sign_options(input, at, req);
+    let builder = Verifier::builder(presets::by_name(name)?)
         .labeled_secret("old", secret(&input.key))
-        .labeled_secret("new", secret(&input.other_key))
-        .build()?;
+        .labeled_secret("new", secret(&input.other_key));
+    let verifier = match req {
+        Some(request) => builder.public_url(&request.spec.public_url()),
+        None => builder,
+    }
+    .build()?;
 
     for (index, key, label) in [(0, &input.key, "old"), (1, &input.other_key, "new")] {
         let signed = signer(name, key).sign(&body, &options)?;
-        let v = verifier
-            .verify_at(&signed, &body, at)
+        let v = verify(&verifier, req, &signed, &body, at)
             .unwrap_or_else(|e| panic!("{name}: secret {index} refused: {e}"));
         prop_assert_eq!(v.secret_index(), index);
         prop_assert_eq!(v.secret_label(), Some(label));
@@ -378,7 +746,7 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     // A secret the verifier does not know.
     let stranger = signer(name, &input.unknown_key);
     let signed = stranger.sign(&body, &options)?;
-    let err = refused(verifier.verify_at(&signed, &body, at), "unknown secret");
+    let err = refused(verify(&verifier, req, &signed, &body, at), "unknown secret");
     prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
 
     // List layouts carry one signature per secret while the sender rotates.
@@ -386,16 +754,15 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
         Ok(both) => {
             prop_assert!(shape.is_list(), "{} signs with two secrets", name);
             let signed = both.sign(&body, &options)?;
-            let v = verifier.verify_at(&signed, &body, at)?;
+            let v = verify(&verifier, req, &signed, &body, at)?;
             prop_assert_eq!(v.secret_index(), 1);
-            let only_new = verifier_one(name, &input.other_key);
-            prop_assert_eq!(only_new.verify_at(&signed, &body, at)?.secret_index(), 0);
+            let only_new = self::verifier(name, &[&input.other_key], req);
+            prop_assert_eq!(
+                verify(&only_new, req, &signed, &body, at)?.secret_index(),
+                0
+            );
         }
         Err(_) => prop_assert!(!shape.is_list(), "{} refuses a second secret", name),
     }
     Ok(())
-}
-
-fn verifier_one(name: &str, key: &[u8]) -> Verifier {
-    verifier(name, &[key])
 }

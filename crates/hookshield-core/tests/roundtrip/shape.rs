@@ -20,6 +20,11 @@ pub(crate) enum Ts {
     None,
     /// A header of its own, in seconds.
     Header(&'static str),
+    /// A header of its own, in milliseconds (HubSpot's `X-HubSpot-Request-Timestamp`).
+    HeaderMillis(&'static str),
+    /// A header of its own, an RFC 3339 date-time with the fraction of a second the
+    /// provider has (Twitch's `Twitch-Eventsub-Message-Timestamp`).
+    HeaderRfc3339(&'static str),
     /// This parameter of a `k=v` signature header (Stripe's `t`, Paddle's `ts`), in
     /// seconds, written before the signatures.
     Param(&'static str),
@@ -40,6 +45,42 @@ pub(crate) enum Layout {
     KeyValue { pair: char, key: &'static str },
     /// Space-separated `v1,<mac>` entries, one per secret.
     Versioned,
+}
+
+impl Ts {
+    /// The header the timestamp travels in, when it has one of its own.
+    pub(crate) fn header(self) -> Option<&'static str> {
+        match self {
+            Self::Header(name) | Self::HeaderMillis(name) | Self::HeaderRfc3339(name) => Some(name),
+            Self::None | Self::Param(_) | Self::BodyMillis(_) => None,
+        }
+    }
+}
+
+/// How a preset that signs the request's URL reads it (from the providers' docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct UrlShape {
+    /// The query parameter that carries the hex SHA-256 of a body that is not a form
+    /// (Twilio's `bodySHA256`): the URL alone is then signed, and the body must match it.
+    pub(crate) body_hash: Option<&'static str>,
+    /// A signature over the URL with the scheme's default port written out, or left out,
+    /// is as good (Twilio's SDKs accept both).
+    pub(crate) port_variants: bool,
+    /// The characters whose percent-escapes are decoded before signing (HubSpot v3).
+    pub(crate) unescape: Option<&'static str>,
+}
+
+/// A provider's endpoint check, as the preset answers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hs {
+    Hcp,
+    WebhookValidate,
+    Slack,
+    Meta,
+    Dropbox,
+    Okta,
+    Zoom,
+    Twitch,
 }
 
 /// An event id header.
@@ -89,7 +130,9 @@ pub(crate) struct Shape {
     /// The alphabet of the encoded MAC (or of the token).
     pub(crate) alphabet: &'static [u8],
     /// What the MAC covers, `{t}`, `{id}` and `{body}` standing for the signed timestamp
-    /// as sent, the event id and the body; empty for a shared token.
+    /// as sent, the event id and the body, `{method}` and `{url}` for the request's method
+    /// and full URL, `{form}` for the body's form fields as Twilio signs them; empty for a
+    /// shared token.
     pub(crate) content: &'static str,
     /// The event id is the JSON body field at this path (keys joined with dots: the first
     /// occurrence of each key wins); `true` when required.
@@ -105,6 +148,9 @@ pub(crate) struct Shape {
     /// The signer's header names start with the first prefix; the verifier reads the
     /// same names under the second one too.
     pub(crate) aliases: Option<(&'static str, &'static str)>,
+    /// How the URL is read, for presets whose content has `{url}`.
+    pub(crate) url: Option<UrlShape>,
+    pub(crate) handshake: Option<Hs>,
 }
 
 impl Shape {
@@ -121,6 +167,8 @@ impl Shape {
             digest_of_body: false,
             secret_prefix: None,
             aliases: None,
+            url: None,
+            handshake: None,
         };
         let token = Shape {
             layout: Layout::Token,
@@ -150,11 +198,13 @@ impl Shape {
                 name: "hcp",
                 sig_header: "X-HCP-Webhook-Signature",
                 body_id: Some(("event_id", true)),
+                handshake: Some(Hs::Hcp),
                 ..base
             },
             "shared-token" => Shape {
                 name: "shared-token",
                 sig_header: "X-Webhook-Secret",
+                handshake: Some(Hs::WebhookValidate),
                 ..token
             },
             "github" => Shape {
@@ -183,6 +233,7 @@ impl Shape {
                 content: "v0:{t}:{body}",
                 body_id: Some(("event_id", false)),
                 timestamp: Ts::Header("X-Slack-Request-Timestamp"),
+                handshake: Some(Hs::Slack),
                 ..base
             },
             "shopify" => Shape {
@@ -287,12 +338,106 @@ impl Shape {
                 name: "resend",
                 ..svix
             },
+            // https://www.twilio.com/docs/usage/webhooks/webhooks-security
+            "twilio" => Shape {
+                name: "twilio",
+                sig_header: "X-Twilio-Signature",
+                alphabet: BASE64,
+                content: "{url}{form}",
+                id_header: optional("I-Twilio-Idempotency-Token"),
+                digest_of_body: true,
+                url: Some(UrlShape {
+                    body_hash: Some("bodySHA256"),
+                    port_variants: true,
+                    unescape: None,
+                }),
+                ..base
+            },
+            // https://developer.squareup.com/docs/webhooks/step3validate
+            "square" => Shape {
+                name: "square",
+                sig_header: "x-square-hmacsha256-signature",
+                alphabet: BASE64,
+                content: "{url}{body}",
+                body_id: Some(("event_id", true)),
+                url: Some(UrlShape {
+                    body_hash: None,
+                    port_variants: false,
+                    unescape: None,
+                }),
+                ..base
+            },
+            // https://developers.hubspot.com/docs/api/webhooks/validating-requests (v3)
+            "hubspot" => Shape {
+                name: "hubspot",
+                sig_header: "X-HubSpot-Signature-v3",
+                alphabet: BASE64,
+                content: "{method}{url}{body}{t}",
+                timestamp: Ts::HeaderMillis("X-HubSpot-Request-Timestamp"),
+                digest_of_body: true,
+                url: Some(UrlShape {
+                    body_hash: None,
+                    port_variants: false,
+                    unescape: Some(crate::request::HUBSPOT_DECODED),
+                }),
+                ..base
+            },
+            "meta" => Shape {
+                name: "meta",
+                sig_header: "X-Hub-Signature-256",
+                layout: Layout::Single("sha256="),
+                handshake: Some(Hs::Meta),
+                ..base
+            },
+            "dropbox" => Shape {
+                name: "dropbox",
+                sig_header: "X-Dropbox-Signature",
+                handshake: Some(Hs::Dropbox),
+                ..base
+            },
+            "okta" => Shape {
+                name: "okta",
+                sig_header: "Authorization",
+                body_id: Some(("eventId", true)),
+                handshake: Some(Hs::Okta),
+                ..token
+            },
+            "zoom" => Shape {
+                name: "zoom",
+                sig_header: "x-zm-signature",
+                layout: Layout::Single("v0="),
+                content: "v0:{t}:{body}",
+                timestamp: Ts::Header("x-zm-request-timestamp"),
+                digest_of_body: true,
+                handshake: Some(Hs::Zoom),
+                ..base
+            },
+            "twitch" => Shape {
+                name: "twitch",
+                sig_header: "Twitch-Eventsub-Message-Signature",
+                layout: Layout::Single("sha256="),
+                content: "{id}{t}{body}",
+                id_header: signed("Twitch-Eventsub-Message-Id"),
+                timestamp: Ts::HeaderRfc3339("Twitch-Eventsub-Message-Timestamp"),
+                handshake: Some(Hs::Twitch),
+                ..base
+            },
             other => panic!("preset {other:?} has no shape in this test: add one"),
         }
     }
 
     pub(crate) fn is_token(&self) -> bool {
         self.layout == Layout::Token
+    }
+
+    /// Whether the MAC covers the body's form fields rather than its bytes (Twilio).
+    pub(crate) fn signs_form(&self) -> bool {
+        self.content.contains("{form}")
+    }
+
+    /// Whether the MAC covers the request's method.
+    pub(crate) fn signs_method(&self) -> bool {
+        self.content.contains("{method}")
     }
 
     pub(crate) fn is_base64(&self) -> bool {
@@ -385,7 +530,15 @@ impl Shape {
                 let digest = if self.digest_of_body || self.is_token() {
                     sha256_hex(&[body])
                 } else {
-                    let content = self.content.replace("{t}", ts).replace("{id}", "");
+                    // The request's method and URL are left out (one event may reach two
+                    // URLs), and form fields stand as the body's bytes.
+                    let content = self
+                        .content
+                        .replace("{t}", ts)
+                        .replace("{id}", "")
+                        .replace("{method}", "")
+                        .replace("{url}", "")
+                        .replace("{form}", "{body}");
                     let (head, tail) = content.split_once("{body}").expect("the body is signed");
                     sha256_hex(&[head.as_bytes(), body, tail.as_bytes()])
                 };
