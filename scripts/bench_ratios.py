@@ -14,7 +14,7 @@ import pathlib
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
-groups = ["github", "stripe", "standard-webhooks", "civo", "hcp", "paddle", "pagerduty"]
+groups = ["github", "stripe", "standard-webhooks", "civo", "hcp", "paddle", "pagerduty", "square", "twilio"]
 sizes = ["256", "1024", "16384", "1048576"]
 
 

@@ -142,11 +142,7 @@ impl Signer {
             return Err(ConfigError::InvalidId);
         }
         let inputs = self.request_inputs(body, options)?;
-        let url = inputs
-            .urls()
-            .first()
-            .map(String::as_str)
-            .unwrap_or_default();
+        let url = inputs.url.as_str();
         let mut headers = Vec::with_capacity(3);
         if let Some(Source::Headers(names)) = &scheme.id {
             headers.push((first(names), id.clone()));

@@ -2,7 +2,7 @@
 //! sorted by name, each name's distinct values sorted, written `name` + `value` with no
 //! separator. It is built before the MAC is known, so it is bounded.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
 
 use crate::error::Reason;
 
@@ -13,22 +13,24 @@ pub(crate) const MAX_FORM_FIELDS: usize = 1024;
 /// UTF-8 after decoding is read lossily, as Twilio's own SDKs read it; more than
 /// [`MAX_FORM_FIELDS`] fields is [`Reason::FormSyntax`].
 pub(crate) fn canonical(body: &[u8]) -> Result<Vec<u8>, Reason> {
-    let mut fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (count, (name, value)) in form_urlencoded::parse(body).enumerate() {
+    let mut fields: Vec<(Cow<'_, str>, Cow<'_, str>)> = Vec::new();
+    for (count, field) in form_urlencoded::parse(body).enumerate() {
         if count >= MAX_FORM_FIELDS {
             return Err(Reason::FormSyntax);
         }
-        fields
-            .entry(name.into_owned())
-            .or_default()
-            .insert(value.into_owned());
+        fields.push(field);
     }
-    let mut out = Vec::with_capacity(body.len());
-    for (name, values) in &fields {
-        for value in values {
-            out.extend_from_slice(name.as_bytes());
-            out.extend_from_slice(value.as_bytes());
-        }
+    // By name, then value (both in code point order, as Twilio's SDKs sort them); a name's
+    // repeated values count once.
+    fields.sort_unstable();
+    fields.dedup();
+    let len = fields.iter().fold(0usize, |len, (name, value)| {
+        len.saturating_add(name.len()).saturating_add(value.len())
+    });
+    let mut out = Vec::with_capacity(len);
+    for (name, value) in &fields {
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(value.as_bytes());
     }
     Ok(out)
 }

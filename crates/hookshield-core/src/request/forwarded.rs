@@ -1,6 +1,8 @@
 //! The base URL of a request: the configured public URL, overridden by `Forwarded` /
 //! `X-Forwarded-*` only when the verifier trusts them.
 
+use std::borrow::Cow;
+
 use crate::error::Reason;
 use crate::headers::{self, HeaderLookup};
 use crate::request::public_url::{PublicUrl, split_port, valid_host};
@@ -16,9 +18,16 @@ impl UrlConfig {
     /// The base URL for a request with `headers`: the public URL, with what trusted
     /// forwarded headers say in place of its parts. Without a public URL, the trusted
     /// headers and `Host` must give the host.
-    pub(crate) fn base<H: HeaderLookup + ?Sized>(&self, headers: &H) -> Result<PublicUrl, Reason> {
+    pub(crate) fn base<H: HeaderLookup + ?Sized>(
+        &self,
+        headers: &H,
+    ) -> Result<Cow<'_, PublicUrl>, Reason> {
         if !self.trust_forwarded {
-            return self.public.clone().ok_or(Reason::NoPublicUrl);
+            return self
+                .public
+                .as_ref()
+                .map(Cow::Borrowed)
+                .ok_or(Reason::NoPublicUrl);
         }
         let told = Told::read(headers)?;
         let public = self.public.as_ref();
@@ -48,7 +57,9 @@ impl UrlConfig {
             .prefix
             .or_else(|| public.map(|p| p.prefix().to_owned()))
             .unwrap_or_default();
-        Ok(PublicUrl::from_parts(&scheme, host, port, &prefix))
+        Ok(Cow::Owned(PublicUrl::from_parts(
+            &scheme, host, port, &prefix,
+        )))
     }
 }
 
@@ -159,14 +170,19 @@ mod tests {
         ];
         let base = config(Some("https://hooks.example.com"), false)
             .base(&headers)
+            .map(Cow::into_owned)
             .unwrap();
         assert_eq!(base.join("/t"), "https://hooks.example.com/t");
         let base = config(Some("https://hooks.example.com"), true)
             .base(&headers)
+            .map(Cow::into_owned)
             .unwrap();
         assert_eq!(base.join("/t"), "http://evil.example/t");
         let none: [(&str, &str); 0] = [];
-        assert_eq!(config(None, false).base(&none), Err(Reason::NoPublicUrl));
+        assert_eq!(
+            config(None, false).base(&none).map(Cow::into_owned),
+            Err(Reason::NoPublicUrl)
+        );
     }
 
     #[test]
@@ -180,10 +196,14 @@ mod tests {
             ("x-forwarded-prefix", "/svc/"),
             ("host", "127.0.0.1:8080"),
         ];
-        let base = config(None, true).base(&headers).unwrap();
+        let base = config(None, true)
+            .base(&headers)
+            .map(Cow::into_owned)
+            .unwrap();
         assert_eq!(base.join("/t?x=1"), "https://api.example.com/svc/t?x=1");
         let base = config(None, true)
             .base(&[("host", "127.0.0.1:8080")])
+            .map(Cow::into_owned)
             .unwrap();
         assert_eq!(base.join("/t"), "http://127.0.0.1:8080/t");
     }
@@ -200,7 +220,9 @@ mod tests {
                 ("x-forwarded-host", "b.example"),
             ],
         ] {
-            let result = config(Some("https://x.example"), true).base(&headers);
+            let result = config(Some("https://x.example"), true)
+                .base(&headers)
+                .map(Cow::into_owned);
             assert_eq!(result, Err(Reason::ForwardedSyntax), "{headers:?}");
         }
     }

@@ -1,6 +1,6 @@
 //! [`PublicUrl`]: where the provider sends its requests, as configured.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::error::ConfigError;
 
@@ -156,10 +156,14 @@ impl PublicUrl {
     /// leading `/` (a bare query `?x=1`, or `x?y`) gets one, so whatever query the target
     /// has, and so any body hash read from it, is in the signed URL.
     fn render(&self, target: &str, port: Option<u16>) -> String {
-        let mut url = format!("{}://{}", self.scheme, self.host);
+        let parts = [&*self.scheme, "://", &*self.host, ":65535", &*self.prefix, "/", target];
+        let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+        url.push_str(&self.scheme);
+        url.push_str("://");
+        url.push_str(&self.host);
         if let Some(port) = port {
-            url.push(':');
-            url.push_str(&port.to_string());
+            // Writing to a String cannot fail.
+            let _ = write!(url, ":{port}");
         }
         url.push_str(&self.prefix);
         if !target.starts_with('/') {

@@ -117,10 +117,15 @@ impl SignedContent {
         self.parts.contains(&Part::Url)
     }
 
+    /// Whether the template signs the request method.
+    pub(crate) fn uses_method(&self) -> bool {
+        self.parts.contains(&Part::Method)
+    }
+
     /// Whether the template signs the request method or URL: it cannot be verified from
     /// headers and body alone.
     pub(crate) fn uses_request(&self) -> bool {
-        self.uses_url() || self.parts.contains(&Part::Method)
+        self.uses_url() || self.uses_method()
     }
 
     /// Whether the template signs the body's form fields instead of its bytes.

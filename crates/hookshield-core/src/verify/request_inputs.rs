@@ -12,15 +12,22 @@ use crate::request::{PublicUrl, RequestContext};
 use crate::scheme::Scheme;
 use crate::scheme::signed_content::Inputs;
 
-/// The URL list of a scheme that signs no URL.
-static NO_URL: [String; 1] = [String::new()];
+/// `url` with the escapes of `chars` decoded, when the scheme asks for it (HubSpot).
+fn unescape(url: String, chars: Option<&str>) -> String {
+    match chars {
+        Some(chars) => query::unescape(&url, chars),
+        None => url,
+    }
+}
 
 /// The request's share of the signed content.
 #[derive(Debug, Default)]
 pub(crate) struct RequestInputs {
     pub(crate) method: String,
-    /// The URL as signed, then the default-port variant where the scheme accepts one.
-    pub(crate) urls: Vec<String>,
+    /// The URL as signed (empty when the scheme signs none).
+    pub(crate) url: String,
+    /// The default-port variant, where the scheme accepts one.
+    pub(crate) port_variant: Option<String>,
     pub(crate) form: Vec<u8>,
     /// The body hash the URL's query carries, when the scheme reads one and it is there.
     pub(crate) body_hash: Option<String>,
@@ -40,19 +47,17 @@ impl RequestInputs {
         let mut inputs = Self::default();
         if content.uses_request() {
             let request = request.ok_or(Reason::NoRequestContext)?;
-            request.method().clone_into(&mut inputs.method);
+            if content.uses_method() {
+                request.method().clone_into(&mut inputs.method);
+            }
             if content.uses_url() {
                 let base = base.ok_or(Reason::NoPublicUrl)?;
                 let rules = &scheme.url_rules;
-                let unescape = |url: String| match &rules.unescape {
-                    Some(chars) => query::unescape(&url, chars),
-                    None => url,
-                };
-                inputs.urls.push(unescape(base.join(request.target())));
+                let chars = rules.unescape.as_deref();
+                inputs.url = unescape(base.join(request.target()), chars);
                 if variants && rules.port_variants {
-                    inputs
-                        .urls
-                        .extend(base.join_port_variant(request.target()).map(unescape));
+                    let variant = base.join_port_variant(request.target());
+                    inputs.port_variant = variant.map(|url| unescape(url, chars));
                 }
                 if let Some(name) = &rules.body_hash_param {
                     inputs.body_hash = query::param(request.query(), name)
@@ -84,13 +89,9 @@ impl RequestInputs {
         }
     }
 
-    /// The URLs to try: one empty entry when the scheme signs no URL.
-    pub(crate) fn urls(&self) -> &[String] {
-        if self.urls.is_empty() {
-            &NO_URL
-        } else {
-            &self.urls
-        }
+    /// The URLs to try: the URL, then its default-port variant.
+    pub(crate) fn urls(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.url.as_str()).chain(self.port_variant.as_deref())
     }
 
     /// Checks the body against the hash the URL carries (after the signature matched, so
