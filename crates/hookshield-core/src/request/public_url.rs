@@ -156,7 +156,15 @@ impl PublicUrl {
     /// leading `/` (a bare query `?x=1`, or `x?y`) gets one, so whatever query the target
     /// has, and so any body hash read from it, is in the signed URL.
     fn render(&self, target: &str, port: Option<u16>) -> String {
-        let parts = [&*self.scheme, "://", &*self.host, ":65535", &*self.prefix, "/", target];
+        let parts = [
+            &*self.scheme,
+            "://",
+            &*self.host,
+            ":65535",
+            &*self.prefix,
+            "/",
+            target,
+        ];
         let mut url = String::with_capacity(parts.iter().map(|p| p.len()).sum());
         url.push_str(&self.scheme);
         url.push_str("://");
