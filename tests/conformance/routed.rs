@@ -12,7 +12,6 @@
 #![allow(dead_code)]
 
 use std::any::Any;
-use std::convert::Infallible;
 use std::net::SocketAddr;
 
 use actix_web::{HttpResponse, web};
@@ -23,16 +22,12 @@ use axum::http::header::CONTENT_TYPE;
 use axum::routing::any;
 use hookshield::tower::WebhookLayer;
 use hookshield::{Receiver, SchemeBuilder, Secret, Signer, Verified, Verifier, presets};
-use http_body_util::{BodyExt, Full};
-use hyper_util::rt::TokioIo;
-use hyper_util::service::TowerToHyperService;
-use tokio::task::JoinHandle;
-use tower::ServiceBuilder;
 
 use crate::case::Serve;
 use crate::support::actix_app::{Connections, serve_actix_with};
 use crate::support::harness::{
-    ActixMiddleware, AxumLayer, Behaviour, Handler, Harness, TEXT, TowerHyper,
+    AbortOnDrop, ActixMiddleware, AxumLayer, Behaviour, Handler, Harness, TEXT, TowerHyper,
+    tokio_listener, tower_server,
 };
 
 /// Meta's app secret (signs the POSTs) and the verify token typed in its dashboard.
@@ -234,24 +229,6 @@ const AXUM_ANY_PATH: &str = "/{*path}";
 /// Every path of an actix-web app.
 const ACTIX_ANY_PATH: &str = "/{tail:.*}";
 
-/// A loopback listener for Tokio (must be called inside a runtime).
-fn tokio_listener() -> (tokio::net::TcpListener, SocketAddr) {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.set_nonblocking(true).expect("non-blocking");
-    let addr = listener.local_addr().expect("local addr");
-    let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-    (listener, addr)
-}
-
-/// Aborts the accepting task when dropped.
-struct AbortOnDrop(JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
 fn serve_axum(app: Router) -> Serving {
     let (listener, addr) = tokio_listener();
     let task = tokio::spawn(async move {
@@ -301,46 +278,9 @@ fn axum_standalone(verifier: Verifier, handler: Handler) -> Serving {
     )
 }
 
-/// tower + hyper: a `service_fn` behind `WebhookLayer`, every method and path.
+/// tower + hyper: the harness's `service_fn` behind `WebhookLayer`, every method and path.
 fn tower_layer(verifier: Verifier, handler: Handler) -> Serving {
-    let service = ServiceBuilder::new()
-        .layer(WebhookLayer::from(Receiver::new(verifier)))
-        .service_fn(move |request: http::Request<Full<Bytes>>| {
-            let handler = handler.clone();
-            async move {
-                let verified = request
-                    .extensions()
-                    .get::<Verified>()
-                    .cloned()
-                    .expect("the layer puts Verified in the extensions");
-                let body = match request.into_body().collect().await {
-                    Ok(collected) => collected.to_bytes(),
-                    Err(never) => match never {},
-                };
-                let (status, text) = handler.handle(&verified, body).await;
-                let response = http::Response::builder()
-                    .status(status)
-                    .header(CONTENT_TYPE, TEXT)
-                    .body(Full::new(Bytes::from_static(text.as_bytes())))
-                    .expect("response");
-                Ok::<_, Infallible>(response)
-            }
-        });
-    let (listener, addr) = tokio_listener();
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    (addr, Box::new(AbortOnDrop(task)))
+    tower_server(Receiver::new(verifier), handler)
 }
 
 /// actix-web: `web::route()` (any method) on every path behind `WebhookMiddleware`.

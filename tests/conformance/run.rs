@@ -142,18 +142,7 @@ async fn send_to(
     if !body.is_empty() {
         request = request.body(body);
     }
-    for (name, value) in headers {
-        request = request.header(name.as_str(), value.as_str());
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await?;
-    Ok(Reply {
-        status,
-        headers,
-        body,
-    })
+    crate::support::read_reply(request, headers).await
 }
 
 /// Runs `case` against a fresh server of `adapter`; answers the mismatches and a

@@ -270,7 +270,7 @@ fn start_with(
 }
 
 /// A loopback listener for Tokio (must be called inside a runtime).
-fn tokio_listener() -> (tokio::net::TcpListener, SocketAddr) {
+pub fn tokio_listener() -> (tokio::net::TcpListener, SocketAddr) {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     listener.set_nonblocking(true).expect("non-blocking");
     let addr = listener.local_addr().expect("local addr");
@@ -279,7 +279,7 @@ fn tokio_listener() -> (tokio::net::TcpListener, SocketAddr) {
 }
 
 /// Aborts the accepting task when dropped.
-struct AbortOnDrop(JoinHandle<()>);
+pub struct AbortOnDrop(pub JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
@@ -341,7 +341,9 @@ impl Harness for TowerHyper {
     }
 }
 
-fn tower_server<S: ReplayStore>(
+/// The server of [`TowerHyper`]: a `service_fn` answering with `handler` behind the layer of
+/// `receiver`, on every method and path.
+pub fn tower_server<S: ReplayStore>(
     receiver: Receiver<S>,
     handler: Handler,
 ) -> (SocketAddr, Box<dyn Any + Send>) {

@@ -227,7 +227,15 @@ pub async fn try_send(
     headers: &Headers,
     body: impl Into<reqwest::Body>,
 ) -> Result<Reply, reqwest::Error> {
-    let mut request = client.post(url).body(body);
+    let request = client.post(url).body(body);
+    read_reply(request, headers).await
+}
+
+/// Sends `request` with `headers` added and reads the whole answer.
+pub async fn read_reply(
+    mut request: reqwest::RequestBuilder,
+    headers: &Headers,
+) -> Result<Reply, reqwest::Error> {
     for (name, value) in headers {
         request = request.header(name.as_str(), value.as_str());
     }
