@@ -395,3 +395,53 @@ fn hubspot_published_v3_vector_verifies_as_of_its_timestamp() {
     assert_eq!(get.status.code(), Some(1));
     assert!(stdout(&get).contains("signature_mismatch"));
 }
+
+/// hapi-dropbox-webhooks 1.1.0 `test/index.js`: a third-party vector (Dropbox publishes
+/// none), through the binary; then Dropbox's `GET ?challenge=` at the same URL.
+#[test]
+fn dropbox_third_party_vector_and_challenge() {
+    let env = [("DROPBOX_SECRET", "the_secret")];
+    let verify = |method: &str, url: &str, extra: &[&str], body: &[u8]| {
+        let mut args = vec![
+            "verify",
+            "--preset",
+            "dropbox",
+            "--secret-env",
+            "DROPBOX_SECRET",
+            "--method",
+            method,
+            "--url",
+            url,
+        ];
+        args.extend_from_slice(extra);
+        run(&args, &env, body)
+    };
+    let signature =
+        "X-Dropbox-Signature: 0a8c16b085420b960dc78664279fe09e936a2a01b1f91064869d9e77dfd64529";
+    let body = br#"{"delta": {"users": [12345]}}"#;
+    let ok = verify(
+        "POST",
+        "https://example.com/dropbox",
+        &["-H", signature],
+        body,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let tampered = verify(
+        "POST",
+        "https://example.com/dropbox",
+        &["-H", signature],
+        b"{}",
+    );
+    assert_eq!(tampered.status.code(), Some(1));
+    assert!(stdout(&tampered).contains("signature_mismatch"));
+    let challenge = verify(
+        "GET",
+        "https://example.com/dropbox?challenge=abc123",
+        &[],
+        b"",
+    );
+    assert_eq!(challenge.status.code(), Some(0), "{}", stdout(&challenge));
+    let reply: serde_json::Value = serde_json::from_str(stdout(&challenge).trim()).unwrap();
+    assert_eq!(reply["handshake"]["body"], "abc123");
+    assert_eq!(reply["handshake"]["name"], "dropbox_challenge");
+}
