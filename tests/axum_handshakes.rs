@@ -134,6 +134,17 @@ async fn slack_url_verification_echoes_the_challenge_as_text() {
     assert_eq!(calls.get(), 0, "the handshake reached the handler");
 }
 
+/// A signed `url_verification` whose challenge cannot be echoed is refused, and never
+/// handed to the handler as an event.
+#[tokio::test]
+async fn a_slack_challenge_that_cannot_be_echoed_is_refused_not_handled() {
+    let (url, calls) = endpoint(Kind::Slack.layer()).await;
+    let body = br#"{"token":"x","challenge":"<script>x</script>","type":"url_verification"}"#;
+    let reply = deliver(&url, Kind::Slack, body).await;
+    assert_rejected(&reply, 403, "challenge_refused");
+    assert_eq!(calls.get(), 0, "the handshake reached the handler");
+}
+
 #[tokio::test]
 async fn frappe_webhook_validate_is_answered_ok() {
     let (url, calls) = endpoint(Kind::Frappe.layer()).await;

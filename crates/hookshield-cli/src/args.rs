@@ -61,8 +61,9 @@ pub(crate) struct SchemeArgs {
     /// For `shared-token`: the header that carries the token [default: X-Webhook-Secret].
     #[arg(long, value_name = "NAME")]
     pub(crate) header: Option<String>,
-    /// Environment variable holding the secret, as the provider shows it (repeat on verify
-    /// to accept several secrets during a rotation).
+    /// Environment variable holding the secret, as the provider shows it. Repeat it for a
+    /// rotation: `verify` and `listen` accept any of the secrets; `sign` and `send` sign
+    /// with each (for presets whose header lists several signatures).
     #[arg(long = "secret-env", value_name = "VAR")]
     pub(crate) secret_env: Vec<String>,
     /// File holding the secret (one trailing newline is ignored).

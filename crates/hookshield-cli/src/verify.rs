@@ -51,10 +51,12 @@ pub(crate) fn run(args: &VerifyArgs) -> Result<ExitCode, UsageError> {
     match verifier.verify_request_at(&request, &headers, &body, now) {
         Ok(verified) => {
             let mut line = metadata(&verified);
-            if let Some(reply) =
-                verifier.handshake_reply(Some(&request), &headers, &body, &verified)
-            {
-                line.insert("handshake".into(), handshake::reply_json(&reply));
+            match verifier.handshake_reply(Some(&request), &headers, &body, &verified) {
+                Some(Ok(reply)) => {
+                    line.insert("handshake".into(), handshake::reply_json(&reply));
+                }
+                Some(Err(err)) => return Ok(refused(err)),
+                None => {}
             }
             println!("{}", serde_json::Value::Object(line));
             Ok(ExitCode::SUCCESS)

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, Reason};
 use crate::headers::HeaderLookup;
 use crate::request::{PublicUrl, RequestContext};
 use crate::scheme::Scheme;
@@ -218,8 +218,14 @@ impl Signer {
         };
         let (base, target) = split.map_or((None, String::from("/")), |(b, t)| (Some(b), t));
         let request = RequestContext::new(method, &target);
-        RequestInputs::gather(scheme, base.as_ref(), Some(&request), body, false)
-            .map_err(|_| ConfigError::Inconsistent("the body has more form fields than are read"))
+        RequestInputs::gather(scheme, base.as_ref(), Some(&request), body, false).map_err(
+            |reason| match reason {
+                Reason::FormSyntax => {
+                    ConfigError::Inconsistent("the body has more form fields than are read")
+                }
+                _ => ConfigError::Inconsistent("the URL repeats the body-hash parameter"),
+            },
+        )
     }
 }
 

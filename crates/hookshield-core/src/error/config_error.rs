@@ -91,8 +91,6 @@ pub enum ConfigError {
     #[error("the replay namespace must be 1 to 128 printable ASCII characters, without spaces")]
     InvalidNamespace,
     /// No preset has this name.
-    #[error(
-        "unknown preset {0:?} (known: civo, hcp, shared-token, github, stripe, slack, shopify, standard-webhooks)"
-    )]
+    #[error("unknown preset {0:?} (known: {known})", known = crate::presets::NAMES.join(", "))]
     UnknownPreset(String),
 }

@@ -154,8 +154,9 @@ pub enum Reason {
     DuplicateInFlight,
     /// The replay store could not be reached or answered with an error.
     StoreUnavailable,
-    /// A forwarded header the receiver was told to trust (`Forwarded`, `X-Forwarded-*`)
-    /// holds no usable scheme, host, port or prefix, or is repeated.
+    /// A forwarded header the receiver was told to trust (`Forwarded`, `X-Forwarded-*`) or
+    /// `Host` holds no usable scheme, host, port or prefix, or is repeated; or none of them
+    /// names the host.
     ForwardedSyntax,
     /// The scheme signs form fields and the body is not a form hookshield reads (too many
     /// fields).
@@ -244,12 +245,16 @@ impl Reason {
             Self::TimestampTooNew => "the timestamp is too far in the future",
             Self::DuplicateInFlight => "the same event is being handled right now",
             Self::StoreUnavailable => "the replay store is unavailable",
-            Self::ForwardedSyntax => "a trusted forwarded header cannot be read",
+            Self::ForwardedSyntax => {
+                "a trusted forwarded header or Host is missing, repeated or cannot be read"
+            }
             Self::FormSyntax => "the form body has more fields than are read",
             Self::BodyHashMismatch => "the body hash in the URL does not match the body",
             Self::ChallengeTokenMismatch => "the challenge's verify token does not match",
             Self::NoChallengeToken => "no verify token is configured to answer the challenge",
-            Self::ChallengeSyntax => "the challenge value is empty, too long or not plain text",
+            Self::ChallengeSyntax => {
+                "the challenge or its token is missing, repeated, too long or not plain text"
+            }
             Self::NoRequestContext => {
                 "the scheme signs the request URL or method, and they were not passed"
             }

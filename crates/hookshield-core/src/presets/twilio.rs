@@ -217,6 +217,32 @@ mod tests {
         }
     }
 
+    /// A URL as long as a server accepts is signed and verified whole: the 8 KiB limit of
+    /// challenge queries does not apply to the body-hash lookup.
+    #[test]
+    fn a_long_query_is_signed_and_verified() {
+        let target = format!("/myapp.php?pad={}", "a".repeat(9000));
+        let url = format!("https://mycompany.com{target}");
+        let key = crate::Secret::from_text("12345").unwrap();
+        let signer = crate::Signer::new(twilio(), key).unwrap();
+        let headers = signer
+            .sign(FORM, &crate::SignOptions::new().url(&url))
+            .unwrap();
+        let ok = verifier("https://mycompany.com").verify_request(&post(&target), &headers, FORM);
+        assert!(ok.is_ok(), "{ok:?}");
+        let json_url = signer.url_with_body_hash(&url, JSON).unwrap();
+        let json_headers = signer
+            .sign(JSON, &crate::SignOptions::new().url(&json_url))
+            .unwrap();
+        let json_target = json_url.strip_prefix("https://mycompany.com").unwrap();
+        let ok = verifier("https://mycompany.com").verify_request(
+            &post(json_target),
+            &json_headers,
+            JSON,
+        );
+        assert!(ok.is_ok(), "{ok:?}");
+    }
+
     #[test]
     fn the_url_must_be_known() {
         let v = verifier("https://mycompany.com");

@@ -66,7 +66,10 @@ mod tests {
             (verified.event_id(), verified.id_origin()),
             (id, IdOrigin::Header)
         );
-        let reply = v.handshake_reply(None, &headers, body, &verified).unwrap();
+        let reply = v
+            .handshake_reply(None, &headers, body, &verified)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (reply.body(), reply.content_type()),
             (

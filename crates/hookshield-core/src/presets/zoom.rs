@@ -83,7 +83,10 @@ mod tests {
             ("x-zm-request-timestamp", "1700000000"),
         ];
         let verified = verify(&v, &headers, crc, 1_700_000_000).unwrap();
-        let reply = v.handshake_reply(None, &headers, crc, &verified).unwrap();
+        let reply = v
+            .handshake_reply(None, &headers, crc, &verified)
+            .unwrap()
+            .unwrap();
         let expected = hex(&hmac_sha256(
             SECRET.as_bytes(),
             &[b"qgg8vlvZRS6UYooatFL8Aw"],
@@ -102,7 +105,7 @@ mod tests {
             ("x-zm-request-timestamp", "1700000000"),
         ];
         let ok = verify(&third, &h, crc, 1_700_000_000).unwrap();
-        let reply = third.handshake_reply(None, &h, crc, &ok).unwrap();
+        let reply = third.handshake_reply(None, &h, crc, &ok).unwrap().unwrap();
         let token = r#""encryptedToken":"70c1f2e2e6ca2d39297490d1f9142c7d701415ea8e6151f6562a08fa657a40ff""#;
         assert!(reply.body().contains(token), "{}", reply.body());
     }

@@ -399,10 +399,11 @@ impl<S: ReplayStore> Receiver<S> {
             None => self.verifier.verify(headers, body)?,
         };
         if self.handshakes
-            && let Some(reply) = self
+            && let Some(answer) = self
                 .verifier
                 .handshake_reply(request, headers, body, &verified)
         {
+            let reply = answer?;
             tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
             return Ok(Step::Handshake(reply));
         }

@@ -55,8 +55,9 @@ where
         .await
         .inspect_err(|error| error.record(verifier.scheme().name()))?;
     let verified = verifier.verify_request(request, headers, body.as_ref())?;
-    if let Some(reply) = verifier.handshake_reply(Some(request), headers, body.as_ref(), &verified)
+    if let Some(answer) = verifier.handshake_reply(Some(request), headers, body.as_ref(), &verified)
     {
+        let reply = answer?;
         tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
         return Err(Rejection::Handshake(reply));
     }

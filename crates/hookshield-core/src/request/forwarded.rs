@@ -37,7 +37,10 @@ impl UrlConfig {
         };
         let configured = || public.map(|p| p.host().to_owned());
         let Some(authority) = told.host.or(host_header).or_else(configured) else {
-            return Err(Reason::NoPublicUrl);
+            return Err(
+                // A request that names no host is the client's fault, not the receiver's.
+                Reason::ForwardedSyntax,
+            );
         };
         let (host, port_in_host) = split_port(&authority).ok_or(Reason::ForwardedSyntax)?;
         if !valid_host(host) {

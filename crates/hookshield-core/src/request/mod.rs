@@ -64,9 +64,9 @@ impl<'a> RequestContext<'a> {
     }
 
     /// Whether this is a `GET` request (the method of every endpoint challenge hookshield
-    /// answers unsigned; a `HEAD` is not one).
+    /// answers unsigned; a `HEAD` is not one). Methods are case-sensitive: `get` is not.
     pub fn is_get(&self) -> bool {
-        self.method.eq_ignore_ascii_case("GET")
+        self.method == "GET"
     }
 }
 

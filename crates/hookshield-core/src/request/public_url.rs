@@ -55,8 +55,9 @@ impl PublicUrl {
         if authority.contains('@') {
             return Err(ConfigError::InvalidPublicUrl("it has a user"));
         }
-        let (host, port) = split_port(authority)
-            .ok_or(ConfigError::InvalidPublicUrl("the port is not a number"))?;
+        let (host, port) = split_port(authority).ok_or(ConfigError::InvalidPublicUrl(
+            "the port is not a number from 1 to 65535",
+        ))?;
         if !valid_host(host) {
             return Err(ConfigError::InvalidPublicUrl(
                 "the host is empty or invalid",
@@ -202,12 +203,21 @@ pub(crate) fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
 /// A host name, IPv4 address or bracketed IPv6 address: letters, digits, `-`, `.`, `_`,
 /// and `[`, `]`, `:` for IPv6.
 pub(crate) fn valid_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 253
-        && host.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'[' | b']' | b':')
-        })
-        && (host.starts_with('[') || !host.contains(':'))
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    match host.strip_prefix('[').map(|rest| rest.strip_suffix(']')) {
+        Some(Some(ipv6)) => {
+            !ipv6.is_empty()
+                && ipv6
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        }
+        Some(None) => false,
+        None => host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_')),
+    }
 }
 
 impl fmt::Debug for PublicUrl {
@@ -291,6 +301,10 @@ mod tests {
             "https://exa mple.com",
             "https://example.com/a b",
             "https://a:b:c",
+            "http://[::1",
+            "http://[]:80",
+            "http://[x::1]",
+            "http://a]b",
         ] {
             assert!(PublicUrl::parse(bad).is_err(), "{bad}");
         }

@@ -29,7 +29,31 @@ impl UrlRules {
                     "a body-hash parameter needs {form}",
                 ));
             }
+            // The hash is read from the query as received: decoding escapes before signing
+            // would let `%3F` move it out of the signed query.
+            if self.unescape.is_some() {
+                return Err(ConfigError::Inconsistent(
+                    "a body-hash parameter cannot be combined with URL unescaping",
+                ));
+            }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{ConfigError, Scheme};
+
+    /// The body hash is read from the query as received; with escapes decoded before
+    /// signing, `%3F` could move it out of the signed query.
+    #[test]
+    fn a_body_hash_cannot_be_combined_with_unescaping() {
+        let scheme = Scheme::builder("x")
+            .signature_header("X-Sig")
+            .signed_content("{url}{form}")
+            .body_hash_param("bodySHA256")
+            .url_unescape(":/?");
+        assert!(matches!(scheme.build(), Err(ConfigError::Inconsistent(_))));
     }
 }

@@ -61,7 +61,7 @@ impl RequestInputs {
                 }
                 if let Some(name) = &rules.body_hash_param {
                     inputs.body_hash = query::param(request.query(), name)
-                        .map_err(|_| Reason::BodyHashMismatch)?;
+                        .map_err(|()| Reason::BodyHashMismatch)?;
                 }
             }
         }

@@ -128,19 +128,26 @@ impl Verifier {
     }
 
     /// The answer to the scheme's signed handshake when a request that `verified` is one
-    /// (see [`Handshake`](crate::Handshake)); `None` for an ordinary event. `body` must be
-    /// the verified body.
+    /// (see [`Handshake`](crate::Handshake)); `None` for an ordinary event. A handshake
+    /// whose challenge is missing or cannot be echoed is refused (403 `challenge_refused`,
+    /// its rejection event emitted), never handed to the handler. `body` must be the
+    /// verified body.
     pub fn handshake_reply<H: HeaderLookup + ?Sized>(
         &self,
         request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
         verified: &Verified,
-    ) -> Option<HandshakeReply> {
+    ) -> Option<Result<HandshakeReply, VerifyError>> {
         let handshake = self.inner.scheme.handshake.as_ref()?;
         let key = self.inner.keys.get(verified.secret_index)?;
         let keyed_hex = |text: &[u8]| const_hex::encode(key.keyed.compute([text]).as_slice());
-        handshake.answer_signed(request, headers, body, &keyed_hex)
+        let answer = handshake.answer_signed(request, headers, body, &keyed_hex)?;
+        Some(answer.map_err(|reason| {
+            let error = VerifyError::new(reason);
+            error.record(&self.inner.scheme.name);
+            error
+        }))
     }
 
     /// Verifies a request as of the verifier's clock. `body` must be the raw bytes received.

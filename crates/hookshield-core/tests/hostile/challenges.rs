@@ -212,10 +212,10 @@ fn meta(cases: &mut Cases) {
             reject(R::ChallengeSyntax),
         ),
         (
-            "meta: query over 8 KiB",
+            "meta: query over 8 KiB (no challenge is that long: on to verification)",
             huge_query,
             token(),
-            reject(R::ChallengeSyntax),
+            reject(R::MissingSignature),
         ),
         // Not the challenge: on to verification, where an unsigned request is refused.
         (
@@ -300,11 +300,11 @@ fn meta(cases: &mut Cases) {
     }
     cases.push(
         Case::new(
-            "meta: get in lower case is a GET",
+            "meta: get in lower case is not a GET (methods are case-sensitive)",
             Meta,
             Vec::new(),
             b"",
-            text("1158201444"),
+            reject(R::MissingSignature),
         )
         .at("get", &ok)
         .setup(token()),
@@ -697,7 +697,7 @@ fn zoom(cases: &mut Cases) {
         )
         .at("POST", "/zoom"),
     );
-    // Signed, but not a plain token: verified as an event, never echoed.
+    // A signed validation whose token cannot be echoed: refused, never handled.
     for (name, body) in [
         (
             "zoom: plainToken with a quote",
@@ -707,12 +707,17 @@ fn zoom(cases: &mut Cases) {
         ("zoom: empty plainToken", crc("")),
         ("zoom: plainToken of 257 characters", crc(&"p".repeat(257))),
         (
-            "zoom: another event with a plainToken",
-            br#"{"payload":{"plainToken":"abc"},"event":"meeting.started"}"#.to_vec(),
-        ),
-        (
             "zoom: plainToken at the top level",
             br#"{"plainToken":"abc","event":"endpoint.url_validation"}"#.to_vec(),
+        ),
+    ] {
+        cases.signed(name, Zoom, &body, reject(R::ChallengeSyntax));
+    }
+    // Signed, and not a validation: verified as an event, never echoed.
+    for (name, body) in [
+        (
+            "zoom: another event with a plainToken",
+            br#"{"payload":{"plainToken":"abc"},"event":"meeting.started"}"#.to_vec(),
         ),
         (
             "zoom: a body that is not JSON",
@@ -734,7 +739,8 @@ fn zoom(cases: &mut Cases) {
     );
 }
 
-/// Twitch's signed `webhook_callback_verification`, told by an unsigned header.
+/// Twitch's signed `webhook_callback_verification`, told by its signed body
+/// (`subscription.status`), whatever the unsigned message-type header says.
 fn twitch(cases: &mut Cases) {
     let body = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387","status":"webhook_callback_verification_pending"}}"#;
     let signed = baseline(Twitch, body);
@@ -779,23 +785,23 @@ fn twitch(cases: &mut Cases) {
             reject(R::MissingSignature),
         ),
         (
-            "twitch: a notification (no handshake)",
+            "twitch: the verification resent as a notification (still answered, never handled)",
             with(signed.clone(), TWITCH_TYPE, "notification"),
-            accept_baseline(),
+            challenge.clone(),
         ),
         (
-            "twitch: no message type (no handshake)",
+            "twitch: the verification without a message type (still answered)",
             signed.clone(),
-            accept_baseline(),
+            challenge.clone(),
         ),
         (
-            "twitch: message type repeated (no handshake)",
+            "twitch: message type repeated (still answered)",
             plus(
                 verification.clone(),
                 &TWITCH_TYPE.to_ascii_lowercase(),
                 "webhook_callback_verification",
             ),
-            accept_baseline(),
+            challenge.clone(),
         ),
     ] {
         cases.add(name, Twitch, headers, body, expect);
@@ -821,6 +827,10 @@ fn twitch(cases: &mut Cases) {
         (
             "twitch: verification with a body that is not JSON",
             b"challenge=abc",
+        ),
+        (
+            "twitch: an enabled subscription's event with a challenge field and the verification header",
+            br#"{"challenge":"abc","subscription":{"id":"f1c2a387","status":"enabled"}}"#,
         ),
     ] {
         let headers = with(

@@ -231,7 +231,10 @@ fn run<H: hookshield_core::HeaderLookup>(
     let reply = guarded("handshake_reply", || {
         verifier.handshake_reply(context.as_ref(), headers, body, &verified)
     })?;
-    Ok(Ok(reply.map_or(Done::Verified(verified), Done::Replied)))
+    // A recognised handshake whose challenge cannot be answered is refused.
+    Ok(reply.map_or(Ok(Done::Verified(verified)), |answer| {
+        answer.map(Done::Replied)
+    }))
 }
 
 /// Verifies a request held in an `http::HeaderMap` through the crate's own `HeaderLookup`

@@ -637,13 +637,13 @@ fn forwarded(cases: &mut Cases) {
             "forwarded: nothing says the host, no public URL",
             trusted(),
             signed.clone(),
-            reject(R::NoPublicUrl),
+            reject(R::ForwardedSyntax),
         ),
         (
             "forwarded: X-Forwarded-Proto alone, no Host, no public URL",
             trusted(),
             with(signed.clone(), "X-Forwarded-Proto", "https"),
-            reject(R::NoPublicUrl),
+            reject(R::ForwardedSyntax),
         ),
         (
             "forwarded: Host repeated, no public URL",

@@ -101,7 +101,9 @@ impl Challenge {
         self.when(Place::Query(name.into()), value.into())
     }
 
-    /// Only when the header `name` is `value` (ASCII case-insensitive).
+    /// Only when the header `name` is `value` (ASCII case-insensitive). For a signed
+    /// challenge, prefer [`when_field`](Self::when_field): a header the scheme does not sign
+    /// can be changed on a captured request, turning a handshake into an ordinary event.
     pub fn when_header(self, name: impl Into<Text>, value: impl Into<Text>) -> Self {
         self.when(Place::Header(name.into()), value.into())
     }
@@ -187,7 +189,9 @@ impl Challenge {
         headers: &H,
         token: Option<&[u8]>,
     ) -> Option<Result<String, Reason>> {
-        if !self.unsigned_get || !request.is_get() {
+        // A query longer than any challenge's is not one: it goes on to verification.
+        let too_long = request.query().is_some_and(|q| q.len() > query::MAX_QUERY);
+        if !self.unsigned_get || !request.is_get() || too_long {
             return None;
         }
         let read = |place: &Place| read_place(place, request, headers, &[]);
@@ -221,13 +225,15 @@ impl Challenge {
         Some(Ok(self.render(&echo)))
     }
 
-    /// For a signed challenge: the answer when the verified request is this challenge.
+    /// For a signed challenge: `None` when the verified request is not this challenge;
+    /// otherwise the answer, or [`Reason::ChallengeSyntax`] when its challenge is missing or
+    /// cannot be echoed (it is refused rather than handed to the handler).
     pub(crate) fn answer_signed<H: HeaderLookup + ?Sized>(
         &self,
         request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
-    ) -> Option<String> {
+    ) -> Option<Result<String, Reason>> {
         if self.unsigned_get {
             return None;
         }
@@ -243,8 +249,11 @@ impl Challenge {
                 return None;
             }
         }
-        let echo = read_place(self.echo.as_ref()?, request, headers, body).ok()??;
-        echoable(&echo).then(|| self.render(&echo))
+        let echo = read_place(self.echo.as_ref()?, request, headers, body);
+        Some(match echo {
+            Ok(Some(echo)) if echoable(&echo) => Ok(self.render(&echo)),
+            _ => Err(Reason::ChallengeSyntax),
+        })
     }
 
     /// The body of the answer.
@@ -270,7 +279,9 @@ fn read_place<H: HeaderLookup + ?Sized>(
     body: &[u8],
 ) -> Result<Option<String>, Reason> {
     match place {
-        Place::Query(name) => query::param(request.query(), name),
+        Place::Query(name) => {
+            query::param(request.query(), name).map_err(|()| Reason::ChallengeSyntax)
+        }
         Place::Header(name) => {
             let names = [Box::<str>::from(name.as_ref())];
             match headers::single(headers, &names) {

@@ -66,8 +66,11 @@ pub enum Handshake {
     /// `payload.plainToken` and the secret that verified the request.
     /// ([docs](https://developers.zoom.us/docs/api/webhooks/#validate-your-webhook-endpoint))
     ZoomUrlValidation,
-    /// Twitch EventSub's signed `webhook_callback_verification` (header
-    /// `Twitch-Eventsub-Message-Type`), answered with the body's `challenge` as text/plain.
+    /// Twitch EventSub's signed `webhook_callback_verification`, answered with the body's
+    /// `challenge` as text/plain. It is recognised by its signed body
+    /// (`subscription.status` is `webhook_callback_verification_pending`), whatever the
+    /// unsigned `Twitch-Eventsub-Message-Type` header says, so a verification never reaches
+    /// the handler.
     /// ([docs](https://dev.twitch.tv/docs/eventsub/handling-webhook-events/))
     TwitchCallbackVerification,
     /// A [`Challenge`] described by the app, for a provider without a preset.
@@ -91,11 +94,14 @@ static SLACK: LazyLock<Challenge> = LazyLock::new(|| {
         .when_field("type", "url_verification")
         .echo_field("challenge")
 });
+// Recognised by the signed body, not by `Twitch-Eventsub-Message-Type`, which the signature
+// does not cover: a captured verification resent as a `notification` must not reach the
+// handler.
 static TWITCH: LazyLock<Challenge> = LazyLock::new(|| {
     Challenge::signed()
-        .when_header(
-            "twitch-eventsub-message-type",
-            "webhook_callback_verification",
+        .when_field(
+            "subscription.status",
+            "webhook_callback_verification_pending",
         )
         .echo_field("challenge")
 });
@@ -168,39 +174,47 @@ impl Handshake {
     }
 
     /// The answer when a **verified** request is this handshake; `None` for an ordinary
-    /// event, including bodies that are not JSON. `keyed_hex` computes Zoom's token.
+    /// event, including bodies that are not JSON; [`Reason::ChallengeSyntax`] for this
+    /// handshake with a challenge that cannot be answered (refused, never handled).
+    /// `keyed_hex` computes Zoom's token.
     pub(crate) fn answer_signed<H: HeaderLookup + ?Sized>(
         &self,
         request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
         keyed_hex: KeyedHex<'_>,
-    ) -> Option<HandshakeReply> {
+    ) -> Option<Result<HandshakeReply, Reason>> {
         if let Some(challenge) = self.challenge() {
-            let body = challenge.answer_signed(request, headers, body)?;
-            return Some(self.reply_of(challenge, body));
+            let answer = challenge.answer_signed(request, headers, body)?;
+            return Some(answer.map(|body| self.reply_of(challenge, body)));
         }
         match self {
             Self::HcpVerification => {
                 let [source, _] = body_fields::fields(body, [Some("event_source"), None]).ok()?;
-                (source? == "hashicorp.webhook.verification")
-                    .then(|| HandshakeReply::json(self.clone(), r#"{"verified":true}"#.to_owned()))
+                (source? == "hashicorp.webhook.verification").then(|| {
+                    Ok(HandshakeReply::json(
+                        self.clone(),
+                        r#"{"verified":true}"#.to_owned(),
+                    ))
+                })
             }
             Self::WebhookValidate => {
                 let [event, _] = body_fields::fields(body, [Some("event"), None]).ok()?;
                 matches!(event?.as_str(), "Webhook Validate" | "Webhook Test")
-                    .then(|| HandshakeReply::text(self.clone(), "OK".to_owned()))
+                    .then(|| Ok(HandshakeReply::text(self.clone(), "OK".to_owned())))
             }
             Self::ZoomUrlValidation => {
                 let [event, plain] =
                     body_fields::fields(body, [Some("event"), Some("payload.plainToken")]).ok()?;
-                let plain = plain?;
-                if event? != "endpoint.url_validation" || !reply::echoable(&plain) {
+                if event? != "endpoint.url_validation" {
                     return None;
                 }
+                let Some(plain) = plain.filter(|p| reply::echoable(p)) else {
+                    return Some(Err(Reason::ChallengeSyntax));
+                };
                 let encrypted = keyed_hex(plain.as_bytes());
                 let body = serde_json::json!({ "plainToken": plain, "encryptedToken": encrypted });
-                Some(HandshakeReply::json(self.clone(), body.to_string()))
+                Some(Ok(HandshakeReply::json(self.clone(), body.to_string())))
             }
             _ => None,
         }

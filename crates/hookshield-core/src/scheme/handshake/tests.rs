@@ -8,7 +8,7 @@ fn no_key(_: &[u8]) -> String {
     unreachable!("only Zoom uses the key")
 }
 
-fn signed(handshake: &Handshake, body: &[u8]) -> Option<HandshakeReply> {
+fn signed(handshake: &Handshake, body: &[u8]) -> Option<Result<HandshakeReply, Reason>> {
     handshake.answer_signed(None, &NO_HEADERS, body, &no_key)
 }
 
@@ -24,7 +24,7 @@ fn get(
 #[test]
 fn hcp_verification_payload_from_the_docs() {
     let body = br#"{"event_id":"webhook.event:mlizg1TCaSsrJ2hOXZMmS","event_action":"test","event_description":"Verification","event_source":"hashicorp.webhook.verification","resource_id":"","resource_name":"","event_version":"1","event_payload":{}}"#;
-    let reply = signed(&Handshake::HcpVerification, body).unwrap();
+    let reply = signed(&Handshake::HcpVerification, body).unwrap().unwrap();
     assert_eq!(
         (reply.status(), reply.content_type()),
         (200, "application/json")
@@ -37,7 +37,9 @@ fn hcp_verification_payload_from_the_docs() {
 fn webhook_validate_and_its_old_name() {
     for name in ["Webhook Validate", "Webhook Test"] {
         let body = format!(r#"{{"event": "{name}", "data": {{}}}}"#);
-        let reply = signed(&Handshake::WebhookValidate, body.as_bytes()).unwrap();
+        let reply = signed(&Handshake::WebhookValidate, body.as_bytes())
+            .unwrap()
+            .unwrap();
         assert_eq!(reply.body(), "OK");
     }
     let event = br#"{"event":"Site Status Update","data":{"name":"x"}}"#;
@@ -47,14 +49,20 @@ fn webhook_validate_and_its_old_name() {
 #[test]
 fn slack_challenge_is_echoed_only_when_it_is_plain_text() {
     let body = br#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
-    let reply = signed(&Handshake::SlackUrlVerification, body).unwrap();
+    let reply = signed(&Handshake::SlackUrlVerification, body)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         reply.body(),
         "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
     );
     assert_eq!(reply.headers(), &[("x-content-type-options", "nosniff")]);
     let odd = br#"{"type":"url_verification","challenge":"<script>alert(1)</script> x"}"#;
-    assert_eq!(signed(&Handshake::SlackUrlVerification, odd), None);
+    // A url_verification whose challenge cannot be echoed is refused, never handled.
+    assert_eq!(
+        signed(&Handshake::SlackUrlVerification, odd),
+        Some(Err(Reason::ChallengeSyntax))
+    );
     // Slash commands are form-encoded: not JSON, not a handshake.
     assert_eq!(
         signed(
@@ -176,11 +184,19 @@ fn zoom_answers_with_the_keyed_token() {
     let key = |text: &[u8]| format!("hmac({})", String::from_utf8_lossy(text));
     let reply = Handshake::ZoomUrlValidation
         .answer_signed(None, &NO_HEADERS, body, &key)
+        .unwrap()
         .unwrap();
     assert_eq!(
         reply.body(),
         r#"{"encryptedToken":"hmac(qgg8vlvZRS6UYooatFL8Aw)","plainToken":"qgg8vlvZRS6UYooatFL8Aw"}"#
     );
+    for unusable in [
+        &br#"{"event":"endpoint.url_validation","payload":{}}"#[..],
+        br#"{"event":"endpoint.url_validation","payload":{"plainToken":"a\"b<script>"}}"#,
+    ] {
+        let answer = Handshake::ZoomUrlValidation.answer_signed(None, &NO_HEADERS, unusable, &key);
+        assert_eq!(answer, Some(Err(Reason::ChallengeSyntax)));
+    }
     let event = br#"{"event":"meeting.started","payload":{"plainToken":"x"}}"#;
     assert!(
         Handshake::ZoomUrlValidation
@@ -190,24 +206,43 @@ fn zoom_answers_with_the_keyed_token() {
 }
 
 #[test]
-fn twitch_is_detected_by_its_header() {
-    let body =
-        br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387"}}"#;
-    let headers = [(
+fn twitch_is_detected_by_its_signed_body_whatever_the_header_says() {
+    let body = br#"{"challenge":"pogchamp-kappa-360noscope-vohiyo","subscription":{"id":"f1c2a387","status":"webhook_callback_verification_pending"}}"#;
+    let twitch = Handshake::TwitchCallbackVerification;
+    for headers in [
+        vec![(
+            "Twitch-Eventsub-Message-Type",
+            "webhook_callback_verification",
+        )],
+        // The header is not signed: a captured verification resent as a notification, or
+        // with the header twice, is still a verification and never reaches the handler.
+        vec![("Twitch-Eventsub-Message-Type", "notification")],
+        vec![
+            ("Twitch-Eventsub-Message-Type", "notification"),
+            ("Twitch-Eventsub-Message-Type", "notification"),
+        ],
+        vec![],
+    ] {
+        let reply = twitch
+            .answer_signed(None, &headers, body, &no_key)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            reply.body(),
+            "pogchamp-kappa-360noscope-vohiyo",
+            "{headers:?}"
+        );
+    }
+    let enabled = br#"{"challenge":"x","subscription":{"id":"f1c2a387","status":"enabled"}}"#;
+    let verification = [(
         "Twitch-Eventsub-Message-Type",
         "webhook_callback_verification",
     )];
-    let reply = Handshake::TwitchCallbackVerification
-        .answer_signed(None, &headers, body, &no_key)
-        .unwrap();
-    assert_eq!(reply.body(), "pogchamp-kappa-360noscope-vohiyo");
-    let notification = [("Twitch-Eventsub-Message-Type", "notification")];
     assert!(
-        Handshake::TwitchCallbackVerification
-            .answer_signed(None, &notification, body, &no_key)
+        twitch
+            .answer_signed(None, &verification, enabled, &no_key)
             .is_none()
     );
-    assert!(signed(&Handshake::TwitchCallbackVerification, body).is_none());
 }
 
 #[test]
