@@ -18,7 +18,6 @@ use crate::verify::clock::{Clock, SystemClock};
 use crate::verify::request_inputs::RequestInputs;
 use crate::verify::verifier::{MAX_ID_LEN, MAX_SECRETS};
 use crate::verify::window;
-use sha2::Digest;
 
 /// What to sign a body with besides the secret: the timestamp and the event id.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -191,7 +190,7 @@ impl Signer {
         if !matches!(crate::request::query::param(query, name), Ok(None)) {
             return Some(url.to_owned());
         }
-        let hash = const_hex::encode(sha2::Sha256::digest(body));
+        let hash = crate::verify::request_inputs::body_hash(body);
         let separator = if url.contains('?') { '&' } else { '?' };
         Some(format!("{url}{separator}{name}={hash}"))
     }

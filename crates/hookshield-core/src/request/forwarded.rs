@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::error::Reason;
 use crate::headers::{self, HeaderLookup};
-use crate::request::public_url::{PublicUrl, split_port, valid_host};
+use crate::request::public_url::{PublicUrl, parse_port, split_port, valid_host};
 
 /// How a verifier learns the public URL of a request.
 #[derive(Debug, Clone, Default)]
@@ -36,11 +36,9 @@ impl UrlConfig {
             _ => None,
         };
         let configured = || public.map(|p| p.host().to_owned());
+        // A request that names no host is the client's fault, not the receiver's.
         let Some(authority) = told.host.or(host_header).or_else(configured) else {
-            return Err(
-                // A request that names no host is the client's fault, not the receiver's.
-                Reason::ForwardedSyntax,
-            );
+            return Err(Reason::ForwardedSyntax);
         };
         let (host, port_in_host) = split_port(&authority).ok_or(Reason::ForwardedSyntax)?;
         if !valid_host(host) {
@@ -100,14 +98,7 @@ impl Told {
             told.host = one(headers, "x-forwarded-host")?.map(first_of_list);
         }
         if let Some(port) = one(headers, "x-forwarded-port")?.map(first_of_list) {
-            let valid =
-                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
-            told.port = Some(
-                port.parse()
-                    .ok()
-                    .filter(|p| valid && *p != 0)
-                    .ok_or(Reason::ForwardedSyntax)?,
-            );
+            told.port = Some(parse_port(&port).ok_or(Reason::ForwardedSyntax)?);
         }
         if let Some(prefix) = one(headers, "x-forwarded-prefix")?.map(first_of_list) {
             let prefix = prefix.trim_end_matches('/').to_owned();

@@ -190,14 +190,16 @@ pub(crate) fn split_port(authority: &str) -> Option<(&str, Option<u16>)> {
     match authority.rfind(':').filter(|at| *at > bracket) {
         Some(at) => {
             let (host, port) = authority.split_at(at);
-            let port = port.get(1..)?;
-            let valid =
-                !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
-            let port: u16 = port.parse().ok().filter(|p| valid && *p != 0)?;
-            Some((host, Some(port)))
+            Some((host, Some(parse_port(port.get(1..)?)?)))
         }
         None => Some((authority, None)),
     }
+}
+
+/// A port written as 1 to 5 ASCII digits, from 1 to 65535.
+pub(crate) fn parse_port(text: &str) -> Option<u16> {
+    let digits = !text.is_empty() && text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit());
+    text.parse().ok().filter(|port| digits && *port != 0)
 }
 
 /// A host name, IPv4 address or bracketed IPv6 address: letters, digits, `-`, `.`, `_`,

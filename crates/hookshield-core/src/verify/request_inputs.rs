@@ -12,6 +12,11 @@ use crate::request::{PublicUrl, RequestContext};
 use crate::scheme::Scheme;
 use crate::scheme::signed_content::Inputs;
 
+/// The body hash Twilio puts in the URL: the hex SHA-256 of the body.
+pub(crate) fn body_hash(body: &[u8]) -> String {
+    const_hex::encode(Sha256::digest(body))
+}
+
 /// `url` with the escapes of `chars` decoded, when the scheme asks for it (HubSpot).
 fn unescape(url: String, chars: Option<&str>) -> String {
     match chars {
@@ -100,7 +105,7 @@ impl RequestInputs {
         let Some(presented) = &self.body_hash else {
             return Ok(());
         };
-        let actual = const_hex::encode(Sha256::digest(body));
+        let actual = body_hash(body);
         let presented = presented.to_ascii_lowercase();
         if bool::from(actual.as_bytes().ct_eq(presented.as_bytes())) {
             Ok(())

@@ -13,7 +13,7 @@ use crate::request::RequestContext;
 use crate::request::forwarded::UrlConfig;
 use crate::request::public_url::PublicUrl;
 use crate::scheme::Scheme;
-use crate::scheme::algorithm::Keyed;
+use crate::scheme::algorithm::{Algorithm, Keyed};
 use crate::scheme::builder::SchemeBuilder;
 use crate::scheme::handshake::HandshakeReply;
 use crate::scheme::signed_content::Inputs;
@@ -62,7 +62,8 @@ struct Inner {
     window: TimestampWindow,
     clock: Arc<dyn Clock>,
     urls: UrlConfig,
-    handshake_token: Option<Secret>,
+    /// The verify token, compared as a shared token is: hashed, in constant time.
+    handshake_token: Option<Keyed>,
 }
 
 struct Key {
@@ -118,13 +119,8 @@ impl Verifier {
         headers: &H,
     ) -> Option<Result<HandshakeReply, VerifyError>> {
         let handshake = self.inner.scheme.handshake.as_ref()?;
-        let token = self.inner.handshake_token.as_ref().map(Secret::expose);
-        let answer = handshake.answer_get(request, headers, token)?;
-        Some(answer.map_err(|reason| {
-            let error = VerifyError::new(reason);
-            error.record(&self.inner.scheme.name);
-            error
-        }))
+        let answer = handshake.answer_get(request, headers, self.inner.handshake_token.as_ref())?;
+        Some(answer.map_err(|reason| self.refused(reason)))
     }
 
     /// The answer to the scheme's signed handshake when a request that `verified` is one
@@ -143,11 +139,7 @@ impl Verifier {
         let key = self.inner.keys.get(verified.secret_index)?;
         let keyed_hex = |text: &[u8]| const_hex::encode(key.keyed.compute([text]).as_slice());
         let answer = handshake.answer_signed(request, headers, body, &keyed_hex)?;
-        Some(answer.map_err(|reason| {
-            let error = VerifyError::new(reason);
-            error.record(&self.inner.scheme.name);
-            error
-        }))
+        Some(answer.map_err(|reason| self.refused(reason)))
     }
 
     /// Verifies a request as of the verifier's clock. `body` must be the raw bytes received.
@@ -229,11 +221,15 @@ impl Verifier {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
-        self.check(request, headers, body, now).map_err(|reason| {
-            let error = VerifyError::new(reason);
-            error.record(&self.inner.scheme.name);
-            error
-        })
+        self.check(request, headers, body, now)
+            .map_err(|reason| self.refused(reason))
+    }
+
+    /// The error for `reason`, its rejection event emitted.
+    fn refused(&self, reason: Reason) -> VerifyError {
+        let error = VerifyError::new(reason);
+        error.record(&self.inner.scheme.name);
+        error
     }
 
     fn check<H: HeaderLookup + ?Sized>(
@@ -278,9 +274,10 @@ impl Verifier {
         };
         let ts_bytes = signed_timestamp.unwrap_or_default();
         let id_bytes = header_id.map(str::as_bytes).unwrap_or_default();
-        let base = match scheme.content.uses_url() && request.is_some() {
-            true => Some(self.inner.urls.base(headers)?),
-            false => None,
+        let base = if scheme.content.uses_url() && request.is_some() {
+            Some(self.inner.urls.base(headers)?)
+        } else {
+            None
         };
         let inputs = RequestInputs::gather(scheme, base.as_deref(), request, body, true)?;
 
@@ -575,7 +572,11 @@ impl VerifierBuilder {
         if scheme.signs_url() && public.is_none() && !self.trust_forwarded {
             return Err(ConfigError::PublicUrlRequired);
         }
-        let handshake_token = self.handshake_token.transpose()?;
+        let handshake_token = self
+            .handshake_token
+            .transpose()?
+            .map(|token| Keyed::new(Algorithm::SharedToken, &token))
+            .transpose()?;
         if self.secrets.is_empty() {
             return Err(ConfigError::NoSecret);
         }

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use crate::error::{ConfigError, Reason};
 use crate::headers::{self, HeaderLookup};
 use crate::request::{RequestContext, query};
+use crate::scheme::algorithm::Keyed;
 use crate::scheme::handshake::reply::echoable;
 use crate::verify::body_fields;
 
@@ -187,7 +188,7 @@ impl Challenge {
         &self,
         request: &RequestContext<'_>,
         headers: &H,
-        token: Option<&[u8]>,
+        token: Option<&Keyed>,
     ) -> Option<Result<String, Reason>> {
         // A query longer than any challenge's is not one: it goes on to verification.
         let too_long = request.query().is_some_and(|q| q.len() > query::MAX_QUERY);
@@ -215,7 +216,7 @@ impl Challenge {
                 Ok(value) => value.unwrap_or_default(),
                 Err(reason) => return Some(Err(reason)),
             };
-            if !bool::from(constant_time_eq(presented.as_bytes(), expected)) {
+            if !bool::from(expected.token_matches(presented.as_bytes())) {
                 return Some(Err(Reason::ChallengeTokenMismatch));
             }
         }
@@ -295,10 +296,4 @@ fn read_place<H: HeaderLookup + ?Sized>(
             .ok()
             .and_then(|[value, _]| value)),
     }
-}
-
-/// Equality that takes as long whatever the first differing byte (lengths may leak).
-fn constant_time_eq(a: &[u8], b: &[u8]) -> subtle::Choice {
-    use subtle::ConstantTimeEq;
-    a.ct_eq(b)
 }

@@ -22,6 +22,7 @@ pub use reply::{HANDSHAKE_HEADERS, HandshakeReply};
 use crate::error::{ConfigError, Reason};
 use crate::headers::HeaderLookup;
 use crate::request::RequestContext;
+use crate::scheme::algorithm::Keyed;
 use crate::verify::body_fields;
 
 /// A provider's endpoint check.
@@ -166,7 +167,7 @@ impl Handshake {
         &self,
         request: &RequestContext<'_>,
         headers: &H,
-        token: Option<&[u8]>,
+        token: Option<&Keyed>,
     ) -> Option<Result<HandshakeReply, Reason>> {
         let challenge = self.challenge()?;
         let answer = challenge.answer_get(request, headers, token)?;

@@ -18,7 +18,14 @@ fn get(
     token: Option<&str>,
 ) -> Option<Result<HandshakeReply, Reason>> {
     let request = RequestContext::new("GET", target);
-    handshake.answer_get(&request, &NO_HEADERS, token.map(str::as_bytes))
+    let token = token.map(keyed);
+    handshake.answer_get(&request, &NO_HEADERS, token.as_ref())
+}
+
+/// `token` keyed as the verifier keys its handshake token.
+fn keyed(token: &str) -> Keyed {
+    let secret = crate::Secret::from_text(token).unwrap();
+    Keyed::new(crate::Algorithm::SharedToken, &secret).unwrap()
 }
 
 #[test]
@@ -116,7 +123,7 @@ fn meta_answers_only_the_documented_challenge_with_the_right_token() {
     );
     let post = RequestContext::new("POST", target);
     assert!(
-        meta.answer_get(&post, &NO_HEADERS, Some(b"meatyhamhock"))
+        meta.answer_get(&post, &NO_HEADERS, Some(&keyed("meatyhamhock")))
             .is_none()
     );
     // Ambiguous or unsafe challenges are refused, never echoed.
