@@ -44,14 +44,9 @@ pub(crate) fn needs_token(scheme: &Scheme) -> bool {
     scheme.handshake().is_some_and(Handshake::needs_token)
 }
 
-/// The presets whose challenge carries a verify token, comma-separated.
+/// The presets whose challenge carries a verify token.
 fn token_presets() -> String {
-    hookshield_core::presets::ALL
-        .iter()
-        .filter(|p| p.builder().build().is_ok_and(|s| needs_token(&s)))
-        .map(|p| p.name())
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::presets::names_where(needs_token)
 }
 
 impl HandshakeArgs {

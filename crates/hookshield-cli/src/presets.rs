@@ -25,6 +25,20 @@ pub(crate) fn run(args: &PresetsArgs) -> Result<ExitCode, UsageError> {
 }
 
 /// One preset as a JSON object.
+/// The presets whose scheme satisfies `wanted`, written `a, b and c` (for usage errors).
+pub(crate) fn names_where(wanted: impl Fn(&Scheme) -> bool) -> String {
+    let names: Vec<&str> = presets::ALL
+        .iter()
+        .filter(|p| p.builder().build().is_ok_and(|s| wanted(&s)))
+        .map(Preset::name)
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "no presets".to_owned(),
+    }
+}
+
 fn describe(preset: &Preset, scheme: &Scheme) -> Value {
     let window = scheme.window();
     json!({

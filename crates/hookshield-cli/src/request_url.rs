@@ -2,7 +2,6 @@
 //! URL a provider called, split into the public base the verifier is configured with and
 //! the target (path and query) the receiver sees.
 
-use hookshield_core::presets;
 use hookshield_core::{PublicUrl, Scheme, Signer};
 
 use crate::UsageError;
@@ -87,20 +86,13 @@ pub(crate) fn url_required(preset: &str, flag: &str, what: &str) -> UsageError {
 
 /// The presets that sign the request's URL, as `twilio, square and hubspot`.
 pub(crate) fn url_presets() -> String {
-    let names: Vec<&str> = presets::ALL
-        .iter()
-        .filter(|p| p.builder().build().is_ok_and(|s| s.signs_url()))
-        .map(|p| p.name())
-        .collect();
-    match names.split_last() {
-        Some((last, [])) => (*last).to_owned(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-        None => "no presets".to_owned(),
-    }
+    crate::presets::names_where(Scheme::signs_url)
 }
 
 #[cfg(test)]
 mod tests {
+    use hookshield_core::presets;
+
     use super::*;
 
     fn split(url: &str) -> (String, String) {
