@@ -53,6 +53,9 @@ pub(crate) fn plain(rejection: &Rejection) -> HttpResponse {
     for header in rejection.headers() {
         response.insert_header(*header);
     }
+    if let Some(header) = rejection.echo_header() {
+        response.insert_header(header);
+    }
     response.body(rejection.body())
 }
 

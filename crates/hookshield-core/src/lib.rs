@@ -101,6 +101,7 @@
 
 mod error;
 pub mod headers;
+mod keys;
 pub mod presets;
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]
@@ -116,6 +117,10 @@ mod verify;
 
 pub use error::{ConfigError, ErrorKind, REJECTION_TARGET, Reason, Rejection, VerifyError};
 pub use headers::HeaderLookup;
+pub use keys::key_set::{KeySet, KeySetBuilder, MAX_TENANT_LEN};
+pub use keys::private_key::{PrivateKey, WHSK_PREFIX};
+pub use keys::public_key::{PublicKey, WHPK_PREFIX};
+pub use keys::resolver::{KeyError, KeyMap, KeyQuery, KeyResolver, SecretLearner};
 #[cfg(feature = "receiver")]
 pub use receiver::{
     BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Reason};
 use crate::headers::HeaderLookup;
+use crate::keys::private_key::PrivateKey;
 use crate::request::{PublicUrl, RequestContext};
 use crate::scheme::Scheme;
 use crate::scheme::algorithm::{Algorithm, Keyed};
@@ -80,15 +81,25 @@ impl SignOptions {
 #[derive(Clone)]
 pub struct Signer {
     scheme: Arc<Scheme>,
-    keys: Vec<Keyed>,
+    keys: Vec<SignKey>,
     clock: Arc<dyn Clock>,
+}
+
+/// A key the signer signs with.
+#[derive(Clone)]
+enum SignKey {
+    /// A MAC or shared token.
+    Shared(Keyed),
+    /// A private key, and the kind of entry its signatures go in (0: the scheme's own
+    /// algorithm; 1: its public-key entries, `v1a`).
+    Private(Arc<PrivateKey>, u8),
 }
 
 impl Signer {
     /// A signer for `scheme` with one secret.
     pub fn new(scheme: SchemeBuilder, secret: Secret) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
-        let keys = vec![keyed(&scheme, &secret)?];
+        let keys = vec![SignKey::Shared(keyed(&scheme, &secret)?)];
         Ok(Self {
             scheme: Arc::new(scheme),
             keys,
@@ -107,7 +118,47 @@ impl Signer {
         if self.keys.len() == MAX_SECRETS {
             return Err(ConfigError::TooManySecrets);
         }
-        self.keys.push(keyed(&self.scheme, &secret)?);
+        self.keys
+            .push(SignKey::Shared(keyed(&self.scheme, &secret)?));
+        Ok(self)
+    }
+
+    /// A signer for a scheme that signs with a private key (Discord, SendGrid), or for a
+    /// scheme's public-key entries (Standard Webhooks `v1a`).
+    ///
+    /// ```
+    /// use hookshield_core::{presets, Algorithm, PrivateKey, SignOptions, Signer, Verifier};
+    ///
+    /// let key = PrivateKey::generate(Algorithm::Ed25519)?;
+    /// let verifier = Verifier::builder(presets::discord()).public_key(key.public_key()).build()?;
+    /// let body = br#"{"id":"1","token":"t","type":2}"#;
+    /// let headers = Signer::with_private_key(presets::discord(), key)?.sign(body, &SignOptions::new())?;
+    /// assert!(verifier.verify(&headers, body).is_ok());
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    pub fn with_private_key(scheme: SchemeBuilder, key: PrivateKey) -> Result<Self, ConfigError> {
+        let scheme = scheme.build()?;
+        let slot = private_slot(&scheme, &key)?;
+        Ok(Self {
+            scheme: Arc::new(scheme),
+            keys: vec![SignKey::Private(Arc::new(key), slot)],
+            clock: Arc::new(SystemClock),
+        })
+    }
+
+    /// Also signs with `key`: one more signature in the list (Standard Webhooks: a `v1a`
+    /// entry beside the `v1` one, as a sender moving to public keys sends both).
+    pub fn also_private_key(mut self, key: PrivateKey) -> Result<Self, ConfigError> {
+        if !self.scheme.layout.is_list() {
+            return Err(ConfigError::Inconsistent(
+                "this scheme's header carries one signature",
+            ));
+        }
+        if self.keys.len() == MAX_SECRETS {
+            return Err(ConfigError::TooManySecrets);
+        }
+        let slot = private_slot(&self.scheme, &key)?;
+        self.keys.push(SignKey::Private(Arc::new(key), slot));
         Ok(self)
     }
 
@@ -149,25 +200,33 @@ impl Signer {
         if let Some(Source::Headers(names)) = &scheme.timestamp {
             headers.push((first(names), timestamp.clone()));
         }
-        let signatures: Vec<String> = self
+        let parts = || {
+            scheme
+                .content
+                .parts(inputs.content(url, timestamp.as_bytes(), id.as_bytes(), body))
+        };
+        let signatures: Vec<(u8, String)> = self
             .keys
             .iter()
-            .map(|key| match key.token() {
-                Some(token) => String::from_utf8_lossy(token.expose()).into_owned(),
-                None => {
-                    let content = inputs.content(url, timestamp.as_bytes(), id.as_bytes(), body);
-                    let parts = scheme.content.parts(content);
-                    scheme.encoding.encode(key.compute(parts).as_slice())
-                }
+            .map(|key| match key {
+                SignKey::Shared(keyed) => match keyed.token() {
+                    Some(token) => (0, String::from_utf8_lossy(token.expose()).into_owned()),
+                    None => (0, scheme.encoding.encode(keyed.compute(parts()).as_slice())),
+                },
+                SignKey::Private(key, slot) => (*slot, scheme.encoding.encode(&key.sign(parts()))),
             })
             .collect();
+        let alt = scheme
+            .public_entries
+            .as_ref()
+            .map(|(version, _)| version.as_ref());
         let param = match &scheme.timestamp {
             Some(Source::Param(key)) => Some((&**key, timestamp.as_str())),
             _ => None,
         };
         headers.push((
             first(&scheme.signature),
-            scheme.layout.render(&signatures, param),
+            scheme.layout.render(&signatures, alt, param),
         ));
         Ok(SignedHeaders { headers })
     }
@@ -239,6 +298,23 @@ fn keyed(scheme: &Scheme, secret: &Secret) -> Result<Keyed, ConfigError> {
         return Err(ConfigError::SecretEncoding);
     }
     Keyed::new(scheme.algorithm, secret)
+}
+
+/// The kind of entry a private key's signatures go in for `scheme`.
+fn private_slot(scheme: &Scheme, key: &PrivateKey) -> Result<u8, ConfigError> {
+    if key.algorithm() == scheme.algorithm {
+        Ok(0)
+    } else if scheme
+        .public_entries
+        .as_ref()
+        .is_some_and(|(_, algorithm)| *algorithm == key.algorithm())
+    {
+        Ok(1)
+    } else {
+        Err(ConfigError::KeyKind(
+            "the scheme does not sign with a private key of this algorithm",
+        ))
+    }
 }
 
 fn first(names: &[Box<str>]) -> String {

@@ -358,10 +358,14 @@ fn url_signing_schemes_need_a_public_url_or_trust() {
         .map(|n| (*n, presets::by_name(n).unwrap()))
         .chain([("custom {method}{body}", method_only)])
     {
-        let secret = if name == "standard-webhooks" || name == "clerk" || name == "resend" {
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-        } else {
-            "s3cret"
+        let secret = match name {
+            "standard-webhooks" | "clerk" | "resend" => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            // Public keys: Discord's hex Ed25519, SendGrid's base64 DER P-256.
+            "discord" => "6653787a0edd492aa2d26a17f61414937a2bacea2e2b74154129496b6e3c73f8",
+            "sendgrid" => {
+                "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA=="
+            }
+            _ => "s3cret",
         };
         assert!(
             Verifier::builder(scheme)

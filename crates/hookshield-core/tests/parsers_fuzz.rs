@@ -29,9 +29,9 @@ use std::sync::LazyLock;
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit, Mac};
 use hookshield_core::{
-    Algorithm, ErrorKind, HeaderLookup, IdOrigin, MAX_ID_LEN, Reason, RequestContext, Scheme,
-    Secret, SignOptions, Signer, TimestampUnit, TimestampWindow, Verified, Verifier, VerifyError,
-    presets,
+    Algorithm, ErrorKind, HeaderLookup, IdOrigin, MAX_ID_LEN, PrivateKey, Reason, RequestContext,
+    Scheme, Secret, SignOptions, Signer, TimestampUnit, TimestampWindow, Verified, Verifier,
+    VerifyError, presets,
 };
 use proptest::prelude::*;
 use sha2::Sha256;
@@ -116,19 +116,26 @@ static FIXTURES: LazyLock<Vec<Fixture>> = LazyLock::new(|| {
         .map(|name| {
             let builder = || presets::by_name(name).unwrap();
             let secret = || Secret::from_bytes(KEY).unwrap();
-            let verifier = Verifier::builder(builder())
-                .secret(secret())
-                .public_url(PUBLIC_URL)
-                .build()
-                .unwrap();
+            let algorithm = builder().build().unwrap().algorithm();
+            // Public-key presets sign with a fixed key pair (a seed of 32 bytes 0x2a).
+            let private = || PrivateKey::parse(algorithm, &"2a".repeat(32)).unwrap();
+            let (verifier, signer) = if algorithm.is_public_key() {
+                (
+                    Verifier::builder(builder()).public_key(private().public_key()),
+                    Signer::with_private_key(builder(), private()).unwrap(),
+                )
+            } else {
+                (
+                    Verifier::builder(builder()).secret(secret()),
+                    Signer::new(builder(), secret()).unwrap(),
+                )
+            };
+            let verifier = verifier.public_url(PUBLIC_URL).build().unwrap();
             let options = SignOptions::new()
                 .timestamp(now())
                 .id(ID)
                 .url(&format!("{PUBLIC_URL}{TARGET}"));
-            let signed = Signer::new(builder(), secret())
-                .unwrap()
-                .sign(BODY, &options)
-                .unwrap();
+            let signed = signer.sign(BODY, &options).unwrap();
             verifier
                 .verify_request_at(&request(), &signed, BODY, now())
                 .unwrap();

@@ -77,6 +77,11 @@ fn plain<B: From<Bytes>>(rejection: &Rejection) -> Response<B> {
     for (name, value) in rejection.headers() {
         headers.insert(*name, HeaderValue::from_static(value));
     }
+    if let Some((name, value)) = rejection.echo_header()
+        && let Ok(value) = HeaderValue::from_str(value)
+    {
+        headers.insert(name, value);
+    }
     response
 }
 

@@ -90,6 +90,22 @@ pub enum ConfigError {
     /// A replay namespace must be 1 to 128 printable ASCII characters, without spaces.
     #[error("the replay namespace must be 1 to 128 printable ASCII characters, without spaces")]
     InvalidNamespace,
+    /// A public key cannot be read in any of the formats its algorithm is written in
+    /// (Ed25519: hex, base64 or `whpk_` + base64 of 32 bytes; P-256: base64 DER
+    /// SubjectPublicKeyInfo or PEM), or is a weak key that would accept forged signatures.
+    #[error("invalid public key: {0}")]
+    InvalidPublicKey(&'static str),
+    /// A private key cannot be read, or is not of the scheme's algorithm.
+    #[error("invalid private key: {0}")]
+    InvalidPrivateKey(&'static str),
+    /// A key of the wrong kind for the scheme: a shared secret for a scheme that verifies
+    /// with public keys, or a public key of an algorithm the scheme does not accept.
+    #[error("wrong kind of key: {0}")]
+    KeyKind(&'static str),
+    /// A tenant name (a key resolver's namespace) must be 1 to 64 printable ASCII
+    /// characters, without spaces or `/`.
+    #[error("a tenant name must be 1 to 64 printable ASCII characters, without spaces or '/'")]
+    InvalidTenant,
     /// No preset has this name.
     #[error("unknown preset {0:?} (known: {known})", known = crate::presets::NAMES.join(", "))]
     UnknownPreset(String),

@@ -110,6 +110,15 @@ impl Rejection {
         }
     }
 
+    /// A header echoed back to the provider ([`HandshakeReply::echo_header`]: Asana's
+    /// `X-Hook-Secret`), besides [`headers`](Self::headers).
+    pub fn echo_header(&self) -> Option<(&'static str, &str)> {
+        match self {
+            Self::Handshake(reply) => reply.echo_header(),
+            _ => None,
+        }
+    }
+
     /// Whether the answer carries `Retry-After` (409 and 503: come back later).
     pub fn wants_retry_after(&self) -> bool {
         matches!(self, Self::Verify(error) if error.wants_retry_after())

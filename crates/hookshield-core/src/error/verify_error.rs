@@ -20,6 +20,7 @@ use std::fmt;
 /// | [`ReplayStoreUnavailable`](Self::ReplayStoreUnavailable) | 503 | `replay_store_unavailable` |
 /// | [`ChallengeRefused`](Self::ChallengeRefused) | 403 | `challenge_refused` |
 /// | [`NotConfigured`](Self::NotConfigured) | 500 | `webhook_not_configured` |
+/// | [`KeyUnavailable`](Self::KeyUnavailable) | 503 | `key_unavailable` |
 ///
 /// A duplicate of an event that was already handled is not an error: the replay guard
 /// answers it with 200 and `{"duplicate":true}`.
@@ -54,6 +55,10 @@ pub enum ErrorKind {
     /// method and they were not passed, or no public URL is known. A bug in the app's
     /// wiring, not in the request.
     NotConfigured,
+    /// No key could be had for this request: the [`KeyResolver`](crate::KeyResolver) (a
+    /// key server, a database) failed or did not answer before its deadline. Answered 503
+    /// with `Retry-After`, so the provider retries; nothing was verified or remembered.
+    KeyUnavailable,
 }
 
 impl ErrorKind {
@@ -72,6 +77,7 @@ impl ErrorKind {
             Self::ReplayStoreUnavailable => "replay_store_unavailable",
             Self::ChallengeRefused => "challenge_refused",
             Self::NotConfigured => "webhook_not_configured",
+            Self::KeyUnavailable => "key_unavailable",
         }
     }
 
@@ -83,7 +89,7 @@ impl ErrorKind {
             Self::MissingHeader | Self::SignatureMismatch | Self::TimestampOutOfWindow => 401,
             Self::MalformedHeader | Self::MalformedBody | Self::MissingEventId => 400,
             Self::DuplicateInFlight => 409,
-            Self::ReplayStoreUnavailable => 503,
+            Self::ReplayStoreUnavailable | Self::KeyUnavailable => 503,
             Self::ChallengeRefused => 403,
             Self::NotConfigured => 500,
         }
@@ -175,6 +181,13 @@ pub enum Reason {
     /// The scheme signs the request's URL, no public URL is configured and no trusted
     /// forwarded header or `Host` gives one.
     NoPublicUrl,
+    /// The key resolver knows no key for this request (an unknown tenant or key id).
+    UnknownKey,
+    /// The key resolver failed or missed its deadline, and no cached key could stand in.
+    KeyUnavailable,
+    /// A signed token (Plaid's JWT) is not a compact JWS of the expected algorithm, or
+    /// its claims cannot be read.
+    TokenSyntax,
 }
 
 impl Reason {
@@ -211,6 +224,9 @@ impl Reason {
                 ErrorKind::ChallengeRefused
             }
             Self::NoRequestContext | Self::NoPublicUrl => ErrorKind::NotConfigured,
+            Self::UnknownKey => ErrorKind::SignatureMismatch,
+            Self::KeyUnavailable => ErrorKind::KeyUnavailable,
+            Self::TokenSyntax => ErrorKind::MalformedHeader,
         }
     }
 
@@ -259,6 +275,9 @@ impl Reason {
                 "the scheme signs the request URL or method, and they were not passed"
             }
             Self::NoPublicUrl => "the scheme signs the request URL, and no public URL is known",
+            Self::UnknownKey => "no key is known for this request",
+            Self::KeyUnavailable => "no key could be had for this request before the deadline",
+            Self::TokenSyntax => "the signed token cannot be read",
         }
     }
 }
@@ -321,7 +340,9 @@ impl VerifyError {
     pub const fn wants_retry_after(&self) -> bool {
         matches!(
             self.kind(),
-            ErrorKind::DuplicateInFlight | ErrorKind::ReplayStoreUnavailable
+            ErrorKind::DuplicateInFlight
+                | ErrorKind::ReplayStoreUnavailable
+                | ErrorKind::KeyUnavailable
         )
     }
 }

@@ -36,6 +36,9 @@
 //! | [`okta`] | `Authorization` carries the secret | — | body `eventId` | — | 24 h |
 //! | [`zoom`] | `x-zm-signature`: `v0=`hex HMAC-SHA256 | `v0:{t}:{body}` | digest of the body | ±300 s | 24 h |
 //! | [`twitch`] | `Twitch-Eventsub-Message-Signature`: `sha256=`hex | `{id}{t}{body}` | `Twitch-Eventsub-Message-Id` | ±600 s (RFC 3339) | 24 h |
+//! | [`discord`] | `X-Signature-Ed25519`: hex Ed25519 (public key) | `{t}{body}` | body `id`, else digest of the body | −900 s/+300 s | 1 h |
+//! | [`sendgrid`] | `X-Twilio-Email-Event-Webhook-Signature`: base64 DER ECDSA P-256 (public key) | `{t}{body}` | digest of the body | ±600 s | 25 h |
+//! | [`asana`] | `X-Hook-Signature`: hex HMAC-SHA256, secret from the handshake | body | digest of the body | — | 25 h |
 //!
 //! Twilio, Square and HubSpot sign the request's URL (HubSpot also its method): verify
 //! them with [`Verifier::verify_request`](crate::Verifier::verify_request) and a
@@ -84,10 +87,12 @@
 //! table and provider matrix, and an entry to [`ALL`] (which [`by_name`], [`NAMES`] and
 //! the CLI read).
 
+mod asana;
 mod bitbucket;
 mod calendly;
 mod civo;
 mod clerk;
+mod discord;
 mod dropbox;
 mod github;
 mod gitlab;
@@ -100,6 +105,7 @@ mod okta;
 mod paddle;
 mod pagerduty;
 mod resend;
+mod sendgrid;
 mod sentry;
 mod shared_token;
 mod shopify;
@@ -117,10 +123,12 @@ mod zoom;
 
 use std::time::Duration;
 
+pub use asana::asana;
 pub use bitbucket::bitbucket;
 pub use calendly::calendly;
 pub use civo::civo;
 pub use clerk::clerk;
+pub use discord::discord;
 pub use dropbox::dropbox;
 pub use github::github;
 pub use gitlab::gitlab;
@@ -133,6 +141,7 @@ pub use okta::{okta, okta_with_header};
 pub use paddle::paddle;
 pub use pagerduty::pagerduty;
 pub use resend::resend;
+pub use sendgrid::sendgrid;
 pub use sentry::sentry;
 pub use shared_token::shared_token;
 pub use shopify::shopify;
@@ -236,6 +245,9 @@ pub const ALL: &[Preset] = &[
     Preset::new("okta", &[], okta),
     Preset::new("zoom", &[], zoom),
     Preset::new("twitch", &["twitch-eventsub"], twitch),
+    Preset::new("discord", &[], discord),
+    Preset::new("sendgrid", &["twilio-sendgrid"], sendgrid),
+    Preset::new("asana", &[], asana),
 ];
 
 /// The preset names accepted by [`by_name`] (and the CLI's `--preset`), aliases aside.
@@ -268,6 +280,9 @@ pub const NAMES: &[&str] = &[
     "okta",
     "zoom",
     "twitch",
+    "discord",
+    "sendgrid",
+    "asana",
 ];
 
 /// The header [`by_name`] gives `shared-token`.
@@ -299,7 +314,7 @@ mod tests {
 
     use super::*;
     use crate::{
-        Algorithm, IdOrigin, RequestContext, Secret, SecretFormat, SignOptions, Signer,
+        Algorithm, IdOrigin, PrivateKey, RequestContext, Secret, SecretFormat, SignOptions, Signer,
         TimestampUnit, ValueSource, Verifier,
     };
 
@@ -361,7 +376,21 @@ mod tests {
                 SecretFormat::PrefixedBase64 { prefix } => format!("{prefix}c2lnbmluZy1rZXk="),
                 _ => "round-trip-secret".to_owned(),
             };
-            let key: Secret = scheme.parse_secret(&secret).unwrap();
+            // Public-key schemes sign with a key pair made here; the others with a secret.
+            let (signer, verifier) = if scheme.algorithm().is_public_key() {
+                let key = PrivateKey::generate(scheme.algorithm()).unwrap();
+                let public = key.public_key();
+                (
+                    Signer::with_private_key(preset.builder(), key).unwrap(),
+                    Verifier::builder(preset.builder()).public_key(public),
+                )
+            } else {
+                let key: Secret = scheme.parse_secret(&secret).unwrap();
+                (
+                    Signer::new(preset.builder(), key.clone()).unwrap(),
+                    Verifier::builder(preset.builder()).secret(key),
+                )
+            };
             let mut fields = Vec::new();
             if let Some(ValueSource::Field(path)) = scheme.id_source() {
                 fields.push((path, Value::from("evt_round_trip")));
@@ -375,8 +404,7 @@ mod tests {
                 fields.push((path, value));
             }
             let body = body_with(&fields);
-            let headers = Signer::new(preset.builder(), key.clone())
-                .unwrap()
+            let headers = signer
                 .sign(
                     &body,
                     &SignOptions::new()
@@ -385,11 +413,7 @@ mod tests {
                         .url("https://example.com/hooks/x?y=1"),
                 )
                 .unwrap();
-            let verifier = Verifier::builder(preset.builder())
-                .secret(key)
-                .public_url("https://example.com")
-                .build()
-                .unwrap();
+            let verifier = verifier.public_url("https://example.com").build().unwrap();
             let name = preset.name();
             let request = RequestContext::new("POST", "/hooks/x?y=1");
             let ok = verifier

@@ -3,17 +3,21 @@
 use std::time::Duration;
 
 use super::hours;
-use crate::{Encoding, Scheme, SchemeBuilder, SecretFormat, TimestampWindow};
+use crate::{Algorithm, Encoding, Scheme, SchemeBuilder, SecretFormat, TimestampWindow};
 
 /// [Standard Webhooks](https://github.com/standard-webhooks/standard-webhooks/blob/main/spec/standard-webhooks.md)
 /// (and [Svix](https://docs.svix.com/receiving/verifying-payloads/how-manual)):
 /// `webhook-signature` lists `v1,<base64 HMAC-SHA256 of "{id}.{t}.{body}">` entries
-/// separated by spaces; `v1a` (Ed25519) entries are ignored.
+/// separated by spaces, and `v1a,<base64 Ed25519 signature of the same bytes>` entries
+/// for senders that sign with a key pair.
 ///
 /// - **Headers:** `webhook-id`, `webhook-timestamp`, `webhook-signature`; when absent, the
 ///   `svix-id`, `svix-timestamp`, `svix-signature` names are read.
 /// - **Secret:** `whsec_` + base64; the decoded bytes are the key
-///   ([`SecretFormat::PrefixedBase64`]).
+///   ([`SecretFormat::PrefixedBase64`]). A `whpk_` + base64 public key verifies `v1a`
+///   entries; one verifier may hold both while a sender moves from one to the other (the
+///   `v1a` scheme is in the spec, and in the reference libraries' open pull requests
+///   only).
 /// - **Window:** ±300 s, as the reference libraries.
 /// - **Replay TTL:** 96 h: the spec's example schedule retries for about 3 days.
 pub fn standard_webhooks() -> SchemeBuilder {
@@ -33,6 +37,7 @@ pub(super) fn family(name: &str, prefixes: [&str; 2], docs: &str) -> SchemeBuild
         .signature_header(&format!("{first}-signature"))
         .signature_header_alias(&format!("{second}-signature"))
         .versioned_list("v1")
+        .public_key_entries("v1a", Algorithm::Ed25519)
         .encoding(Encoding::Base64)
         .signed_content("{id}.{t}.{body}")
         .timestamp_header(&format!("{first}-timestamp"))
@@ -127,7 +132,7 @@ mod tests {
                 "{list}"
             );
         }
-        // Only a v1a entry: nothing this verifier can check.
+        // Only a v1a entry, and no public key: nothing this verifier can check.
         let err = v.verify_at(&headers(SW_V1A), body, at(now)).unwrap_err();
         assert_eq!(err.reason(), Reason::NoSupportedSignature);
 
@@ -142,5 +147,84 @@ mod tests {
             .unwrap();
         assert_eq!(ok.secret_index(), 1);
         assert_eq!(ok.secret_label(), Some("old"));
+    }
+
+    /// The Go reference library's v1a test (standard-webhooks PR #253, commit f50a00a,
+    /// `TestAsymmetricWebhookSign`): seed "TESTSIGNINGKEYDONOTUSETHISFORANY".
+    const GO_WHPK: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
+    /// The JS library's v1a test (PR #308, commit 659f674, "v1a: sign function works"):
+    /// seed of 32 bytes 0x01, same id, timestamp and body.
+    const JS_WHPK: &str = "whpk_iojj3XQJ8ZX9UtstPLpdcspnCb8dlBIb83SIAbQPb1w=";
+    const JS_V1A: &str = "v1a,Ykcu7AtGZGmZxFEH1Gaa2Nd7feY/CTuruoL4fqgnKwfbHU4DhemoVHZdvGfIvKvn4BIgwktLGGPGIr/i9nK7AA==";
+
+    #[test]
+    fn standard_webhooks_v1a_vectors_and_mixed_verifiers() {
+        let (secret, id, ts, body, v1) = SW_EXAMPLES[0];
+        let now = 1_614_265_330;
+        let headers = |list: &str| {
+            vec![
+                ("webhook-id", id.to_owned()),
+                ("webhook-timestamp", ts.to_owned()),
+                ("webhook-signature", list.to_owned()),
+            ]
+        };
+        let go = verifier(standard_webhooks(), GO_WHPK);
+        let js = verifier(standard_webhooks(), JS_WHPK);
+        assert!(go.verify_at(&headers(SW_V1A), body, at(now)).is_ok());
+        assert!(js.verify_at(&headers(JS_V1A), body, at(now)).is_ok());
+        // Each key verifies its own signature only; a public key does not verify v1.
+        for (v, list) in [(&go, JS_V1A), (&js, SW_V1A), (&go, v1)] {
+            let err = v.verify_at(&headers(list), body, at(now)).unwrap_err();
+            assert_eq!(err.reason(), Reason::SignatureMismatch, "{list}");
+        }
+        // The libraries' refusals: a 32-byte v1a, an empty one, one that is not base64.
+        for list in [
+            "v1a,Ceo5qEr07ixe2NLpvHk3FH9bwy/WavXrAFQ/9tdO6mc=",
+            "v1a,",
+            "v1a,dawfeoifkpqwoekfpqoekf",
+        ] {
+            assert!(
+                go.verify_at(&headers(list), body, at(now)).is_err(),
+                "{list}"
+            );
+        }
+        // A sender moving to v1a sends both; a receiver holding both accepts either.
+        let both = Verifier::builder(standard_webhooks())
+            .labeled_encoded_secret("hmac", secret)
+            .labeled_encoded_secret("ed25519", GO_WHPK)
+            .build()
+            .unwrap();
+        for (list, label) in [
+            (format!("{v1} {SW_V1A}"), "hmac"),
+            (SW_V1A.to_owned(), "ed25519"),
+            (v1.to_owned(), "hmac"),
+        ] {
+            let ok = both.verify_at(&headers(&list), body, at(now)).unwrap();
+            assert_eq!(ok.secret_label(), Some(label), "{list}");
+        }
+        // The signer sends both entries, v1a from the whsk_ seed.
+        let key = crate::PrivateKey::parse(
+            crate::Algorithm::Ed25519,
+            "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=",
+        )
+        .unwrap();
+        let signer = crate::Signer::new(
+            standard_webhooks(),
+            standard_webhooks()
+                .build()
+                .unwrap()
+                .parse_secret(secret)
+                .unwrap(),
+        )
+        .unwrap()
+        .also_private_key(key)
+        .unwrap();
+        let sent = signer
+            .sign(body, &crate::SignOptions::new().id(id).timestamp(at(now)))
+            .unwrap();
+        assert_eq!(
+            sent.get("webhook-signature"),
+            Some(format!("{v1} {SW_V1A}").as_str())
+        );
     }
 }

@@ -1,11 +1,15 @@
-//! MAC algorithms and their keyed, ready-to-clone states.
+//! Signature algorithms (MACs, shared tokens, public-key signatures) and their keyed,
+//! ready-to-clone states.
 
+use ed25519_dalek::ed25519;
 use hmac::{Hmac, KeyInit, Mac};
+use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use crate::error::ConfigError;
+use crate::keys::public_key::{Kind, PublicKey};
 use crate::secret::Secret;
 use crate::verify::signature_bytes::Tag;
 
@@ -23,28 +27,66 @@ pub enum Algorithm {
     /// `X-Webhook-Secret` of some clouds). Compared in constant time, but nothing binds the
     /// body: prefer an HMAC scheme whenever the provider offers one.
     SharedToken,
+    /// Ed25519 (RFC 8032) with a public key: Discord, Standard Webhooks `v1a`. 64-byte
+    /// signatures, checked strictly (non-canonical or small-order values are refused).
+    Ed25519,
+    /// ECDSA over P-256 with SHA-256, the signature DER-encoded: SendGrid. High-S
+    /// signatures are accepted, as SendGrid's own SDK tests send one.
+    EcdsaP256Sha256,
+}
+
+/// How long a decoded signature is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SigLen {
+    /// Exactly this many bytes (a MAC, an Ed25519 signature).
+    Exact(usize),
+    /// A DER ECDSA P-256 signature: 8 to 72 bytes.
+    Der,
 }
 
 impl Algorithm {
-    /// Length of the MAC in bytes (`None` for [`SharedToken`](Self::SharedToken)).
+    /// Whether requests are verified with a public key (and signed with a private one)
+    /// rather than a shared secret.
+    pub const fn is_public_key(self) -> bool {
+        matches!(self, Self::Ed25519 | Self::EcdsaP256Sha256)
+    }
+
+    /// How long the decoded signature is; `None` for a shared token.
+    pub(crate) const fn sig_len(self) -> Option<SigLen> {
+        match self {
+            Self::Ed25519 => Some(SigLen::Exact(64)),
+            Self::EcdsaP256Sha256 => Some(SigLen::Der),
+            Self::SharedToken => None,
+            Self::HmacSha1 | Self::HmacSha256 | Self::HmacSha512 => match self.mac_len() {
+                Some(len) => Some(SigLen::Exact(len)),
+                None => None,
+            },
+        }
+    }
+
+    /// Length of the MAC in bytes (`None` for [`SharedToken`](Self::SharedToken) and the
+    /// public-key algorithms, which compute no MAC).
     pub const fn mac_len(self) -> Option<usize> {
         match self {
             Self::HmacSha1 => Some(20),
             Self::HmacSha256 => Some(32),
             Self::HmacSha512 => Some(64),
-            Self::SharedToken => None,
+            Self::SharedToken | Self::Ed25519 | Self::EcdsaP256Sha256 => None,
         }
     }
 }
 
 impl std::fmt::Display for Algorithm {
-    /// `HMAC-SHA1`, `HMAC-SHA256`, `HMAC-SHA512` or `shared token`.
+    /// `HMAC-SHA1`, `HMAC-SHA256`, `HMAC-SHA512`, `shared token`, `Ed25519` or
+    /// `ECDSA-P256-SHA256`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Self::HmacSha1 => "HMAC-SHA1",
             Self::HmacSha256 => "HMAC-SHA256",
             Self::HmacSha512 => "HMAC-SHA512",
             Self::SharedToken => "shared token",
+            Self::Ed25519 => "Ed25519",
+            Self::EcdsaP256Sha256 => "ECDSA-P256-SHA256",
         })
     }
 }
@@ -60,6 +102,9 @@ pub(crate) enum Keyed {
     /// SHA-256 of the token: compared to the SHA-256 of the header value, so neither the
     /// token's bytes nor its length show in the timing.
     Token(Tag, Secret),
+    /// A public key: nothing secret, nothing precomputed.
+    Ed25519(ed25519_dalek::VerifyingKey),
+    P256(p256::ecdsa::VerifyingKey),
 }
 
 impl Keyed {
@@ -75,7 +120,61 @@ impl Keyed {
                     Tag::from_slice(&Sha256::digest(key)).ok_or(ConfigError::EmptySecret)?;
                 Self::Token(digest, secret.clone())
             }
+            Algorithm::Ed25519 | Algorithm::EcdsaP256Sha256 => {
+                return Err(ConfigError::KeyKind(
+                    "this scheme verifies with a public key, not a shared secret",
+                ));
+            }
         })
+    }
+
+    /// The verification state of a public key.
+    pub(crate) fn public(key: &PublicKey) -> Self {
+        match &key.0 {
+            Kind::Ed25519(key) => Self::Ed25519(*key),
+            Kind::P256(key) => Self::P256(*key),
+        }
+    }
+
+    /// The algorithm of a public key's state (`None` for a MAC or token).
+    pub(crate) fn public_algorithm(&self) -> Option<Algorithm> {
+        match self {
+            Self::Ed25519(_) => Some(Algorithm::Ed25519),
+            Self::P256(_) => Some(Algorithm::EcdsaP256Sha256),
+            _ => None,
+        }
+    }
+
+    /// Whether `signature` is this public key's signature of the concatenation of
+    /// `parts`; always `false` for a MAC or token (see [`compute`](Self::compute)).
+    /// Nothing secret is compared, so nothing here needs constant time.
+    pub(crate) fn verifies<'a>(
+        &self,
+        parts: impl IntoIterator<Item = &'a [u8]>,
+        signature: &Tag,
+    ) -> bool {
+        match self {
+            Self::Ed25519(key) => {
+                let Ok(signature) = ed25519::Signature::from_slice(signature.as_slice()) else {
+                    return false;
+                };
+                // `verify_strict` wants the message in one piece: the timestamp and the
+                // body are copied once (a small cost beside the curve arithmetic).
+                let message: Vec<u8> = parts.into_iter().flatten().copied().collect();
+                key.verify_strict(&message, &signature).is_ok()
+            }
+            Self::P256(key) => {
+                let Ok(signature) = p256::ecdsa::Signature::from_der(signature.as_slice()) else {
+                    return false;
+                };
+                let mut hasher = Sha256::new();
+                for part in parts {
+                    hasher.update(part);
+                }
+                key.verify_prehash(&hasher.finalize(), &signature).is_ok()
+            }
+            _ => false,
+        }
     }
 
     /// The MAC of the concatenation of `parts`, fed one by one (no copy of the body). For a
@@ -99,6 +198,7 @@ impl Keyed {
                 }
                 Tag::from_slice(&hasher.finalize()).unwrap_or(Tag::EMPTY)
             }
+            Self::Ed25519(_) | Self::P256(_) => Tag::EMPTY,
         }
     }
 
@@ -126,6 +226,10 @@ impl std::fmt::Debug for Keyed {
             Self::Sha256(_) => "HmacSha256",
             Self::Sha512(_) => "HmacSha512",
             Self::Token(..) => "SharedToken",
+            Self::Ed25519(key) => {
+                return write!(f, "Ed25519({})", const_hex::encode(key.as_bytes()));
+            }
+            Self::P256(_) => "P256",
         };
         write!(f, "{name}(REDACTED)")
     }

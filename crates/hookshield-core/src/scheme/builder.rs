@@ -36,6 +36,7 @@ pub struct SchemeBuilder {
     docs: Option<Box<str>>,
     handshake: Option<Handshake>,
     url_rules: UrlRules,
+    public_entries: Option<(Box<str>, Algorithm)>,
 }
 
 impl SchemeBuilder {
@@ -58,10 +59,12 @@ impl SchemeBuilder {
             docs: None,
             handshake: None,
             url_rules: UrlRules::default(),
+            public_entries: None,
         }
     }
 
-    /// The MAC algorithm, or [`Algorithm::SharedToken`].
+    /// The algorithm: a MAC, [`Algorithm::SharedToken`], or a public-key signature
+    /// ([`Algorithm::Ed25519`], [`Algorithm::EcdsaP256Sha256`]).
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
@@ -113,6 +116,15 @@ impl SchemeBuilder {
         self.layout = Layout::Versioned {
             version: version.into(),
         };
+        self
+    }
+
+    /// Also accepts, in a [`versioned_list`](Self::versioned_list), entries tagged
+    /// `version` signed with the public-key `algorithm` (Standard Webhooks: `v1a`,
+    /// Ed25519, beside `v1` HMAC), so one verifier can hold a shared secret and a public
+    /// key while a sender moves from one to the other.
+    pub fn public_key_entries(mut self, version: &str, algorithm: Algorithm) -> Self {
+        self.public_entries = Some((version.into(), algorithm));
         self
     }
 
@@ -261,11 +273,6 @@ impl SchemeBuilder {
         self
     }
 
-    /// The secret format this builder will give its scheme.
-    pub(crate) fn pending_secret_format(&self) -> SecretFormat {
-        self.secret_format
-    }
-
     /// Checks that the parts fit together and builds the scheme.
     pub fn build(self) -> Result<Scheme, ConfigError> {
         if self.name.is_empty() {
@@ -286,6 +293,25 @@ impl SchemeBuilder {
             return Err(ConfigError::Inconsistent(
                 "a shared token signs nothing: no template, list layout or timestamp",
             ));
+        }
+        if let Some((version, algorithm)) = &self.public_entries {
+            let Layout::Versioned { version: own } = &self.layout else {
+                return Err(ConfigError::Inconsistent(
+                    "public-key entries need a versioned_list layout",
+                ));
+            };
+            if !algorithm.is_public_key()
+                || self.algorithm.is_public_key()
+                || self.algorithm == Algorithm::SharedToken
+                || version.is_empty()
+                || version.contains([',', ' '])
+                || version == own
+            {
+                return Err(ConfigError::Inconsistent(
+                    "public-key entries need their own version tag, a public-key algorithm, \
+                     and a MAC for the scheme's own entries",
+                ));
+            }
         }
         if let (Some(Source::Field(id)), Some(Source::Field(ts))) = (&self.id, &self.timestamp)
             && paths_overlap(id, ts)
@@ -347,6 +373,7 @@ impl SchemeBuilder {
             docs: self.docs,
             handshake: self.handshake,
             url_rules: self.url_rules,
+            public_entries: self.public_entries,
         })
     }
 }

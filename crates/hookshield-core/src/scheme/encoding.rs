@@ -3,7 +3,11 @@
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
-use crate::verify::signature_bytes::Tag;
+use crate::scheme::algorithm::SigLen;
+use crate::verify::signature_bytes::{MAX_TAG, Tag};
+
+/// The shortest DER ECDSA signature read: `SEQUENCE { INTEGER, INTEGER }` of one-byte values.
+const MIN_DER: usize = 8;
 
 /// Standard alphabet; padding optional on input, written on output.
 const BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -34,29 +38,41 @@ impl std::fmt::Display for Encoding {
 impl Encoding {
     /// Decodes `text` into a tag of exactly `len` bytes; `None` when it is not valid in this
     /// encoding or has another length.
+    #[cfg(test)]
     pub(crate) fn decode(self, text: &[u8], len: usize) -> Option<Tag> {
-        let mut tag = Tag::zeroed(len)?;
+        self.decode_sig(text, SigLen::Exact(len))
+    }
+
+    /// Decodes `text` into a signature of the length `len` allows; `None` when it is not
+    /// valid in this encoding or has another length.
+    pub(crate) fn decode_sig(self, text: &[u8], len: SigLen) -> Option<Tag> {
+        let (min, max) = match len {
+            SigLen::Exact(n) => (n, n),
+            SigLen::Der => (MIN_DER, MAX_TAG),
+        };
         match self {
             Self::Hex => {
-                if text.len() != len.checked_mul(2)? {
+                let n = text.len() / 2;
+                if text.len() % 2 != 0 || !(min..=max).contains(&n) {
                     return None;
                 }
+                let mut tag = Tag::zeroed(n)?;
                 const_hex::decode_to_slice(text, tag.as_mut_slice()).ok()?;
+                Some(tag)
             }
             Self::Base64 => {
-                // Largest base64 text of a 64-byte MAC is 88 characters.
-                if text.len() > 88 {
+                // The longest base64 text of a 72-byte signature is 96 characters.
+                if text.len() > 96 {
                     return None;
                 }
-                let mut buf = [0u8; 66];
+                let mut buf = [0u8; 74];
                 let n = BASE64.decode_slice(text, &mut buf).ok()?;
-                if n != len {
+                if !(min..=max).contains(&n) {
                     return None;
                 }
-                tag.as_mut_slice().copy_from_slice(buf.get(..n)?);
+                Tag::from_slice(buf.get(..n)?)
             }
         }
-        Some(tag)
     }
 
     /// Encodes `bytes` as the provider writes them.

@@ -48,6 +48,9 @@ pub struct Scheme {
     pub(crate) docs: Option<Box<str>>,
     pub(crate) handshake: Option<Handshake>,
     pub(crate) url_rules: url_rules::UrlRules,
+    /// The version tag and algorithm of public-key entries accepted beside the scheme's
+    /// own (Standard Webhooks: `v1a`, Ed25519, beside `v1` HMAC-SHA256).
+    pub(crate) public_entries: Option<(Box<str>, Algorithm)>,
 }
 
 impl Scheme {
@@ -180,6 +183,12 @@ impl Scheme {
     /// Whether the signature covers the request's URL, so the verifier needs a public URL.
     pub fn signs_url(&self) -> bool {
         self.content.uses_url()
+    }
+
+    /// The version tag and algorithm of the public-key signatures accepted beside the
+    /// scheme's own (Standard Webhooks: `("v1a", Algorithm::Ed25519)`), if any.
+    pub fn public_key_entries(&self) -> Option<(&str, Algorithm)> {
+        self.public_entries.as_ref().map(|(v, a)| (v.as_ref(), *a))
     }
 
     /// The query parameter carrying the body's SHA-256 (Twilio's `bodySHA256`), if any.

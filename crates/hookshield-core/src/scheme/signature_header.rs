@@ -1,6 +1,7 @@
 //! How the signature header value is laid out, and reading the signatures out of it.
 
 use crate::error::{ConfigError, Reason};
+use crate::scheme::algorithm::SigLen;
 use crate::scheme::encoding::Encoding;
 use crate::verify::signature_bytes::Tags;
 
@@ -15,6 +16,24 @@ pub(crate) struct Read<'a> {
     /// The parameter asked for: `None` when absent (or the layout has no parameters),
     /// `SignatureSyntax` when given twice.
     pub(crate) param: Result<Option<&'a [u8]>, Reason>,
+}
+
+/// How long the signatures of a header are: the scheme's own, and those of the
+/// public-key entries a versioned list may carry beside them (`v1a` beside `v1`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SigSpec<'a> {
+    pub(crate) primary: SigLen,
+    /// The version tag of the public-key entries and their length.
+    pub(crate) alt: Option<(&'a str, SigLen)>,
+}
+
+impl From<usize> for SigSpec<'_> {
+    fn from(len: usize) -> Self {
+        Self {
+            primary: SigLen::Exact(len),
+            alt: None,
+        }
+    }
 }
 
 /// The layout of the signature header value.
@@ -69,11 +88,11 @@ impl Layout {
 
     /// Decodes every signature this scheme accepts from the header value.
     #[cfg(test)]
-    pub(crate) fn signatures(
+    pub(crate) fn signatures<'s>(
         &self,
         value: &[u8],
         encoding: Encoding,
-        len: usize,
+        len: impl Into<SigSpec<'s>>,
     ) -> Result<Tags, Reason> {
         let mut found = Tags::default();
         self.read(value, encoding, len, None, &mut found)
@@ -86,26 +105,27 @@ impl Layout {
     /// value of parameter `param` (Stripe's `t`). Each result is what a pass of its own
     /// would give: the signatures' first error, and the parameter's (given twice),
     /// independently of each other.
-    pub(crate) fn read<'a>(
+    pub(crate) fn read<'a, 's>(
         &self,
         value: &'a [u8],
         encoding: Encoding,
-        len: usize,
+        len: impl Into<SigSpec<'s>>,
         param: Option<&str>,
         found: &mut Tags,
     ) -> Read<'a> {
+        let spec = len.into();
         // Candidates are counted whether they decode or not, so the work per header stays
         // bounded; one that does not decode is skipped (Paddle's SDK tests rotation with
         // `h1=dummy;h1=<valid>`), and only a header where none decodes is malformed.
         let mut seen = 0usize;
         let mut undecodable = false;
-        let mut push = |text: &[u8]| -> Result<(), Reason> {
+        let mut push_in = |text: &[u8], len: SigLen, slot: u8| -> Result<(), Reason> {
             if seen == MAX_SIGNATURES {
                 return Err(Reason::TooManySignatures);
             }
             seen = seen.saturating_add(1);
-            match encoding.decode(text, len) {
-                Some(tag) => found.push(tag),
+            match encoding.decode_sig(text, len) {
+                Some(tag) => found.push(tag.in_slot(slot)),
                 None => undecodable = true,
             }
             Ok(())
@@ -116,7 +136,7 @@ impl Layout {
             Self::Single { prefix } => {
                 outcome = strip_prefix_ignore_case(value, prefix.as_bytes())
                     .ok_or(Reason::SignatureSyntax)
-                    .and_then(&mut push);
+                    .and_then(|text| push_in(text, spec.primary, 0));
             }
             Self::KeyValue { pair, assign, key } => {
                 for (k, v) in pairs(value, *pair, *assign) {
@@ -131,7 +151,7 @@ impl Layout {
                     if outcome.is_ok() {
                         outcome = match k {
                             None => Err(Reason::SignatureSyntax),
-                            Some(k) if k == key.as_bytes() => push(v),
+                            Some(k) if k == key.as_bytes() => push_in(v, spec.primary, 0),
                             Some(_) => Ok(()),
                         };
                     }
@@ -141,12 +161,10 @@ impl Layout {
                 for entry in items(value, b' ').filter(|e| !e.is_empty()) {
                     outcome = split_once(entry, b',')
                         .ok_or(Reason::SignatureSyntax)
-                        .and_then(|(tag, text)| {
-                            if tag == version.as_bytes() {
-                                push(text)
-                            } else {
-                                Ok(())
-                            }
+                        .and_then(|(tag, text)| match spec.alt {
+                            _ if tag == version.as_bytes() => push_in(text, spec.primary, 0),
+                            Some((alt, len)) if tag == alt.as_bytes() => push_in(text, len, 1),
+                            _ => Ok(()),
                         });
                     if outcome.is_err() {
                         break;
@@ -177,23 +195,35 @@ impl Layout {
 
     /// Writes a header value carrying `signatures` (already encoded) and, for `k=v`
     /// layouts, the timestamp parameter first.
-    pub(crate) fn render(&self, signatures: &[String], param: Option<(&str, &str)>) -> String {
+    /// Signatures of slot 1 go in `alt` entries (`v1a`) of a versioned list.
+    pub(crate) fn render(
+        &self,
+        signatures: &[(u8, String)],
+        alt: Option<&str>,
+        param: Option<(&str, &str)>,
+    ) -> String {
         match self {
             Self::Single { prefix } => {
                 format!(
                     "{prefix}{}",
-                    signatures.first().map(String::as_str).unwrap_or_default()
+                    signatures
+                        .first()
+                        .map(|(_, s)| s.as_str())
+                        .unwrap_or_default()
                 )
             }
             Self::KeyValue { pair, assign, key } => param
                 .map(|(k, v)| format!("{k}{assign}{v}"))
                 .into_iter()
-                .chain(signatures.iter().map(|s| format!("{key}{assign}{s}")))
+                .chain(signatures.iter().map(|(_, s)| format!("{key}{assign}{s}")))
                 .collect::<Vec<_>>()
                 .join(&pair.to_string()),
             Self::Versioned { version } => signatures
                 .iter()
-                .map(|s| format!("{version},{s}"))
+                .map(|(slot, s)| match (slot, alt) {
+                    (1, Some(alt)) => format!("{alt},{s}"),
+                    _ => format!("{version},{s}"),
+                })
                 .collect::<Vec<_>>()
                 .join(" "),
         }
@@ -393,20 +423,31 @@ mod tests {
 
     #[test]
     fn render_round_trips() {
-        let sigs = vec!["aa".to_owned(), "bb".to_owned()];
-        assert_eq!(stripe().render(&sigs, Some(("t", "9"))), "t=9,v1=aa,v1=bb");
+        let sigs = vec![(0, "aa".to_owned()), (0, "bb".to_owned())];
+        assert_eq!(
+            stripe().render(&sigs, None, Some(("t", "9"))),
+            "t=9,v1=aa,v1=bb"
+        );
         assert_eq!(
             Layout::Versioned {
                 version: "v1".into()
             }
-            .render(&sigs, None),
+            .render(&sigs, None, None),
             "v1,aa v1,bb"
+        );
+        let mixed = vec![(0, "aa".to_owned()), (1, "cc".to_owned())];
+        assert_eq!(
+            Layout::Versioned {
+                version: "v1".into()
+            }
+            .render(&mixed, Some("v1a"), None),
+            "v1,aa v1a,cc"
         );
         assert_eq!(
             Layout::Single {
                 prefix: "v0=".into()
             }
-            .render(&sigs, None),
+            .render(&sigs, None, None),
             "v0=aa"
         );
     }

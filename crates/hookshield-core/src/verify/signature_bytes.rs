@@ -1,15 +1,19 @@
-//! A MAC or decoded signature of up to 64 bytes, compared in constant time.
+//! A MAC or decoded signature of up to 72 bytes, compared in constant time.
 
 use subtle::ConstantTimeEq;
 
-/// The longest MAC hookshield computes (HMAC-SHA512).
-pub(crate) const MAX_TAG: usize = 64;
+/// The longest signature hookshield reads: a DER ECDSA P-256 signature (72 bytes); the
+/// longest MAC is HMAC-SHA512's 64.
+pub(crate) const MAX_TAG: usize = 72;
 
 /// Fixed-size storage for a MAC: no allocation per signature.
 #[derive(Clone, Copy)]
 pub(crate) struct Tag {
     bytes: [u8; MAX_TAG],
     len: usize,
+    /// Which kind of entry of the header it was read from: 0 for the scheme's own
+    /// algorithm, 1 for its public-key entries (Standard Webhooks `v1a` beside `v1`).
+    slot: u8,
 }
 
 impl Tag {
@@ -17,6 +21,7 @@ impl Tag {
     pub(crate) const EMPTY: Self = Self {
         bytes: [0; MAX_TAG],
         len: 0,
+        slot: 0,
     };
 
     /// A zeroed tag of `len` bytes; `None` when `len` is over [`MAX_TAG`].
@@ -24,7 +29,19 @@ impl Tag {
         (len <= MAX_TAG).then_some(Self {
             bytes: [0; MAX_TAG],
             len,
+            slot: 0,
         })
+    }
+
+    /// The same tag, marked as read from entries of kind `slot`.
+    pub(crate) fn in_slot(mut self, slot: u8) -> Self {
+        self.slot = slot;
+        self
+    }
+
+    /// The kind of entry the tag was read from (see the field).
+    pub(crate) fn slot(&self) -> u8 {
+        self.slot
     }
 
     /// A tag holding `bytes` (at most [`MAX_TAG`] of them).
@@ -42,7 +59,7 @@ impl Tag {
         self.bytes.get_mut(..self.len).unwrap_or_default()
     }
 
-    /// Constant-time equality: all 64 bytes of both buffers (zero past `len`) are folded
+    /// Constant-time equality: all 72 bytes of both buffers (zero past `len`) are folded
     /// with XOR/OR eight bytes at a time, with no branch on their values, and the result is
     /// decided by `subtle`. Tags of different lengths are unequal (lengths are public: they
     /// follow from the algorithm).
@@ -96,7 +113,7 @@ impl Tags {
 
 impl std::fmt::Debug for Tag {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tag({} bytes)", self.len)
+        write!(f, "Tag({} bytes, slot {})", self.len, self.slot)
     }
 }
 

@@ -4,6 +4,8 @@ use std::sync::Arc;
 
 use time::OffsetDateTime;
 
+use crate::keys::key_set::KeySet;
+
 /// Where the event id of a [`Verified`] request came from.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -33,6 +35,29 @@ pub struct Verified {
     pub(crate) timestamp: Option<i128>,
     pub(crate) secret_index: usize,
     pub(crate) secret_label: Option<Arc<str>>,
+    /// The tenant of the key set that verified the request.
+    pub(crate) tenant: Option<Arc<str>>,
+    /// The key set that verified the request (for handshakes keyed with its secret).
+    pub(crate) keys: KeysRef,
+}
+
+/// The key set of a verification: not part of a `Verified`'s equality (two verifiers
+/// with the same keys say the same of a request), never printed.
+#[derive(Clone)]
+pub(crate) struct KeysRef(pub(crate) Arc<KeySet>);
+
+impl PartialEq for KeysRef {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for KeysRef {}
+
+impl std::fmt::Debug for KeysRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("KeySet(..)")
+    }
 }
 
 impl Verified {
@@ -74,5 +99,12 @@ impl Verified {
     /// The label given to the matching secret, if any (e.g. `"current"`, `"previous"`).
     pub fn secret_label(&self) -> Option<&str> {
         self.secret_label.as_deref()
+    }
+
+    /// The tenant whose keys verified the request, when they came from a
+    /// [`KeyResolver`](crate::KeyResolver) with tenants ([`KeySet::tenant`]). Its event ids
+    /// are remembered apart from every other tenant's.
+    pub fn tenant(&self) -> Option<&str> {
+        self.tenant.as_deref()
     }
 }

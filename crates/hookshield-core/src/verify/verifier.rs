@@ -9,13 +9,21 @@ use time::OffsetDateTime;
 
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::{self, HeaderLookup};
+use crate::keys::key_set::{KeySet, KeySetBuilder};
+use crate::keys::public_key::PublicKey;
+use crate::keys::resolver::{
+    self, HeaderRead as _, KeyError, KeyQuery, KeyResolver, SecretLearner,
+};
 use crate::request::RequestContext;
 use crate::request::forwarded::UrlConfig;
 use crate::request::public_url::PublicUrl;
 use crate::scheme::Scheme;
+use crate::scheme::algorithm::SigLen;
 use crate::scheme::algorithm::{Algorithm, Keyed};
 use crate::scheme::builder::SchemeBuilder;
-use crate::scheme::handshake::HandshakeReply;
+use crate::scheme::handshake::reply::echoable;
+use crate::scheme::handshake::{Handshake, HandshakeReply};
+use crate::scheme::signature_header::SigSpec;
 use crate::scheme::signed_content::Inputs;
 use crate::scheme::value_source::{IdDigest, Source};
 use crate::secret::Secret;
@@ -23,7 +31,7 @@ use crate::verify::body_fields;
 use crate::verify::clock::{Clock, SystemClock};
 use crate::verify::request_inputs::RequestInputs;
 use crate::verify::signature_bytes::Tags;
-use crate::verify::verified::{IdOrigin, Verified};
+use crate::verify::verified::{IdOrigin, KeysRef, Verified};
 use crate::verify::window::{self, TimestampWindow};
 
 /// The most secrets a verifier tries per request.
@@ -58,7 +66,10 @@ pub struct Verifier {
 
 struct Inner {
     scheme: Scheme,
-    keys: Vec<Key>,
+    /// The verifier's own keys; `None` when a resolver chooses them per request.
+    keys: Option<Arc<KeySet>>,
+    resolver: Option<Arc<dyn KeyResolver>>,
+    learner: Option<Arc<dyn SecretLearner>>,
     window: TimestampWindow,
     clock: Arc<dyn Clock>,
     urls: UrlConfig,
@@ -66,19 +77,15 @@ struct Inner {
     handshake_token: Option<Keyed>,
 }
 
-struct Key {
-    label: Option<Arc<str>>,
-    keyed: Keyed,
-}
-
 impl Verifier {
     /// Starts a verifier for `scheme` (a [`presets`](crate::presets) function or a custom
     /// [`Scheme::builder`]).
     pub fn builder(scheme: SchemeBuilder) -> VerifierBuilder {
         VerifierBuilder {
-            secret_format: scheme.pending_secret_format(),
             scheme,
-            secrets: Vec::new(),
+            keys: KeySetBuilder::default(),
+            resolver: None,
+            learner: None,
             window: None,
             clock: Arc::new(SystemClock),
             public_url: None,
@@ -119,8 +126,55 @@ impl Verifier {
         headers: &H,
     ) -> Option<Result<HandshakeReply, VerifyError>> {
         let handshake = self.inner.scheme.handshake.as_ref()?;
-        let answer = handshake.answer_get(request, headers, self.inner.handshake_token.as_ref())?;
+        let answer = match handshake {
+            Handshake::SecretHandover { header } => self.take_secret(request, headers, header)?,
+            _ => handshake.answer_get(request, headers, self.inner.handshake_token.as_ref())?,
+        };
         Some(answer.map_err(|reason| self.refused(reason)))
+    }
+
+    /// Asana's handshake: an unsigned `POST` with the secret in `header` and no signature.
+    /// The secret goes to the learner (which may refuse it) and is echoed back.
+    fn take_secret<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        header: &'static str,
+    ) -> Option<Result<HandshakeReply, Reason>> {
+        let read = resolver::Headers(headers);
+        let signed = self
+            .inner
+            .scheme
+            .signature
+            .iter()
+            .any(|name| headers.header_values(name).next().is_some());
+        if request.method() != "POST" || signed {
+            return None;
+        }
+        headers.header_values(header).next()?;
+        let Some(secret) = read
+            .one(header)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .filter(|v| echoable(v))
+        else {
+            return Some(Err(Reason::ChallengeSyntax));
+        };
+        let Some(learner) = &self.inner.learner else {
+            return Some(Err(Reason::NoChallengeToken));
+        };
+        let Ok(key) = Secret::from_text(secret) else {
+            return Some(Err(Reason::ChallengeSyntax));
+        };
+        let query = KeyQuery::new(Some(request), &read, None);
+        if !learner.learn(&query, key, &self.inner.scheme) {
+            return Some(Err(Reason::ChallengeTokenMismatch));
+        }
+        tracing::info!(scheme = %self.inner.scheme.name, "secret handed over in the handshake stored");
+        Some(Ok(HandshakeReply::empty(
+            Handshake::SecretHandover { header },
+            200,
+        )
+        .with_echo(header, secret.to_owned())))
     }
 
     /// The answer to the scheme's signed handshake when a request that `verified` is one
@@ -136,7 +190,7 @@ impl Verifier {
         verified: &Verified,
     ) -> Option<Result<HandshakeReply, VerifyError>> {
         let handshake = self.inner.scheme.handshake.as_ref()?;
-        let key = self.inner.keys.get(verified.secret_index)?;
+        let key = verified.keys.0.keys.get(verified.secret_index)?;
         let keyed_hex = |text: &[u8]| const_hex::encode(key.keyed.compute([text]).as_slice());
         let answer = handshake.answer_signed(request, headers, body, &keyed_hex)?;
         Some(answer.map_err(|reason| self.refused(reason)))
@@ -221,8 +275,36 @@ impl Verifier {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
-        self.check(request, headers, body, now)
+        self.keys_for(request, headers)
+            .and_then(|keys| self.check(request, headers, body, now, keys))
             .map_err(|reason| self.refused(reason))
+    }
+
+    /// The keys to verify this request with: the verifier's own, or the resolver's choice.
+    fn keys_for<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+    ) -> Result<Arc<KeySet>, Reason> {
+        if let Some(keys) = &self.inner.keys {
+            return Ok(Arc::clone(keys));
+        }
+        let Some(resolver) = &self.inner.resolver else {
+            return Err(Reason::UnknownKey);
+        };
+        let key_id = self.key_id(headers);
+        let read = resolver::Headers(headers);
+        let query = KeyQuery::new(request, &read, key_id.as_deref());
+        resolver.resolve(&query).map_err(|error| match error {
+            KeyError::Unavailable => Reason::KeyUnavailable,
+            _ => Reason::UnknownKey,
+        })
+    }
+
+    /// The key id the request's signature names (none of the current schemes send one
+    /// outside a signed token).
+    fn key_id<H: HeaderLookup + ?Sized>(&self, _headers: &H) -> Option<String> {
+        None
     }
 
     /// The error for `reason`, its rejection event emitted.
@@ -238,6 +320,7 @@ impl Verifier {
         headers: &H,
         body: &[u8],
         now: OffsetDateTime,
+        keys: Arc<KeySet>,
     ) -> Result<Verified, Reason> {
         let scheme = &self.inner.scheme;
         let signature =
@@ -250,12 +333,15 @@ impl Verifier {
                 Some(headers::single(headers, names)?.ok_or(Reason::MissingTimestamp)?)
             }
             Some(Source::Param(key)) => {
-                // A scheme with a timestamp parameter has a MAC (checked when it is built).
-                let len = scheme.algorithm.mac_len().unwrap_or_default();
-                let found =
-                    scheme
-                        .layout
-                        .read(signature, scheme.encoding, len, Some(key), &mut candidates);
+                // A scheme with a timestamp parameter has signatures (checked when it is
+                // built), not a shared token.
+                let found = scheme.layout.read(
+                    signature,
+                    scheme.encoding,
+                    self.sig_spec(&keys),
+                    Some(key),
+                    &mut candidates,
+                );
                 read = Some(found.signatures);
                 Some(found.param?.ok_or(Reason::MissingTimestamp)?)
             }
@@ -282,6 +368,7 @@ impl Verifier {
         let inputs = RequestInputs::gather(scheme, base.as_deref(), request, body, true)?;
 
         let secret_index = self.match_signature(
+            &keys,
             signature,
             &mut candidates,
             read,
@@ -310,10 +397,10 @@ impl Verifier {
             (None, None) if scheme.id_required => return Err(Reason::MissingIdField),
             (None, None) => (self.digest_id(ts_bytes, body), IdOrigin::Digest),
         };
-        let key = self.inner.keys.get(secret_index);
+        let key = keys.keys.get(secret_index);
         let id_signed = match id_origin {
             IdOrigin::Header => scheme.content.uses_id(),
-            IdOrigin::Body => scheme.algorithm.mac_len().is_some(),
+            IdOrigin::Body => scheme.algorithm != Algorithm::SharedToken,
             IdOrigin::Digest => true,
         };
         // Kept only where the replay guard will need it for the content digest.
@@ -327,13 +414,33 @@ impl Verifier {
             timestamp,
             secret_index,
             secret_label: key.and_then(|k| k.label.clone()),
+            tenant: keys.tenant.clone(),
+            keys: KeysRef(keys),
         })
+    }
+
+    /// How long the scheme's signatures are, and its public-key entries' when `keys` has
+    /// a key for them (otherwise those entries are skipped, as entries of an unknown
+    /// version are).
+    fn sig_spec(&self, keys: &KeySet) -> SigSpec<'_> {
+        let scheme = &self.inner.scheme;
+        let len = |algorithm: Algorithm| algorithm.sig_len().unwrap_or(SigLen::Exact(0));
+        let public_keys = keys.keys.iter().any(|k| k.slot == 1);
+        SigSpec {
+            primary: len(scheme.algorithm),
+            alt: scheme
+                .public_entries
+                .as_ref()
+                .filter(|_| public_keys)
+                .map(|(version, algorithm)| (version.as_ref(), len(*algorithm))),
+        }
     }
 
     /// The index of the first secret that produced one of the presented signatures
     /// (read into `candidates`, unless `read` says the header was read already).
     fn match_signature(
         &self,
+        keys: &KeySet,
         signature: &[u8],
         candidates: &mut Tags,
         read: Option<Result<(), Reason>>,
@@ -341,37 +448,49 @@ impl Verifier {
         [timestamp, id, body]: [&[u8]; 3],
     ) -> Result<usize, Reason> {
         let scheme = &self.inner.scheme;
-        let Some(len) = scheme.algorithm.mac_len() else {
+        if scheme.algorithm == Algorithm::SharedToken {
             let token = scheme.layout.token(signature)?;
-            return self
-                .inner
+            return keys
                 .keys
                 .iter()
                 .position(|k| k.keyed.token_matches(token).into())
                 .ok_or(Reason::SignatureMismatch);
-        };
+        }
         match read {
             Some(outcome) => outcome?,
             None => {
                 scheme
                     .layout
-                    .read(signature, scheme.encoding, len, None, candidates)
+                    .read(
+                        signature,
+                        scheme.encoding,
+                        self.sig_spec(keys),
+                        None,
+                        candidates,
+                    )
                     .signatures?;
             }
         }
-        self.inner
-            .keys
+        keys.keys
             .iter()
             .position(|key| {
-                // Every candidate, without stopping at a match; the URL's default-port
-                // variant (Twilio) only when the URL as received matched none, which says
-                // nothing of the MAC's bytes.
+                // The URL's default-port variant (Twilio) only when the URL as received
+                // matched none, which says nothing of the MAC's bytes.
                 inputs.urls().any(|url| {
-                    let parts = inputs.content(url, timestamp, id, body);
-                    let mac = key.keyed.compute(scheme.content.parts(parts));
-                    candidates
-                        .iter()
-                        .fold(subtle::Choice::from(0), |acc, c| acc | mac.ct_eq(c))
+                    let parts = || {
+                        scheme
+                            .content
+                            .parts(inputs.content(url, timestamp, id, body))
+                    };
+                    let mut mine = candidates.iter().filter(|c| c.slot() == key.slot);
+                    if key.keyed.public_algorithm().is_some() {
+                        // A public key: each candidate of its kind is checked in turn;
+                        // nothing secret is compared.
+                        return mine.any(|c| key.keyed.verifies(parts(), c));
+                    }
+                    // A MAC: every candidate, without stopping at a match.
+                    let mac = key.keyed.compute(parts());
+                    mine.fold(subtle::Choice::from(0), |acc, c| acc | mac.ct_eq(c))
                         .into()
                 })
             })
@@ -448,18 +567,20 @@ fn check_id(raw: &[u8]) -> Result<&str, Reason> {
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let labels: Vec<_> = self
-            .inner
-            .keys
-            .iter()
-            .map(|k| k.label.as_deref().unwrap_or("-"))
-            .collect();
+        let keys = match &self.inner.keys {
+            Some(keys) => {
+                let labels: Vec<_> = keys
+                    .keys
+                    .iter()
+                    .map(|k| k.label.as_deref().unwrap_or("-"))
+                    .collect();
+                format!("{} (REDACTED) labelled {labels:?}", keys.len())
+            }
+            None => "chosen per request by a key resolver".to_owned(),
+        };
         f.debug_struct("Verifier")
             .field("scheme", &self.inner.scheme.name)
-            .field(
-                "secrets",
-                &format_args!("{} (REDACTED) labelled {labels:?}", self.inner.keys.len()),
-            )
+            .field("secrets", &format_args!("{keys}"))
             .field("window", &self.inner.window)
             .field("clock", &self.inner.clock)
             .field("public_url", &self.inner.urls.public)
@@ -472,17 +593,14 @@ impl fmt::Debug for Verifier {
     }
 }
 
-/// A secret as added to the builder: its label, and the key or why it is unusable.
-type PendingSecret = (Option<Arc<str>>, Result<Secret, ConfigError>);
-
 /// Builds a [`Verifier`]. Secrets, window and clock are set here; mistakes are reported by
 /// [`build`](Self::build) as [`ConfigError`]s.
-#[derive(Debug)]
 #[must_use]
 pub struct VerifierBuilder {
     scheme: SchemeBuilder,
-    secret_format: crate::SecretFormat,
-    secrets: Vec<PendingSecret>,
+    keys: KeySetBuilder,
+    resolver: Option<Arc<dyn KeyResolver>>,
+    learner: Option<Arc<dyn SecretLearner>>,
     window: Option<TimestampWindow>,
     clock: Arc<dyn Clock>,
     public_url: Option<Result<PublicUrl, ConfigError>>,
@@ -490,31 +608,80 @@ pub struct VerifierBuilder {
     handshake_token: Option<Result<Secret, ConfigError>>,
 }
 
+impl fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("scheme", &self.scheme)
+            .field("keys", &self.keys)
+            .field("key_resolver", &self.resolver.is_some())
+            .field("secret_learner", &self.learner.is_some())
+            .field("window", &self.window)
+            .field("public_url", &self.public_url)
+            .field("trust_forwarded_headers", &self.trust_forwarded)
+            .field(
+                "handshake_token",
+                &self.handshake_token.as_ref().map(|_| "REDACTED"),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
 impl VerifierBuilder {
     /// Adds an active secret. Add several to rotate: a request verifies when any of them
     /// signed it, and [`Verified::secret_index`] says which.
     pub fn secret(mut self, secret: Secret) -> Self {
-        self.secrets.push((None, Ok(secret)));
+        self.keys = self.keys.secret(secret);
         self
     }
 
     /// Adds an active secret with a label reported in [`Verified::secret_label`].
     pub fn labeled_secret(mut self, label: &str, secret: Secret) -> Self {
-        self.secrets.push((Some(label.into()), Ok(secret)));
+        self.keys = self.keys.secret(secret).label(label);
         self
     }
 
-    /// Adds a secret written as the provider shows it (for Standard Webhooks `whsec_…`,
-    /// decoded; for most providers the text itself). An invalid one fails `build`.
+    /// Adds a key written as the provider shows it: for Standard Webhooks `whsec_…`
+    /// (decoded) or a `whpk_…` public key; for Discord and SendGrid their public key (hex,
+    /// base64 DER); for most providers the secret's text itself. An invalid one fails
+    /// `build`.
     pub fn encoded_secret(mut self, text: &str) -> Self {
-        self.secrets.push((None, self.secret_format.parse(text)));
+        self.keys = self.keys.encoded_secret(text);
         self
     }
 
     /// [`encoded_secret`](Self::encoded_secret) with a label.
     pub fn labeled_encoded_secret(mut self, label: &str, text: &str) -> Self {
-        self.secrets
-            .push((Some(label.into()), self.secret_format.parse(text)));
+        self.keys = self.keys.encoded_secret(text).label(label);
+        self
+    }
+
+    /// Adds a public key (Ed25519 or P-256) for a scheme that verifies with one: its own
+    /// algorithm, or its public-key entries (Standard Webhooks `v1a`).
+    pub fn public_key(mut self, key: PublicKey) -> Self {
+        self.keys = self.keys.public_key(key);
+        self
+    }
+
+    /// [`public_key`](Self::public_key) with a label.
+    pub fn labeled_public_key(mut self, label: &str, key: PublicKey) -> Self {
+        self.keys = self.keys.public_key(key).label(label);
+        self
+    }
+
+    /// Chooses the keys per request instead of fixing them here: each request is verified
+    /// with the [`KeySet`] `resolver` returns for it (a tenant's, a key id's), and its
+    /// event ids are remembered in the tenant's own replay namespace. Secrets added to the
+    /// builder as well are a [`ConfigError`].
+    pub fn key_resolver(mut self, resolver: impl KeyResolver) -> Self {
+        self.resolver = Some(Arc::new(resolver));
+        self
+    }
+
+    /// Where the secret a provider hands over in its handshake is stored (Asana's
+    /// `X-Hook-Secret`); usually the same [`KeyMap`](crate::KeyMap) given as
+    /// [`key_resolver`](Self::key_resolver). Without it such handshakes are refused (403).
+    pub fn secret_learner(mut self, learner: impl SecretLearner) -> Self {
+        self.learner = Some(Arc::new(learner));
         self
     }
 
@@ -577,27 +744,22 @@ impl VerifierBuilder {
             .transpose()?
             .map(|token| Keyed::new(Algorithm::SharedToken, &token))
             .transpose()?;
-        if self.secrets.is_empty() {
-            return Err(ConfigError::NoSecret);
-        }
-        if self.secrets.len() > MAX_SECRETS {
-            return Err(ConfigError::TooManySecrets);
-        }
-        let keys = self
-            .secrets
-            .into_iter()
-            .map(|(label, secret)| {
-                Ok(Key {
-                    label,
-                    keyed: Keyed::new(scheme.algorithm, &secret?)?,
-                })
-            })
-            .collect::<Result<Vec<_>, ConfigError>>()?;
+        let keys = match (&self.resolver, self.keys.has_keys()) {
+            (Some(_), true) => {
+                return Err(ConfigError::Inconsistent(
+                    "give either secrets or a key resolver, not both",
+                ));
+            }
+            (Some(_), false) => None,
+            (None, _) => Some(Arc::new(self.keys.build_set(&scheme)?)),
+        };
         let window = self.window.unwrap_or(scheme.window);
         Ok(Verifier {
             inner: Arc::new(Inner {
                 scheme,
                 keys,
+                resolver: self.resolver,
+                learner: self.learner,
                 window,
                 clock: self.clock,
                 urls: UrlConfig {

@@ -12,7 +12,7 @@
 //! refused as before.
 
 mod challenge;
-mod reply;
+pub(crate) mod reply;
 
 use std::sync::{Arc, LazyLock};
 
@@ -74,6 +74,23 @@ pub enum Handshake {
     /// the handler.
     /// ([docs](https://dev.twitch.tv/docs/eventsub/handling-webhook-events/))
     TwitchCallbackVerification,
+    /// Discord's signed pings: an interaction `PING` (`"type":1` with a `token`, or with
+    /// no `event`) is answered `200 {"type":1}` (application/json); a webhook-events
+    /// `PING` (`"type":0`) is answered `204` with an empty body. Events (`"type":1` with an
+    /// `event` object) and other interactions reach the handler.
+    /// ([interactions](https://discord.com/developers/docs/interactions/overview),
+    /// [webhook events](https://discord.com/developers/docs/events/webhook-events))
+    DiscordPing,
+    /// A secret handed over in an unsigned `POST` carrying the header `header` (Asana's
+    /// `X-Hook-Secret`, sent once when the webhook is created): given to the verifier's
+    /// [`SecretLearner`](crate::SecretLearner), which stores it (or refuses, 403), and
+    /// answered `200` echoing the header, as Asana requires. A request that also carries
+    /// the signature header is an ordinary delivery, verified as usual.
+    /// ([docs](https://developers.asana.com/reference/createwebhook))
+    SecretHandover {
+        /// The header carrying the secret.
+        header: &'static str,
+    },
     /// A [`Challenge`] described by the app, for a provider without a preset.
     Custom(Arc<Challenge>),
 }
@@ -130,6 +147,8 @@ impl Handshake {
             Self::OktaVerification => "okta_verification",
             Self::ZoomUrlValidation => "zoom_url_validation",
             Self::TwitchCallbackVerification => "twitch_callback_verification",
+            Self::DiscordPing => "discord_ping",
+            Self::SecretHandover { .. } => "secret_handover",
             Self::Custom(_) => "custom",
         }
     }
@@ -143,7 +162,11 @@ impl Handshake {
             Self::SlackUrlVerification => Some(&SLACK),
             Self::TwitchCallbackVerification => Some(&TWITCH),
             Self::Custom(challenge) => Some(challenge),
-            Self::HcpVerification | Self::WebhookValidate | Self::ZoomUrlValidation => None,
+            Self::HcpVerification
+            | Self::WebhookValidate
+            | Self::ZoomUrlValidation
+            | Self::DiscordPing
+            | Self::SecretHandover { .. } => None,
         }
     }
 
@@ -216,6 +239,27 @@ impl Handshake {
                 let encrypted = keyed_hex(plain.as_bytes());
                 let body = serde_json::json!({ "plainToken": plain, "encryptedToken": encrypted });
                 Some(Ok(HandshakeReply::json(self.clone(), body.to_string())))
+            }
+            Self::DiscordPing => {
+                let [kind, token] =
+                    body_fields::fields(body, [Some("type"), Some("token")]).ok()?;
+                match kind?.as_str() {
+                    "0" => Some(Ok(HandshakeReply::empty(self.clone(), 204))),
+                    // An interaction carries a token; a webhook event carries an `event`
+                    // object (which the field reader refuses as not text).
+                    "1" if token.is_some()
+                        || matches!(
+                            body_fields::fields(body, [Some("event"), None]),
+                            Ok([None, _])
+                        ) =>
+                    {
+                        Some(Ok(HandshakeReply::json(
+                            self.clone(),
+                            r#"{"type":1}"#.to_owned(),
+                        )))
+                    }
+                    _ => None,
+                }
             }
             _ => None,
         }

@@ -18,6 +18,8 @@ pub struct HandshakeReply {
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
     pub(crate) body: String,
+    /// A header echoed back to the provider (Asana's `X-Hook-Secret`).
+    pub(crate) echo: Option<(&'static str, String)>,
 }
 
 impl HandshakeReply {
@@ -27,7 +29,22 @@ impl HandshakeReply {
             status: 200,
             content_type: "text/plain; charset=utf-8",
             body,
+            echo: None,
         }
+    }
+
+    /// An answer with `status` and no body (Discord's webhook-events ping: 204).
+    pub(crate) fn empty(handshake: Handshake, status: u16) -> Self {
+        Self {
+            status,
+            ..Self::text(handshake, String::new())
+        }
+    }
+
+    /// The same answer echoing header `name` with `value`.
+    pub(crate) fn with_echo(mut self, name: &'static str, value: String) -> Self {
+        self.echo = Some((name, value));
+        self
     }
 
     pub(crate) fn json(handshake: Handshake, body: String) -> Self {
@@ -36,6 +53,7 @@ impl HandshakeReply {
             status: 200,
             content_type: "application/json",
             body,
+            echo: None,
         }
     }
 
@@ -44,7 +62,7 @@ impl HandshakeReply {
         &self.handshake
     }
 
-    /// The HTTP status (200).
+    /// The HTTP status (200, or 204 for Discord's webhook-events ping).
     pub fn status(&self) -> u16 {
         self.status
     }
@@ -62,6 +80,14 @@ impl HandshakeReply {
     /// Headers to send besides `Content-Type`: [`HANDSHAKE_HEADERS`].
     pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
         HANDSHAKE_HEADERS
+    }
+
+    /// A header to send back as the provider asks (Asana's `X-Hook-Secret`, echoing the
+    /// secret it handed over), besides [`headers`](Self::headers).
+    pub fn echo_header(&self) -> Option<(&'static str, &str)> {
+        self.echo
+            .as_ref()
+            .map(|(name, value)| (*name, value.as_str()))
     }
 }
 
