@@ -117,10 +117,12 @@ mod verify;
 
 pub use error::{ConfigError, ErrorKind, REJECTION_TARGET, Reason, Rejection, VerifyError};
 pub use headers::HeaderLookup;
+#[cfg(feature = "receiver")]
+pub use keys::cached::{CachedKeys, CachedKeysBuilder, FetchError, KeyFetcher};
 pub use keys::key_set::{KeySet, KeySetBuilder, MAX_TENANT_LEN};
 pub use keys::private_key::{PrivateKey, WHSK_PREFIX};
 pub use keys::public_key::{PublicKey, WHPK_PREFIX};
-pub use keys::resolver::{KeyError, KeyMap, KeyQuery, KeyResolver, SecretLearner};
+pub use keys::resolver::{KeyError, KeyFetch, KeyMap, KeyQuery, KeyResolver, SecretLearner};
 #[cfg(feature = "receiver")]
 pub use receiver::{
     BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,

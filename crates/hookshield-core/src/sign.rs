@@ -28,6 +28,7 @@ pub struct SignOptions {
     id: Option<String>,
     url: Option<String>,
     method: Option<String>,
+    key_id: Option<String>,
 }
 
 impl SignOptions {
@@ -52,6 +53,13 @@ impl SignOptions {
     /// sign it (Twilio, Square, HubSpot).
     pub fn url(mut self, url: &str) -> Self {
         self.url = Some(url.to_owned());
+        self
+    }
+
+    /// The key id a signed token names (Plaid's `kid`; default: the public key's
+    /// fingerprint).
+    pub fn key_id(mut self, key_id: &str) -> Self {
+        self.key_id = Some(key_id.to_owned());
         self
     }
 
@@ -89,7 +97,7 @@ pub struct Signer {
 #[derive(Clone)]
 enum SignKey {
     /// A MAC or shared token.
-    Shared(Keyed),
+    Shared(Box<Keyed>),
     /// A private key, and the kind of entry its signatures go in (0: the scheme's own
     /// algorithm; 1: its public-key entries, `v1a`).
     Private(Arc<PrivateKey>, u8),
@@ -99,7 +107,7 @@ impl Signer {
     /// A signer for `scheme` with one secret.
     pub fn new(scheme: SchemeBuilder, secret: Secret) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
-        let keys = vec![SignKey::Shared(keyed(&scheme, &secret)?)];
+        let keys = vec![SignKey::Shared(Box::new(keyed(&scheme, &secret)?))];
         Ok(Self {
             scheme: Arc::new(scheme),
             keys,
@@ -119,7 +127,7 @@ impl Signer {
             return Err(ConfigError::TooManySecrets);
         }
         self.keys
-            .push(SignKey::Shared(keyed(&self.scheme, &secret)?));
+            .push(SignKey::Shared(Box::new(keyed(&self.scheme, &secret)?)));
         Ok(self)
     }
 
@@ -178,6 +186,9 @@ impl Signer {
     pub fn sign(&self, body: &[u8], options: &SignOptions) -> Result<SignedHeaders, ConfigError> {
         let scheme = &*self.scheme;
         let at = options.timestamp.unwrap_or_else(|| self.clock.now());
+        if scheme.signed_token {
+            return self.sign_token(body, options, at);
+        }
         let timestamp = window::format(at, scheme.unit).ok_or(ConfigError::Inconsistent(
             "this instant cannot be sent in the scheme's timestamp format \
              (before 1970 as a Unix time, or outside years 0 to 9999 in UTC)",
@@ -229,6 +240,43 @@ impl Signer {
             scheme.layout.render(&signatures, alt, param),
         ));
         Ok(SignedHeaders { headers })
+    }
+
+    /// Plaid's header: an ES256 JWT over `iat` and the body's SHA-256.
+    fn sign_token(
+        &self,
+        body: &[u8],
+        options: &SignOptions,
+        at: OffsetDateTime,
+    ) -> Result<SignedHeaders, ConfigError> {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let Some(SignKey::Private(key, _)) = self.keys.first() else {
+            return Err(ConfigError::KeyKind(
+                "a signed token needs a P-256 private key",
+            ));
+        };
+        let kid = options
+            .key_id
+            .clone()
+            .unwrap_or_else(|| key.public_key().fingerprint());
+        let header = serde_json::json!({ "alg": "ES256", "kid": kid, "typ": "JWT" });
+        let hash = const_hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body));
+        let claims = serde_json::json!({ "iat": at.unix_timestamp(), "request_body_sha256": hash });
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let signature = key
+            .sign_es256(signing_input.as_bytes())
+            .ok_or(ConfigError::KeyKind(
+                "a signed token needs a P-256 private key",
+            ))?;
+        let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
+        Ok(SignedHeaders {
+            headers: vec![(first(&self.scheme.signature), token)],
+        })
     }
 
     /// `url` with the scheme's body-hash parameter (Twilio's `bodySHA256`) appended for

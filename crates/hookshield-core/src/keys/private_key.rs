@@ -188,6 +188,19 @@ impl PrivateKey {
     }
 }
 
+impl PrivateKey {
+    /// The ES256 (JOSE) signature of `message`: P-256, SHA-256, `r || s` (64 bytes);
+    /// `None` for an Ed25519 key.
+    pub(crate) fn sign_es256(&self, message: &[u8]) -> Option<Vec<u8>> {
+        use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+        let Private::P256(key) = &self.0 else {
+            return None;
+        };
+        let signature: p256::ecdsa::Signature = key.sign_prehash(&Sha256::digest(message)).ok()?;
+        Some(signature.to_bytes().to_vec())
+    }
+}
+
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(

@@ -136,6 +136,19 @@ impl PublicKey {
             .map_err(|_| ConfigError::InvalidPublicKey("the JWK is not a point of P-256"))
     }
 
+    /// A P-256 key's JSON Web Key coordinates `(x, y)`, base64url without padding (what
+    /// [`p256_jwk`](Self::p256_jwk) reads); `None` for an Ed25519 key.
+    pub fn jwk_coordinates(&self) -> Option<(String, String)> {
+        let Kind::P256(key) = &self.0 else {
+            return None;
+        };
+        let point = key.to_sec1_point(false);
+        let bytes = point.as_bytes();
+        let x = URL_SAFE_NO_PAD.encode(bytes.get(1..33)?);
+        let y = URL_SAFE_NO_PAD.encode(bytes.get(33..65)?);
+        Some((x, y))
+    }
+
     /// A key of `algorithm` in its usual text forms (see [`ed25519`](Self::ed25519) and
     /// [`p256`](Self::p256)). Refused for an algorithm without public keys.
     pub fn parse(algorithm: Algorithm, text: &str) -> Result<Self, ConfigError> {
@@ -248,6 +261,7 @@ mod tests {
         let y = URL_SAFE_NO_PAD.encode(point.get(33..).unwrap());
         assert_eq!(PublicKey::p256_jwk(&x, &y).unwrap(), key);
         assert!(PublicKey::p256_jwk(&y, &x).is_err(), "not on the curve");
+        assert_eq!(key.jwk_coordinates(), Some((x.clone(), y.clone())));
         assert!(PublicKey::p256("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE").is_err());
         assert_ne!(
             key.fingerprint(),

@@ -3,7 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
 
 use crate::error::ConfigError;
 use crate::headers::{self, HeaderLookup};
@@ -111,8 +114,42 @@ pub enum KeyError {
 /// a database) use [`CachedKeys`](crate::CachedKeys), which caches them and bounds the
 /// wait.
 pub trait KeyResolver: Send + Sync + 'static {
-    /// The keys for this request.
+    /// The keys for this request, from what is at hand (a map, a cache).
     fn resolve(&self, query: &KeyQuery<'_>) -> Result<Arc<KeySet>, KeyError>;
+
+    /// For keys that may have to be fetched: the fetch for this request, which the
+    /// asynchronous paths ([`Receiver`](crate::Receiver), the adapters,
+    /// [`Verifier::verify_request_async`](crate::Verifier::verify_request_async)) await
+    /// instead of calling [`resolve`](Self::resolve). `None` (the default): `resolve` is
+    /// enough. Whatever it needs of `query` must be taken before it returns.
+    fn fetch(&self, query: &KeyQuery<'_>) -> Option<KeyFetch<'_>> {
+        let _ = query;
+        None
+    }
+}
+
+/// The keys of a request, being fetched: see [`KeyResolver::fetch`].
+pub struct KeyFetch<'a>(Pin<Box<dyn Future<Output = Result<Arc<KeySet>, KeyError>> + Send + 'a>>);
+
+impl<'a> KeyFetch<'a> {
+    /// Wraps the future that fetches the keys.
+    pub fn new(fetch: impl Future<Output = Result<Arc<KeySet>, KeyError>> + Send + 'a) -> Self {
+        Self(Box::pin(fetch))
+    }
+}
+
+impl Future for KeyFetch<'_> {
+    type Output = Result<Arc<KeySet>, KeyError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        self.0.as_mut().poll(cx)
+    }
+}
+
+impl fmt::Debug for KeyFetch<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeyFetch(..)")
+    }
 }
 
 impl<F> KeyResolver for F
@@ -192,8 +229,10 @@ impl KeyMap {
         Self::new(TenantFrom::Header(name.into()))
     }
 
-    /// Keys named by the signature's key id (Plaid's `kid`): insert each key set with its
-    /// key id as tenant.
+    /// Keys named by the signature's key id (Plaid's `kid`): add each key set with
+    /// [`insert_as`](Self::insert_as) under its key id (its tenant, if any, still names
+    /// its replay namespace; a provider's rotating keys want none, so that a retry signed
+    /// with the next key is still recognised).
     pub fn by_key_id() -> Self {
         Self::new(TenantFrom::KeyId)
     }
@@ -220,6 +259,13 @@ impl KeyMap {
             && let Ok(mut tenants) = self.inner.write()
         {
             tenants.keys.insert(tenant, keys);
+        }
+    }
+
+    /// Adds (or replaces) `keys` under `name` (a key id, a tenant), whatever their tenant.
+    pub fn insert_as(&self, name: &str, keys: Arc<KeySet>) {
+        if let Ok(mut tenants) = self.inner.write() {
+            tenants.keys.insert(name.into(), keys);
         }
     }
 

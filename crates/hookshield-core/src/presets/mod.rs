@@ -38,6 +38,7 @@
 //! | [`twitch`] | `Twitch-Eventsub-Message-Signature`: `sha256=`hex | `{id}{t}{body}` | `Twitch-Eventsub-Message-Id` | ±600 s (RFC 3339) | 24 h |
 //! | [`discord`] | `X-Signature-Ed25519`: hex Ed25519 (public key) | `{t}{body}` | body `id`, else digest of the body | −900 s/+300 s | 1 h |
 //! | [`sendgrid`] | `X-Twilio-Email-Event-Webhook-Signature`: base64 DER ECDSA P-256 (public key) | `{t}{body}` | digest of the body | ±600 s | 25 h |
+//! | [`plaid`] | `Plaid-Verification`: ES256 JWT, key by `kid` | JWT claims `iat`, `request_body_sha256` | digest of the body | ±300 s on `iat` | 25 h |
 //! | [`asana`] | `X-Hook-Signature`: hex HMAC-SHA256, secret from the handshake | body | digest of the body | — | 25 h |
 //!
 //! Twilio, Square and HubSpot sign the request's URL (HubSpot also its method): verify
@@ -104,6 +105,7 @@ mod meta;
 mod okta;
 mod paddle;
 mod pagerduty;
+mod plaid;
 mod resend;
 mod sendgrid;
 mod sentry;
@@ -140,6 +142,7 @@ pub use meta::meta;
 pub use okta::{okta, okta_with_header};
 pub use paddle::paddle;
 pub use pagerduty::pagerduty;
+pub use plaid::plaid;
 pub use resend::resend;
 pub use sendgrid::sendgrid;
 pub use sentry::sentry;
@@ -248,6 +251,7 @@ pub const ALL: &[Preset] = &[
     Preset::new("discord", &[], discord),
     Preset::new("sendgrid", &["twilio-sendgrid"], sendgrid),
     Preset::new("asana", &[], asana),
+    Preset::new("plaid", &[], plaid),
 ];
 
 /// The preset names accepted by [`by_name`] (and the CLI's `--preset`), aliases aside.
@@ -283,6 +287,7 @@ pub const NAMES: &[&str] = &[
     "discord",
     "sendgrid",
     "asana",
+    "plaid",
 ];
 
 /// The header [`by_name`] gives `shared-token`.

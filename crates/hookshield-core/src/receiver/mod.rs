@@ -394,10 +394,7 @@ impl<S: ReplayStore> Receiver<S> {
             tracing::debug!(handshake = ?reply.handshake(), "provider challenge answered");
             return Ok(Step::Handshake(reply));
         }
-        let verified = match request {
-            Some(request) => self.verifier.verify_request(request, headers, body)?,
-            None => self.verifier.verify(headers, body)?,
-        };
+        let verified = self.verifier.verify_fetched(request, headers, body).await?;
         if self.handshakes
             && let Some(answer) = self
                 .verifier
@@ -407,13 +404,16 @@ impl<S: ReplayStore> Receiver<S> {
             tracing::debug!(handshake = ?reply.handshake(), "provider handshake answered");
             return Ok(Step::Handshake(reply));
         }
+        // A tenant's ids are remembered in a namespace of its own.
+        let tenant_guard = verified
+            .tenant()
+            .map(|tenant| self.guard.for_tenant(tenant));
+        let guard = tenant_guard.as_ref().unwrap_or(&self.guard);
         let admission = if verified.id_is_signed() {
-            self.guard.admit(verified.event_id()).await
+            guard.admit(verified.event_id()).await
         } else {
             let digest = self.verifier.content_digest(&verified, body);
-            self.guard
-                .admit_with_digest(verified.event_id(), &digest)
-                .await
+            guard.admit_with_digest(verified.event_id(), &digest).await
         };
         Ok(match admission.map_err(|error| self.refused(error))? {
             Admission::Run(ticket) => Step::Run(ticket, verified),

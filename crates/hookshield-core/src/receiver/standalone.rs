@@ -54,7 +54,9 @@ where
     let body = read_within(DEFAULT_BODY_TIMEOUT, read)
         .await
         .inspect_err(|error| error.record(verifier.scheme().name()))?;
-    let verified = verifier.verify_request(request, headers, body.as_ref())?;
+    let verified = verifier
+        .verify_request_async(request, headers, body.as_ref())
+        .await?;
     if let Some(answer) = verifier.handshake_reply(Some(request), headers, body.as_ref(), &verified)
     {
         let reply = answer?;

@@ -158,6 +158,21 @@ impl<S: ReplayStore> ReplayGuard<S> {
         }
     }
 
+    /// The same guard in the namespace of `tenant` (`<namespace>/<tenant>`, its content
+    /// digests in `<namespace>/<tenant>:content`): one tenant's ids never collide with
+    /// another's. Tenant names are checked when their [`KeySet`](crate::KeySet) is built.
+    pub fn for_tenant(&self, tenant: &str) -> Self {
+        let namespace = format!("{}/{tenant}", self.namespace);
+        Self {
+            store: Arc::clone(&self.store),
+            content_namespace: format!("{namespace}:content").into(),
+            namespace: namespace.into(),
+            ttl: self.ttl,
+            lease: self.lease,
+            fail_open: self.fail_open,
+        }
+    }
+
     /// The same guard in another namespace (1 to 128 printable ASCII characters, no
     /// spaces).
     pub fn with_namespace(self, namespace: &str) -> Result<Self, ConfigError> {

@@ -145,6 +145,19 @@ impl Keyed {
         }
     }
 
+    /// Whether `signature` (JOSE's raw `r || s`, 64 bytes) is this P-256 key's ES256
+    /// signature of `message`; `false` for any other key.
+    pub(crate) fn verifies_raw_p256(&self, message: &[u8], signature: &[u8]) -> bool {
+        let Self::P256(key) = self else {
+            return false;
+        };
+        let Ok(signature) = p256::ecdsa::Signature::from_slice(signature) else {
+            return false;
+        };
+        key.verify_prehash(&Sha256::digest(message), &signature)
+            .is_ok()
+    }
+
     /// Whether `signature` is this public key's signature of the concatenation of
     /// `parts`; always `false` for a MAC or token (see [`compute`](Self::compute)).
     /// Nothing secret is compared, so nothing here needs constant time.

@@ -37,6 +37,7 @@ pub struct SchemeBuilder {
     handshake: Option<Handshake>,
     url_rules: UrlRules,
     public_entries: Option<(Box<str>, Algorithm)>,
+    signed_token: bool,
 }
 
 impl SchemeBuilder {
@@ -60,7 +61,16 @@ impl SchemeBuilder {
             handshake: None,
             url_rules: UrlRules::default(),
             public_entries: None,
+            signed_token: false,
         }
+    }
+
+    /// The signature header carries an ES256 JWT (Plaid's `Plaid-Verification`): see
+    /// [`presets::plaid`](crate::presets::plaid).
+    pub(crate) fn es256_token(mut self) -> Self {
+        self.signed_token = true;
+        self.algorithm = Algorithm::EcdsaP256Sha256;
+        self
     }
 
     /// The algorithm: a MAC, [`Algorithm::SharedToken`], or a public-key signature
@@ -374,6 +384,7 @@ impl SchemeBuilder {
             handshake: self.handshake,
             url_rules: self.url_rules,
             public_entries: self.public_entries,
+            signed_token: self.signed_token,
         })
     }
 }

@@ -53,7 +53,7 @@ impl Encoding {
         match self {
             Self::Hex => {
                 let n = text.len() / 2;
-                if text.len() % 2 != 0 || !(min..=max).contains(&n) {
+                if !text.len().is_multiple_of(2) || !(min..=max).contains(&n) {
                     return None;
                 }
                 let mut tag = Tag::zeroed(n)?;

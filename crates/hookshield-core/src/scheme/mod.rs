@@ -51,6 +51,9 @@ pub struct Scheme {
     /// The version tag and algorithm of public-key entries accepted beside the scheme's
     /// own (Standard Webhooks: `v1a`, Ed25519, beside `v1` HMAC-SHA256).
     pub(crate) public_entries: Option<(Box<str>, Algorithm)>,
+    /// The signature header carries an ES256 JWT whose claims sign the time (`iat`) and
+    /// the body's SHA-256 (`request_body_sha256`): Plaid.
+    pub(crate) signed_token: bool,
 }
 
 impl Scheme {

@@ -12,7 +12,7 @@ use crate::headers::{self, HeaderLookup};
 use crate::keys::key_set::{KeySet, KeySetBuilder};
 use crate::keys::public_key::PublicKey;
 use crate::keys::resolver::{
-    self, HeaderRead as _, KeyError, KeyQuery, KeyResolver, SecretLearner,
+    self, HeaderRead as _, KeyError, KeyFetch, KeyQuery, KeyResolver, SecretLearner,
 };
 use crate::request::RequestContext;
 use crate::request::forwarded::UrlConfig;
@@ -31,6 +31,7 @@ use crate::verify::body_fields;
 use crate::verify::clock::{Clock, SystemClock};
 use crate::verify::request_inputs::RequestInputs;
 use crate::verify::signature_bytes::Tags;
+use crate::verify::signed_token;
 use crate::verify::verified::{IdOrigin, KeysRef, Verified};
 use crate::verify::window::{self, TimestampWindow};
 
@@ -241,6 +242,56 @@ impl Verifier {
         self.verify_request_at(request, headers, body, self.inner.clock.now())
     }
 
+    /// [`verify_request`](Self::verify_request), with keys a
+    /// [`key_resolver`](VerifierBuilder::key_resolver) may have to fetch
+    /// ([`CachedKeys`](crate::CachedKeys)): the fetch is awaited (within its deadline)
+    /// instead of using only what is cached. The [`Receiver`](crate::Receiver) and the
+    /// adapters verify this way.
+    pub async fn verify_request_async<H: HeaderLookup + ?Sized>(
+        &self,
+        request: &RequestContext<'_>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Verified, VerifyError> {
+        self.verify_fetched(Some(request), headers, body).await
+    }
+
+    /// Verifies as of the clock, awaiting the keys' fetch where the resolver has one.
+    pub(crate) async fn verify_fetched<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Verified, VerifyError> {
+        let keys = match self.key_fetch(request, headers) {
+            Ok(Some(fetch)) => fetch.await.map_err(key_reason),
+            Ok(None) => self.keys_for(request, headers),
+            Err(reason) => Err(reason),
+        };
+        keys.and_then(|keys| self.check(request, headers, body, self.inner.clock.now(), keys))
+            .map_err(|reason| self.refused(reason))
+    }
+
+    /// The resolver's fetch for this request, if it has one.
+    fn key_fetch<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+    ) -> Result<Option<KeyFetch<'_>>, Reason> {
+        let Some(resolver) = self
+            .inner
+            .resolver
+            .as_ref()
+            .filter(|_| self.inner.keys.is_none())
+        else {
+            return Ok(None);
+        };
+        let key_id = self.key_id(headers)?;
+        let read = resolver::Headers(headers);
+        let query = KeyQuery::new(request, &read, key_id.as_deref());
+        Ok(resolver.fetch(&query))
+    }
+
     /// [`verify_request`](Self::verify_request) as of `now`.
     pub fn verify_request_at<H: HeaderLookup + ?Sized>(
         &self,
@@ -292,19 +343,51 @@ impl Verifier {
         let Some(resolver) = &self.inner.resolver else {
             return Err(Reason::UnknownKey);
         };
-        let key_id = self.key_id(headers);
+        let key_id = self.key_id(headers)?;
         let read = resolver::Headers(headers);
         let query = KeyQuery::new(request, &read, key_id.as_deref());
-        resolver.resolve(&query).map_err(|error| match error {
-            KeyError::Unavailable => Reason::KeyUnavailable,
-            _ => Reason::UnknownKey,
-        })
+        resolver.resolve(&query).map_err(key_reason)
     }
 
-    /// The key id the request's signature names (none of the current schemes send one
-    /// outside a signed token).
-    fn key_id<H: HeaderLookup + ?Sized>(&self, _headers: &H) -> Option<String> {
-        None
+    /// The key id the request's signature names: a signed token's `kid` (Plaid). A token
+    /// that is missing is refused as a missing signature, one that cannot be read as
+    /// malformed, before any key is looked for.
+    fn key_id<H: HeaderLookup + ?Sized>(&self, headers: &H) -> Result<Option<String>, Reason> {
+        let scheme = &self.inner.scheme;
+        if !scheme.signed_token {
+            return Ok(None);
+        }
+        let token = headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
+        signed_token::key_id(token).map(Some)
+    }
+
+    /// A request signed with a token (Plaid): the token verified with `keys`, then its
+    /// `iat` checked against the window and its body hash against the body.
+    fn check_token<H: HeaderLookup + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: OffsetDateTime,
+        keys: Arc<KeySet>,
+    ) -> Result<Verified, Reason> {
+        let scheme = &self.inner.scheme;
+        let token = headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
+        let checked = signed_token::check(token, &keys, body)?;
+        let issued = i128::from(checked.issued_at).saturating_mul(1_000_000_000);
+        self.inner.window.check(issued, now)?;
+        let key = keys.keys.get(checked.key_index);
+        Ok(Verified {
+            scheme: Arc::clone(&scheme.name),
+            event_id: self.digest_id(b"", body),
+            id_origin: IdOrigin::Digest,
+            id_signed: true,
+            signed_timestamp: None,
+            timestamp: Some(issued),
+            secret_index: checked.key_index,
+            secret_label: key.and_then(|k| k.label.clone()),
+            tenant: keys.tenant.clone(),
+            keys: KeysRef(keys),
+        })
     }
 
     /// The error for `reason`, its rejection event emitted.
@@ -323,6 +406,9 @@ impl Verifier {
         keys: Arc<KeySet>,
     ) -> Result<Verified, Reason> {
         let scheme = &self.inner.scheme;
+        if scheme.signed_token {
+            return self.check_token(headers, body, now, keys);
+        }
         let signature =
             headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
         // A timestamp parameter is read in the same pass over the header as the signatures.
@@ -548,6 +634,14 @@ impl Verifier {
             }
         }
         format!("sha256:{}", const_hex::encode(hasher.finalize()))
+    }
+}
+
+/// The refusal for a resolver's answer.
+fn key_reason(error: KeyError) -> Reason {
+    match error {
+        KeyError::Unavailable => Reason::KeyUnavailable,
+        _ => Reason::UnknownKey,
     }
 }
 
