@@ -8,11 +8,16 @@
 //! - [`Secret`]: key bytes that zeroize on drop and never print.
 //! - [`Scheme`] / [`SchemeBuilder`]: a provider's signing scheme, composed from an
 //!   [`Algorithm`], a signed-content template, an [`Encoding`], a header layout, and where
-//!   the event id and timestamp come from. [`presets`] has twenty-eight: Civo, HCP, GitHub,
+//!   the event id and timestamp come from. [`presets`] has thirty-two: Civo, HCP, GitHub,
 //!   Stripe, Slack, Shopify, Standard Webhooks/Svix, Paddle, Linear, PagerDuty, Calendly,
 //!   Intercom, Bitbucket, GitLab, Vercel, Sentry, Typeform, Clerk, Resend, Twilio, Square,
-//!   HubSpot, Meta, Dropbox, Okta, Zoom, Twitch and shared tokens ([`presets::ALL`] lists
-//!   them with their aliases).
+//!   HubSpot, Meta, Dropbox, Okta, Zoom, Twitch, Discord, SendGrid, Asana, Plaid and
+//!   shared tokens ([`presets::ALL`] lists them with their aliases).
+//! - [`PublicKey`] / [`PrivateKey`]: Ed25519 and ECDSA P-256 keys, for providers that sign
+//!   with a private key (Discord, SendGrid, Standard Webhooks `v1a`, Plaid's ES256 tokens).
+//! - [`KeySet`], [`KeyResolver`], [`KeyMap`] and [`CachedKeys`]: keys chosen per request
+//!   (many tenants on one route, keys by id, keys fetched from elsewhere with a cache and a
+//!   deadline), each tenant's event ids remembered apart.
 //! - [`RequestContext`] and [`PublicUrl`]: the method, path and query of a request and the
 //!   public URL it was sent to, for schemes that sign them (Twilio, Square, HubSpot:
 //!   [`Verifier::verify_request`]) and for `GET` challenges.
