@@ -158,33 +158,35 @@ impl Keyed {
             .is_ok()
     }
 
-    /// Whether `signature` is this public key's signature of the concatenation of
-    /// `parts`; always `false` for a MAC or token (see [`compute`](Self::compute)).
-    /// Nothing secret is compared, so nothing here needs constant time.
-    pub(crate) fn verifies<'a>(
+    /// Whether one of `signatures` is this public key's signature of the concatenation of
+    /// `parts`; always `false` for a MAC or token (see [`compute`](Self::compute)). The
+    /// message is assembled (Ed25519) or hashed (P-256) once, whatever the number of
+    /// candidates. Nothing secret is compared, so nothing here needs constant time.
+    pub(crate) fn verifies_any<'a, 't>(
         &self,
         parts: impl IntoIterator<Item = &'a [u8]>,
-        signature: &Tag,
+        mut signatures: impl Iterator<Item = &'t Tag>,
     ) -> bool {
         match self {
             Self::Ed25519(key) => {
-                let Ok(signature) = ed25519::Signature::from_slice(signature.as_slice()) else {
-                    return false;
-                };
                 // `verify_strict` wants the message in one piece: the timestamp and the
                 // body are copied once (a small cost beside the curve arithmetic).
                 let message: Vec<u8> = parts.into_iter().flatten().copied().collect();
-                key.verify_strict(&message, &signature).is_ok()
+                signatures.any(|signature| {
+                    ed25519::Signature::from_slice(signature.as_slice())
+                        .is_ok_and(|signature| key.verify_strict(&message, &signature).is_ok())
+                })
             }
             Self::P256(key) => {
-                let Ok(signature) = p256::ecdsa::Signature::from_der(signature.as_slice()) else {
-                    return false;
-                };
                 let mut hasher = Sha256::new();
                 for part in parts {
                     hasher.update(part);
                 }
-                key.verify_prehash(&hasher.finalize(), &signature).is_ok()
+                let digest = hasher.finalize();
+                signatures.any(|signature| {
+                    p256::ecdsa::Signature::from_der(signature.as_slice())
+                        .is_ok_and(|signature| key.verify_prehash(&digest, &signature).is_ok())
+                })
             }
             _ => false,
         }

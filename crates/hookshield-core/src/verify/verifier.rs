@@ -572,7 +572,7 @@ impl Verifier {
                     if key.keyed.public_algorithm().is_some() {
                         // A public key: each candidate of its kind is checked in turn;
                         // nothing secret is compared.
-                        return mine.any(|c| key.keyed.verifies(parts(), c));
+                        return key.keyed.verifies_any(parts(), mine);
                     }
                     // A MAC: every candidate, without stopping at a match.
                     let mac = key.keyed.compute(parts());
