@@ -24,6 +24,7 @@ use tokio::net::TcpListener;
 pub mod actix_app;
 #[cfg(feature = "actix")]
 pub mod harness;
+pub mod keys;
 mod raw;
 pub mod response;
 

@@ -568,7 +568,7 @@ impl Verifier {
                             .content
                             .parts(inputs.content(url, timestamp, id, body))
                     };
-                    let mut mine = candidates.iter().filter(|c| c.slot() == key.slot);
+                    let mine = candidates.iter().filter(|c| c.slot() == key.slot);
                     if key.keyed.public_algorithm().is_some() {
                         // A public key: each candidate of its kind is checked in turn;
                         // nothing secret is compared.
