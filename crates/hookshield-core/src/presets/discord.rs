@@ -156,7 +156,9 @@ mod tests {
         ];
         let mut carry = 0u16;
         for (byte, l) in s.iter_mut().zip(L) {
-            let sum = u16::from(*byte) + u16::from(l) + carry;
+            let sum = u16::from(*byte)
+                .wrapping_add(u16::from(l))
+                .wrapping_add(carry);
             *byte = (sum & 0xff) as u8;
             carry = sum >> 8;
         }
