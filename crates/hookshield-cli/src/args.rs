@@ -31,14 +31,31 @@ pub(crate) enum Command {
     /// Sign a body as the provider would (its URL included) and POST it to a receiver;
     /// print the answer's status and body as JSON.
     Send(SendArgs),
-    /// List the provider presets: name, aliases, headers, algorithm, window, replay TTL
-    /// and documentation link.
+    /// List the provider presets: name, aliases, headers, algorithm, key, window, replay
+    /// TTL and documentation link.
     Presets(PresetsArgs),
+    /// Print a fresh key pair in the provider's formats, for presets that sign with one
+    /// (discord, sendgrid, plaid; standard-webhooks `v1a`): the private key for the sender
+    /// (`sign` and `send --private-key-env`), the public key for the receiver (`verify`
+    /// and `listen --secret-env`).
+    Keygen(KeygenArgs),
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct PresetsArgs {
     /// Print a JSON array instead of a table.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct KeygenArgs {
+    /// Provider preset that signs with a key pair: discord (hex), sendgrid and plaid
+    /// (PKCS#8 PEM and base64 DER), standard-webhooks and the presets of its family
+    /// (`whsk_…`, `whpk_…`). Any other preset is a usage error: it signs with a secret.
+    #[arg(long, value_name = "NAME", value_parser = preset_names())]
+    pub(crate) preset: String,
+    /// Print a JSON object instead of text.
     #[arg(long)]
     pub(crate) json: bool,
 }
@@ -61,14 +78,33 @@ pub(crate) struct SchemeArgs {
     /// For `shared-token`: the header that carries the token [default: X-Webhook-Secret].
     #[arg(long, value_name = "NAME")]
     pub(crate) header: Option<String>,
-    /// Environment variable holding the secret, as the provider shows it. Repeat it for a
-    /// rotation: `verify` and `listen` accept any of the secrets; `sign` and `send` sign
-    /// with each (for presets whose header lists several signatures).
+    /// Environment variable holding the secret, as the provider shows it; for presets that
+    /// verify with a public key, the public key (discord: hex; sendgrid, plaid: base64 DER;
+    /// standard-webhooks: `whpk_…` for `v1a` entries, beside or instead of `whsec_…`),
+    /// which `verify` and `listen` take and `sign` and `send` refuse (they take
+    /// --private-key-env). Repeat it for a rotation: `verify` and `listen` accept any of
+    /// the keys; `sign` and `send` sign with each (for presets whose header lists several
+    /// signatures).
     #[arg(long = "secret-env", value_name = "VAR")]
     pub(crate) secret_env: Vec<String>,
-    /// File holding the secret (one trailing newline is ignored).
+    /// File holding the secret or public key (one trailing newline is ignored).
     #[arg(long = "secret-file", value_name = "PATH")]
     pub(crate) secret_file: Vec<PathBuf>,
+}
+
+/// The private key `sign` and `send` sign with, for presets that sign with a key pair.
+#[derive(Debug, Args)]
+pub(crate) struct PrivateKeyArgs {
+    /// Environment variable holding the private key to sign with (`hookshield keygen`
+    /// makes a pair): discord (hex seed), sendgrid and plaid (PKCS#8 PEM) sign with
+    /// nothing else; standard-webhooks gets a `v1a` entry (`whsk_…`), beside the `v1` one
+    /// when a secret is given too. Repeatable for presets whose header lists several
+    /// signatures.
+    #[arg(long = "private-key-env", value_name = "VAR")]
+    pub(crate) env: Vec<String>,
+    /// File holding the private key (one trailing newline is ignored).
+    #[arg(long = "private-key-file", value_name = "PATH")]
+    pub(crate) file: Vec<PathBuf>,
 }
 
 /// What `sign`, `verify` and `send` share: the scheme, the instant and the body.
@@ -113,6 +149,8 @@ fn method(text: &str) -> Result<String, String> {
 pub(crate) struct SignArgs {
     #[command(flatten)]
     pub(crate) common: Common,
+    #[command(flatten)]
+    pub(crate) private_key: PrivateKeyArgs,
     /// Event id to send, for schemes that send one in a header [default: a random UUID].
     #[arg(long, value_name = "ID")]
     pub(crate) id: Option<String>,
@@ -187,6 +225,8 @@ pub(crate) struct ListenArgs {
 pub(crate) struct SendArgs {
     #[command(flatten)]
     pub(crate) common: Common,
+    #[command(flatten)]
+    pub(crate) private_key: PrivateKeyArgs,
     /// The receiver's URL (http or https); the URL signed, for presets that sign it, unless
     /// --signed-url. For twilio with a body that is not a form, `bodySHA256` is added to it.
     #[arg(long, value_name = "URL")]

@@ -1,15 +1,17 @@
 //! `hookshield`: sign and verify webhook requests while debugging a receiver.
 //!
 //! ```text
-//! hookshield sign   --preset NAME --secret-env VAR [--now UNIX_SECONDS] [--id ID] [--body-file PATH]
-//!                   [--url URL] [--method M] [--content-type TYPE]
+//! hookshield sign   --preset NAME (--secret-env VAR | --private-key-env VAR)... [--now UNIX_SECONDS] [--id ID]
+//!                   [--body-file PATH] [--url URL] [--method M] [--content-type TYPE]
 //! hookshield verify --preset NAME --secret-env VAR [--now UNIX_SECONDS] [-H 'Name: value']... [--body-file PATH]
 //!                   [--url URL] [--method M] [--handshake-token TOKEN | --handshake-token-env VAR]
 //! hookshield listen --preset NAME --secret-env VAR [--addr 127.0.0.1:PORT] [--path /webhook] [--ttl DURATION] [--replay-store memory|redis://…]
 //!                   [--body-limit BYTES] [--header-timeout 10s] [--idle-timeout 5s] [--body-timeout 30s] [--max-connections 1024]
 //!                   [--public-url URL] [--trust-forwarded-headers] [--handshake-token TOKEN | --handshake-token-env VAR]
-//! hookshield send   --preset NAME --secret-env VAR --url URL [--signed-url URL] [--content-type TYPE] [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
+//! hookshield send   --preset NAME (--secret-env VAR | --private-key-env VAR)... --url URL [--signed-url URL]
+//!                   [--content-type TYPE] [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
 //! hookshield presets [--json]
+//! hookshield keygen --preset NAME [--json]
 //! ```
 //!
 //! `sign` prints the headers a provider would send, one `Name: value` per line. `verify`
@@ -25,11 +27,22 @@
 //! as `{"status":…,"location":…,"body":…}` and exits 1, so the signed request (or shared
 //! token) goes to no other host. The body is read from `--body-file`, or from standard
 //! input (not for a GET). `presets` lists every provider preset `--preset` accepts (name,
-//! aliases, headers, algorithm, window, replay TTL, documentation link) as a table, or with
-//! `--json` as a JSON array (which also says whether a preset signs the URL and which
+//! aliases, headers, algorithm, key, window, replay TTL, documentation link) as a table, or
+//! with `--json` as a JSON array (which also says whether a preset signs the URL and which
 //! handshake it answers). Secrets come from an environment variable (`--secret-env`) or a file
 //! (`--secret-file`), never from a flag value, so they stay out of shell history; in the
 //! provider's text form (`whsec_…` for Standard Webhooks).
+//!
+//! Key pairs: Discord, SendGrid and Plaid sign with a private key, and Standard Webhooks
+//! (and its family) may add `v1a` entries signed with one. `verify` and `listen` take the
+//! public key in `--secret-env` (Discord: hex; SendGrid: base64 DER; `whpk_…`, beside or
+//! instead of `whsec_…`); `sign` and `send` take the private key in `--private-key-env`
+//! or `--private-key-file` (a secret is a usage error for the presets that sign with a key
+//! only; for Standard Webhooks a secret and a key sign `v1` and `v1a` entries side by side).
+//! `keygen` prints a fresh pair in the provider's forms (hex seed and hex; PKCS#8 PEM and
+//! base64 DER; `whsk_…` and `whpk_…`), saying which goes to the sender and which to the
+//! receiver; a preset that signs with a shared secret is a usage error. Keys are named by
+//! their variable or file in errors, never shown.
 //!
 //! Presets that sign the request's URL (Twilio, Square; HubSpot its method too) need it:
 //! `verify --url` (the full URL the provider called), `sign --url` (the URL it calls),
@@ -52,6 +65,7 @@
 mod args;
 mod handshake;
 mod headers_arg;
+mod keygen;
 mod listen;
 mod presets;
 mod request_url;
@@ -84,6 +98,7 @@ fn main() -> ExitCode {
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => send::run(args),
         Command::Presets(args) => presets::run(args),
+        Command::Keygen(args) => keygen::run(args),
     };
     match result {
         Ok(code) => code,

@@ -24,7 +24,6 @@ pub(crate) fn run(args: &PresetsArgs) -> Result<ExitCode, UsageError> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// One preset as a JSON object.
 /// The presets whose scheme satisfies `wanted`, written `a, b and c` (for usage errors).
 pub(crate) fn names_where(wanted: impl Fn(&Scheme) -> bool) -> String {
     let names: Vec<&str> = presets::ALL
@@ -39,6 +38,35 @@ pub(crate) fn names_where(wanted: impl Fn(&Scheme) -> bool) -> String {
     }
 }
 
+/// What the receiver verifies with: `secret`, `public key`, or `secret or public key
+/// (v1a)` for a scheme that accepts public-key entries beside its secrets.
+fn key(scheme: &Scheme) -> String {
+    match (
+        scheme.algorithm().is_public_key(),
+        scheme.public_key_entries(),
+    ) {
+        (true, _) => "public key".to_owned(),
+        (false, Some((version, _))) => format!("secret or public key ({version})"),
+        (false, None) => "secret".to_owned(),
+    }
+}
+
+/// The algorithm and the signature's encoding (`HMAC-SHA256 hex`, `Ed25519 hex`), with
+/// the public-key entries accepted beside (`+ v1a Ed25519`); a shared token is sent as is.
+fn algorithm(scheme: &Scheme) -> String {
+    let algorithm = scheme.algorithm();
+    let mut text = if algorithm.mac_len().is_some() || algorithm.is_public_key() {
+        format!("{algorithm} {}", scheme.encoding())
+    } else {
+        algorithm.to_string()
+    };
+    if let Some((version, algorithm)) = scheme.public_key_entries() {
+        text.push_str(&format!(" + {version} {algorithm}"));
+    }
+    text
+}
+
+/// One preset as a JSON object.
 fn describe(preset: &Preset, scheme: &Scheme) -> Value {
     let window = scheme.window();
     json!({
@@ -48,6 +76,11 @@ fn describe(preset: &Preset, scheme: &Scheme) -> Value {
         "signature_headers": scheme.signature_headers().collect::<Vec<_>>(),
         "algorithm": scheme.algorithm().to_string(),
         "encoding": scheme.encoding().to_string(),
+        "key": key(scheme),
+        "public_key_entries": scheme.public_key_entries().map(|(version, algorithm)| json!({
+            "version": version,
+            "algorithm": algorithm.to_string(),
+        })),
         "timestamp": scheme
             .timestamp_source()
             .map(|source| source_json(source, ("unit", json!(unit(scheme.timestamp_unit()))))),
@@ -119,6 +152,7 @@ fn print_table(rows: &[(&Preset, Scheme)]) {
         "ALIASES".to_owned(),
         "HEADERS".to_owned(),
         "ALGORITHM".to_owned(),
+        "KEY".to_owned(),
         "WINDOW".to_owned(),
         "TTL".to_owned(),
         "DOCS".to_owned(),
@@ -129,25 +163,23 @@ fn print_table(rows: &[(&Preset, Scheme)]) {
         } else {
             preset.aliases().join(",")
         };
-        let algorithm = match scheme.algorithm().mac_len() {
-            Some(_) => format!("{} {}", scheme.algorithm(), scheme.encoding()),
-            None => scheme.algorithm().to_string(),
-        };
         table.push([
             preset.name().to_owned(),
             aliases,
             headers(scheme).join(", "),
-            algorithm,
+            algorithm(scheme),
+            key(scheme),
             window(scheme),
             duration(scheme.recommended_ttl()),
             scheme.docs().unwrap_or("-").to_owned(),
         ]);
     }
-    let widths: Vec<usize> = (0..7)
+    let columns = table.first().map_or(0, |row| row.len());
+    let widths: Vec<usize> = (0..columns)
         .map(|i| {
             table
                 .iter()
-                .map(|row| row.get(i).map_or(0, String::len))
+                .map(|row| row.get(i).map_or(0, |cell| cell.chars().count()))
                 .max()
                 .unwrap_or(0)
         })

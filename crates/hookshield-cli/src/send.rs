@@ -26,7 +26,7 @@ const TIMEOUT: Duration = Duration::from_secs(30);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 pub(crate) fn run(args: &SendArgs) -> Result<ExitCode, UsageError> {
-    let (signer, body) = prepare(&args.common, "POST")?;
+    let (signer, body) = prepare(&args.common, &args.private_key, "POST")?;
     let scheme = signer.scheme();
     let content_type = request_url::content_type(args.content_type.as_deref(), scheme);
     // The URL as it goes on the wire (the one signed unless --signed-url).

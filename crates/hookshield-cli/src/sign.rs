@@ -5,12 +5,12 @@ use std::process::ExitCode;
 use hookshield_core::{SignOptions, SignedHeaders, Signer};
 
 use crate::UsageError;
-use crate::args::{Common, SignArgs};
+use crate::args::{Common, PrivateKeyArgs, SignArgs};
 use crate::request_url::{self, FullUrl};
 use crate::secret_source;
 
 pub(crate) fn run(args: &SignArgs) -> Result<ExitCode, UsageError> {
-    let (signer, body) = prepare(&args.common, &args.method)?;
+    let (signer, body) = prepare(&args.common, &args.private_key, &args.method)?;
     let scheme = signer.scheme();
     let url = match &args.url {
         Some(url) => Some(FullUrl::parse(url, "--url")?.to_url()),
@@ -53,9 +53,14 @@ pub(crate) struct Request<'a> {
     pub(crate) method: &'a str,
 }
 
-/// The signer for the preset, and the body of a request with `method`.
-pub(crate) fn prepare(common: &Common, method: &str) -> Result<(Signer, Vec<u8>), UsageError> {
-    let signer = secret_source::signer(&common.scheme)?;
+/// The signer for the preset (its secrets and private keys), and the body of a request
+/// with `method`.
+pub(crate) fn prepare(
+    common: &Common,
+    private_key: &PrivateKeyArgs,
+    method: &str,
+) -> Result<(Signer, Vec<u8>), UsageError> {
+    let signer = secret_source::signer(&common.scheme, private_key)?;
     let body = common.body_for(method)?;
     Ok((signer, body))
 }

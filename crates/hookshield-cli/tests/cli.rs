@@ -14,13 +14,26 @@ use support::{Env, body_file, run, stdout};
 
 /// `sign` for a preset, then `verify` with the printed headers as `-H` arguments.
 fn round_trip(preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
-    let env = [("HS_SECRET", secret)];
+    round_trip_with(preset, ("--secret-env", secret), secret, body, extra)
+}
+
+/// `sign` with `signing` (`--secret-env` or `--private-key-env`, and the value put in
+/// `HS_SIGNING`), then `verify --secret-env HS_SECRET` holding `verifying`, with the
+/// printed headers as `-H` arguments.
+fn round_trip_with(
+    preset: &str,
+    signing: (&str, &str),
+    verifying: &str,
+    body: &[u8],
+    extra: &[&str],
+) -> Output {
+    let env = [("HS_SIGNING", signing.1), ("HS_SECRET", verifying)];
     let mut sign = vec![
         "sign",
         "--preset",
         preset,
-        "--secret-env",
-        "HS_SECRET",
+        signing.0,
+        "HS_SIGNING",
         "--now",
         "1700000000",
     ];
@@ -58,13 +71,32 @@ fn every_preset_round_trips() {
     // `round_trip`.
     let json = br#"{"id":"evt_1","event_id":"hcp.event:1","eventId":"okta-1","type":"x","event":{"id":"pd_1"},"webhookTimestamp":1700000000000}"#;
     for &preset in hookshield_core::presets::NAMES {
-        let secret = if matches!(preset, "standard-webhooks" | "clerk" | "resend") {
-            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-        } else {
-            "s3cret"
-        };
+        let scheme = hookshield_core::presets::by_name(preset)
+            .unwrap()
+            .build()
+            .unwrap();
         // `--url` is accepted by every preset, and needed by those that sign it.
-        let out = round_trip(preset, secret, json, &["--url", URL]);
+        let extra = ["--url", URL];
+        let out = if scheme.algorithm().is_public_key() {
+            // Discord, SendGrid, Plaid: a fresh pair, the private key signs.
+            let (private, public) = support::keygen(preset);
+            round_trip_with(
+                preset,
+                ("--private-key-env", &private),
+                &public,
+                json,
+                &extra,
+            )
+        } else if matches!(preset, "standard-webhooks" | "clerk" | "resend") {
+            round_trip(
+                preset,
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                json,
+                &extra,
+            )
+        } else {
+            round_trip(preset, "s3cret", json, &extra)
+        };
         assert!(
             out.status.success(),
             "{preset}: {} {}",

@@ -30,6 +30,12 @@ fn listen(preset: &str, secret: &str, extra: &[&str]) -> Listener {
 }
 
 fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
+    send_with(url, preset, ("--secret-env", secret), body, extra)
+}
+
+/// `hookshield send` signing with `key`: the flag (`--secret-env`, `--private-key-env`)
+/// and the value it names.
+fn send_with(url: &str, preset: &str, key: (&str, &str), body: &[u8], extra: &[&str]) -> Output {
     // One file per call: the tests of this binary run in parallel in one process.
     static CALLS: AtomicUsize = AtomicUsize::new(0);
     let path = std::env::temp_dir().join(format!(
@@ -39,19 +45,11 @@ fn send(url: &str, preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> O
     ));
     std::fs::write(&path, body).unwrap();
     let out = Command::new(BIN)
-        .args([
-            "send",
-            "--preset",
-            preset,
-            "--secret-env",
-            "HS_SECRET",
-            "--url",
-            url,
-        ])
+        .args(["send", "--preset", preset, key.0, "HS_SECRET", "--url", url])
         .arg("--body-file")
         .arg(&path)
         .args(extra)
-        .env("HS_SECRET", secret)
+        .env("HS_SECRET", key.1)
         .output()
         .unwrap();
     let _ = std::fs::remove_file(&path);
@@ -550,4 +548,68 @@ fn zoom_url_validation_is_answered_over_http() {
     let line = next_json(&listener.stderr);
     assert_eq!(line["handshake"], "zoom_url_validation");
     assert!(quiet(&listener.stdout, Duration::from_millis(100)));
+}
+
+/// Discord over real HTTP: `send --private-key-env` to `listen --preset discord` holding
+/// the public key. The interaction PING is answered `200 {"type":1}` and the webhook-events
+/// PING `204`, neither handed to the handler; an interaction is; a request signed with
+/// another key is refused 401.
+#[test]
+fn discord_pings_and_interactions_signed_with_a_private_key() {
+    let (private, public) = support::keygen("discord");
+    let listener = listen("discord", &public, &[]);
+    let send_discord = |key: &str, body: &[u8]| {
+        send_with(
+            &listener.url,
+            "discord",
+            ("--private-key-env", key),
+            body,
+            &[],
+        )
+    };
+
+    let ping = send_discord(
+        &private,
+        br#"{"id":"ping-1","token":"tok","type":1,"version":1}"#,
+    );
+    assert!(ping.status.success(), "{:?}", answer(&ping));
+    assert_eq!(answer(&ping)["status"], 200);
+    assert_eq!(answer(&ping)["body"], r#"{"type":1}"#);
+    let line = next_json(&listener.stderr);
+    assert_eq!(line["handshake"], "discord_ping");
+    assert_eq!(line["status"], 200);
+
+    let events_ping = send_discord(&private, br#"{"version":1,"application_id":"1","type":0}"#);
+    assert!(events_ping.status.success());
+    assert_eq!(answer(&events_ping)["status"], 204);
+    assert_eq!(answer(&events_ping)["body"], "");
+    assert_eq!(next_json(&listener.stderr)["status"], 204);
+    assert!(quiet(&listener.stdout, Duration::from_millis(100)));
+
+    let interaction = send_discord(
+        &private,
+        br#"{"id":"787053080478613555","token":"tok","type":2}"#,
+    );
+    assert_eq!(answer(&interaction)["status"], 204);
+    let event = next(&listener.stdout);
+    assert_eq!(event["event_id"], "787053080478613555");
+    assert_eq!(event["preset"], "discord");
+    assert_eq!(event["secret_label"], "HS_SECRET");
+
+    let (other, _) = support::keygen("discord");
+    let forged = send_discord(&other, br#"{"id":"ping-2","token":"tok","type":1}"#);
+    assert_eq!(forged.status.code(), Some(1));
+    assert_eq!(answer(&forged)["status"], 401);
+    assert_eq!(
+        next_json(&listener.stderr)["rejected"],
+        "signature_mismatch"
+    );
+    for out in [&ping, &events_ping, &interaction, &forged] {
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(!printed.contains(&private) && !printed.contains(&other));
+    }
 }

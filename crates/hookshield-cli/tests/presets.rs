@@ -3,6 +3,8 @@
 
 mod support;
 
+use std::process::Output;
+
 use hookshield_core::presets;
 use support::{body_file, run, stdout};
 
@@ -444,4 +446,213 @@ fn dropbox_third_party_vector_and_challenge() {
     let reply: serde_json::Value = serde_json::from_str(stdout(&challenge).trim()).unwrap();
     assert_eq!(reply["handshake"]["body"], "abc123");
     assert_eq!(reply["handshake"]["name"], "dropbox_challenge");
+}
+
+/// `presets` says what each preset verifies with, and names the public-key algorithms.
+#[test]
+fn presets_say_which_key_each_preset_verifies_with() {
+    let out = run(&["presets", "--json"], &[], b"");
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    let find = |name: &str| list.iter().find(|e| e["name"] == name).unwrap();
+    for (name, algorithm, key) in [
+        ("discord", "Ed25519", "public key"),
+        ("sendgrid", "ECDSA-P256-SHA256", "public key"),
+        (
+            "standard-webhooks",
+            "HMAC-SHA256",
+            "secret or public key (v1a)",
+        ),
+        ("github", "HMAC-SHA256", "secret"),
+        ("shared-token", "shared token", "secret"),
+    ] {
+        assert_eq!(find(name)["algorithm"], algorithm, "{name}");
+        assert_eq!(find(name)["key"], key, "{name}");
+    }
+    assert_eq!(
+        find("standard-webhooks")["public_key_entries"],
+        serde_json::json!({"version": "v1a", "algorithm": "Ed25519"})
+    );
+    assert!(find("discord")["public_key_entries"].is_null());
+
+    let table = stdout(&run(&["presets"], &[], b""));
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("ALGORITHM") && header.contains("KEY"),
+        "{header}"
+    );
+    // Columns are two spaces apart or more; a cell holds single spaces only.
+    let cells = |name: &str| -> Vec<String> {
+        let line = table
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap();
+        line.split("  ")
+            .map(str::trim)
+            .filter(|cell| !cell.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    for (name, algorithm, key) in [
+        ("discord", "Ed25519 hex", "public key"),
+        ("sendgrid", "ECDSA-P256-SHA256 base64", "public key"),
+        (
+            "standard-webhooks",
+            "HMAC-SHA256 base64 + v1a Ed25519",
+            "secret or public key (v1a)",
+        ),
+        ("github", "HMAC-SHA256 hex", "secret"),
+        ("shared-token", "shared token", "secret"),
+    ] {
+        let row = cells(name);
+        assert_eq!(
+            (row[3].as_str(), row[4].as_str()),
+            (algorithm, key),
+            "{row:?}"
+        );
+    }
+}
+
+/// sendgrid-nodejs `packages/eventwebhook/src/eventwebhook.spec.js`: the key, as
+/// SendGrid's dashboard shows it, in `--secret-env`.
+const SENDGRID_NODE_KEY: &str = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
+
+/// `verify --preset sendgrid` with the public key and a signature, as of `now`.
+fn sendgrid(key: &str, now: &str, timestamp: &str, signature: &str, body: &[u8]) -> Output {
+    let timestamp = format!("X-Twilio-Email-Event-Webhook-Timestamp: {timestamp}");
+    let signature = format!("X-Twilio-Email-Event-Webhook-Signature: {signature}");
+    let args = [
+        "verify",
+        "--preset",
+        "sendgrid",
+        "--secret-env",
+        "SENDGRID_KEY",
+        "--now",
+        now,
+        "-H",
+        &timestamp,
+        "-H",
+        &signature,
+    ];
+    run(&args, &[("SENDGRID_KEY", key)], body)
+}
+
+/// SendGrid's published vectors verify with the public key in `--secret-env`: the node
+/// SDK's, and the python SDK's (a body ending in CRLF, a high-S signature).
+#[test]
+fn sendgrid_published_vectors_verify_with_the_public_key() {
+    let node_body =
+        br#"{"category":"example_payload","event":"test_event","message_id":"message_id"}"#;
+    let node_sig = "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=";
+    let ok = sendgrid(
+        SENDGRID_NODE_KEY,
+        "1588788367",
+        "1588788367",
+        node_sig,
+        node_body,
+    );
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(meta["scheme"], "sendgrid");
+    assert_eq!(meta["timestamp"], 1_588_788_367);
+    assert_eq!(meta["id_origin"], "digest");
+    assert_eq!(meta["secret_label"], "SENDGRID_KEY");
+
+    // sendgrid-python `test/unit/test_eventwebhook.py`: its own key.
+    let py_key = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE83T4O/n84iotIvIW4mdBgQ/7dAfSmpqIM8kF9mN1flpVKS3GRqe62gw+2fNNRaINXvVpiglSI8eNEc6wEA3F+g==";
+    let py_body = b"[{\"email\":\"hello@world.com\",\"event\":\"dropped\",\"reason\":\"Bounced Address\",\"sg_event_id\":\"ZHJvcC0xMDk5NDkxOS1MUnpYbF9OSFN0T0doUTRrb2ZTbV9BLTA\",\"sg_message_id\":\"LRzXl_NHStOGhQ4kofSm_A.filterdrecv-p3mdw1-756b745b58-kmzbl-18-5F5FC76C-9.0\",\"smtp-id\":\"<LRzXl_NHStOGhQ4kofSm_A@ismtpd0039p1iad1.sendgrid.net>\",\"timestamp\":1600112492}]\r\n";
+    let py_sig = "MEUCIGHQVtGj+Y3LkG9fLcxf3qfI10QysgDWmMOVmxG0u6ZUAiEAyBiXDWzM+uOe5W0JuG+luQAbPIqHh89M15TluLtEZtM=";
+    let ok = sendgrid(py_key, "1600112502", "1600112502", py_sig, py_body);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    // Without its CRLF the body is another one.
+    let trimmed = &py_body[..py_body.len() - 2];
+    let out = sendgrid(py_key, "1600112502", "1600112502", py_sig, trimmed);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("signature_mismatch"));
+
+    // Each vector under the other's key, a tampered body, another timestamp: refused.
+    for (key, ts, sig, body) in [
+        (py_key, "1588788367", node_sig, &node_body[..]),
+        (SENDGRID_NODE_KEY, "1600112502", py_sig, py_body),
+        (
+            SENDGRID_NODE_KEY,
+            "1588788367",
+            node_sig,
+            br#"{"category":"example_payload"}"#,
+        ),
+        (SENDGRID_NODE_KEY, "1588788368", node_sig, node_body),
+    ] {
+        let out = sendgrid(key, ts, ts, sig, body);
+        assert_eq!(out.status.code(), Some(1), "{ts}");
+        let err: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert_eq!(err["error"], "signature_mismatch", "{ts}");
+        assert_eq!(err["status"], 401);
+    }
+    // As of today the vector is stale, which is said of an authentic request only.
+    let today = run(
+        &[
+            "verify",
+            "--preset",
+            "sendgrid",
+            "--secret-env",
+            "K",
+            "-H",
+            "X-Twilio-Email-Event-Webhook-Timestamp: 1588788367",
+            "-H",
+            &format!("X-Twilio-Email-Event-Webhook-Signature: {node_sig}"),
+        ],
+        &[("K", SENDGRID_NODE_KEY)],
+        node_body,
+    );
+    assert_eq!(today.status.code(), Some(1));
+    assert!(stdout(&today).contains("timestamp_out_of_window"));
+}
+
+/// Standard Webhooks `v1a` (Ed25519): the Go reference library's signature of spec example
+/// 1, verified with the `whpk_…` public key alone, or beside the `whsec_…` secret.
+#[test]
+fn standard_webhooks_v1a_vector_verifies_with_the_public_key() {
+    let public = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let v1a = "v1a,tQ9V2XOqn7jL/DQenEFpqIugdBVtiMmER5mhSkXBNwM0mkATuDe6KYYUuxqtaiHeYGb7KaaBRdM5WqyeFiL8Ag==";
+    let v1 = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    let env = [("SW_PUBLIC", public), ("SW_SECRET", secret)];
+    let verify = |keys: &[&str], signature: &str, body: &[u8]| {
+        let signature = format!("webhook-signature: {signature}");
+        let mut args = vec!["verify", "--preset", "standard-webhooks"];
+        for var in keys {
+            args.extend(["--secret-env", var]);
+        }
+        args.extend([
+            "--now",
+            "1614265330",
+            "-H",
+            "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek",
+            "-H",
+            "webhook-timestamp: 1614265330",
+            "-H",
+            &signature,
+        ]);
+        run(&args, &env, body)
+    };
+    let body = br#"{"test": 2432232314}"#;
+    let ok = verify(&["SW_PUBLIC"], v1a, body);
+    assert_eq!(ok.status.code(), Some(0), "{}", stdout(&ok));
+    let meta: serde_json::Value = serde_json::from_str(stdout(&ok).trim()).unwrap();
+    assert_eq!(meta["event_id"], "msg_p5jXN8AQM9LWM0D4loKWxJek");
+    assert_eq!(meta["secret_label"], "SW_PUBLIC");
+
+    // A sender moving to keys: either entry verifies, and the key that did is named.
+    let both = verify(&["SW_SECRET", "SW_PUBLIC"], &format!("{v1} {v1a}"), body);
+    assert_eq!(both.status.code(), Some(0), "{}", stdout(&both));
+    let v1_only = verify(&["SW_SECRET", "SW_PUBLIC"], v1, body);
+    let meta: serde_json::Value = serde_json::from_str(stdout(&v1_only).trim()).unwrap();
+    assert_eq!(meta["secret_label"], "SW_SECRET");
+
+    // The public key verifies `v1a` entries only; a tampered body is refused.
+    for (signature, body) in [(v1, &body[..]), (v1a, br#"{"test": 2432232315}"#)] {
+        let out = verify(&["SW_PUBLIC"], signature, body);
+        assert_eq!(out.status.code(), Some(1), "{signature}");
+        assert!(stdout(&out).contains("signature_mismatch"), "{signature}");
+    }
 }

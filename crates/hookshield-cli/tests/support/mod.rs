@@ -46,6 +46,25 @@ pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
 }
 
+/// A fresh key pair from `hookshield keygen --preset PRESET --json`: the private key
+/// (for `--private-key-env`) and the public key (for `--secret-env`).
+pub fn keygen(preset: &str) -> (String, String) {
+    let out = run(&["keygen", "--preset", preset, "--json"], &[], b"");
+    assert!(
+        out.status.success(),
+        "keygen {preset}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pair: serde_json::Value = serde_json::from_slice(&out.stdout).expect("keygen JSON");
+    let text = |field: &str| {
+        pair[field]
+            .as_str()
+            .unwrap_or_else(|| panic!("keygen {preset}: no {field}"))
+            .to_owned()
+    };
+    (text("private_key"), text("public_key"))
+}
+
 /// A temporary file holding `bytes`, named after the test process and `name`.
 pub fn body_file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = std::env::temp_dir().join(format!("hookshield-cli-{}-{name}", std::process::id()));
