@@ -55,6 +55,9 @@ fn key(scheme: &Scheme) -> String {
 /// the public-key entries accepted beside (`+ v1a Ed25519`); a shared token is sent as is.
 fn algorithm(scheme: &Scheme) -> String {
     let algorithm = scheme.algorithm();
+    if scheme.signs_token() {
+        return "ES256 JWT (ECDSA-P256-SHA256)".to_owned();
+    }
     let mut text = if algorithm.mac_len().is_some() || algorithm.is_public_key() {
         format!("{algorithm} {}", scheme.encoding())
     } else {

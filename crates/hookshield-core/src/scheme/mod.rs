@@ -115,9 +115,16 @@ impl Scheme {
         self.signature.iter().map(AsRef::as_ref)
     }
 
-    /// Whether requests carry a timestamp that is checked against the window.
+    /// Whether requests carry a timestamp that is checked against the window (a signed
+    /// token's `iat` counts).
     pub fn has_timestamp(&self) -> bool {
-        self.timestamp.is_some()
+        self.timestamp.is_some() || self.signed_token
+    }
+
+    /// Whether the signature header carries a signed token (an ES256 JWT whose claims
+    /// sign the time and the body's hash: Plaid) rather than a signature of the content.
+    pub fn signs_token(&self) -> bool {
+        self.signed_token
     }
 
     /// Where the timestamp is read, if the scheme has one.
