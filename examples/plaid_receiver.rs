@@ -37,14 +37,16 @@ async fn handle(State(runs): State<Arc<AtomicUsize>>, webhook: VerifiedWebhook) 
     StatusCode::OK
 }
 
-/// The receiving app: Plaid's keys from `keys_url`, cached.
+/// The receiving app: Plaid's keys from `keys_url`, cached for `ttl`.
 fn app(
     keys_url: &str,
     client_id: &str,
     secret: &str,
+    ttl: Duration,
     runs: Arc<AtomicUsize>,
 ) -> Result<Router, Box<dyn Error>> {
     let keys = CachedKeys::builder(PlaidKeys::new(keys_url, client_id, secret)?)
+        .ttl(ttl)
         .deadline(Duration::from_secs(2))
         .build();
     let verifier = Verifier::builder(presets::plaid())
@@ -79,7 +81,13 @@ async fn serve(keys_url: &str) -> Result<(), Box<dyn Error>> {
     let client_id = std::env::var("PLAID_CLIENT_ID").map_err(|_| "set PLAID_CLIENT_ID")?;
     let secret = std::env::var("PLAID_SECRET").map_err(|_| "set PLAID_SECRET")?;
     let listen = std::env::var("LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
-    let router = app(keys_url, &client_id, &secret, Arc::default())?;
+    let router = app(
+        keys_url,
+        &client_id,
+        &secret,
+        Duration::from_secs(3600),
+        Arc::default(),
+    )?;
     let listener = tokio::net::TcpListener::bind(&listen).await?;
     println!("receiving Plaid webhooks on http://{listen}/webhooks/plaid");
     Server::new().serve(listener, router).await?;
@@ -97,7 +105,15 @@ async fn demo() -> Result<bool, Box<dyn Error>> {
     tokio::spawn(Server::new().serve(keys_listener, key_server.router()));
 
     let runs = Arc::new(AtomicUsize::new(0));
-    let router = app(&keys_url, "client-id", "api-secret", Arc::clone(&runs))?;
+    // A short TTL, so the demo sees keys expire while the key server is down.
+    // A short TTL, so the demo sees the key expire while the key server is down.
+    let router = app(
+        &keys_url,
+        "client-id",
+        "api-secret",
+        Duration::from_millis(300),
+        Arc::clone(&runs),
+    )?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}/webhooks/plaid", listener.local_addr()?);
     tokio::spawn(Server::new().serve(listener, router));
@@ -149,18 +165,25 @@ async fn demo() -> Result<bool, Box<dyn Error>> {
         401,
     );
     key_server.set_down(true);
+    tokio::time::sleep(Duration::from_millis(400)).await; // past the TTL
     row(
-        "key server down, key cached: still verified",
+        "key server down, key expired: used stale",
         send(other, other, kid).await?,
         200,
+    );
+    let rotated: &[u8] = br#"{"webhook_type":"ITEM","webhook_code":"NEW_ACCOUNTS_AVAILABLE"}"#;
+    row(
+        "key server down, a key never fetched: 503, Plaid retries",
+        send(rotated, rotated, "kid-2").await?,
+        503,
     );
     key_server.set_down(false);
     let fetches = key_server.hits.load(Ordering::SeqCst);
     let handled = runs.load(Ordering::SeqCst);
     println!(
-        "key server requests: {fetches} (the key was fetched once and cached; one for the unknown kid)"
+        "key server requests: {fetches} (the key, the unknown kid, and one for each key while it was down)"
     );
-    let ok = all_ok && handled == 2 && fetches == 2;
+    let ok = all_ok && handled == 2 && fetches == 4;
     if handled != 2 {
         println!("FAIL handler ran {handled} times, expected 2");
     }

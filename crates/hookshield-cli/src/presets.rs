@@ -17,11 +17,18 @@ pub(crate) fn run(args: &PresetsArgs) -> Result<ExitCode, UsageError> {
         .collect::<Result<Vec<_>, hookshield_core::ConfigError>>()?;
     if args.json {
         let list: Vec<Value> = rows.iter().map(|(p, s)| describe(p, s)).collect();
-        println!("{}", Value::Array(list));
+        emit(&Value::Array(list).to_string());
     } else {
         print_table(&rows);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `line` to stdout; a reader that went away (`hookshield presets | head`) ends the
+/// output quietly instead of a panic.
+fn emit(line: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// The presets whose scheme satisfies `wanted`, written `a, b and c` (for usage errors).
@@ -78,15 +85,23 @@ fn describe(preset: &Preset, scheme: &Scheme) -> Value {
         "headers": headers(scheme),
         "signature_headers": scheme.signature_headers().collect::<Vec<_>>(),
         "algorithm": scheme.algorithm().to_string(),
-        "encoding": scheme.encoding().to_string(),
+        "encoding": if scheme.signs_token() {
+            "base64url (JWT)".to_owned()
+        } else {
+            scheme.encoding().to_string()
+        },
         "key": key(scheme),
         "public_key_entries": scheme.public_key_entries().map(|(version, algorithm)| json!({
             "version": version,
             "algorithm": algorithm.to_string(),
         })),
-        "timestamp": scheme
-            .timestamp_source()
-            .map(|source| source_json(source, ("unit", json!(unit(scheme.timestamp_unit()))))),
+        "timestamp": if scheme.signs_token() {
+            Some(json!({ "token_claim": "iat", "unit": "seconds" }))
+        } else {
+            scheme
+                .timestamp_source()
+                .map(|source| source_json(source, ("unit", json!(unit(scheme.timestamp_unit())))))
+        },
         "window": scheme.has_timestamp().then(|| json!({
             "past_secs": window.past().as_secs(),
             "future_secs": window.future().as_secs(),
@@ -193,7 +208,7 @@ fn print_table(rows: &[(&Preset, Scheme)]) {
             .zip(&widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        emit(line.join("  ").trim_end());
     }
 }
 

@@ -108,7 +108,8 @@ fn check_verifying_key(scheme: &Scheme, named: &Named) -> Result<(), UsageError>
     Err(UsageError(match entries {
         None => format!(
             "public key from {label}: {err}; --preset {preset} verifies with the provider's \
-             {algorithm} public key, not a shared secret"
+             {algorithm} public key (as `hookshield keygen --preset {preset}` prints it for the \
+             receiver), not a shared secret or a private key"
         ),
         Some(version) if text.starts_with(WHPK_PREFIX) => {
             format!("public key from {label}: {err} ({version} entries)")

@@ -127,7 +127,9 @@ pub use keys::cached::{CachedKeys, CachedKeysBuilder, FetchError, KeyFetcher};
 pub use keys::key_set::{KeySet, KeySetBuilder, MAX_TENANT_LEN};
 pub use keys::private_key::{PrivateKey, WHSK_PREFIX};
 pub use keys::public_key::{PublicKey, WHPK_PREFIX};
-pub use keys::resolver::{KeyError, KeyFetch, KeyMap, KeyQuery, KeyResolver, SecretLearner};
+pub use keys::resolver::{
+    HANDOVER_WINDOW, KeyError, KeyFetch, KeyMap, KeyQuery, KeyResolver, SecretLearner,
+};
 #[cfg(feature = "receiver")]
 pub use receiver::{
     BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
@@ -145,5 +147,7 @@ pub use secret::{Secret, SecretFormat};
 pub use sign::{SignOptions, SignedHeaders, Signer};
 pub use verify::clock::{Clock, FixedClock, SystemClock};
 pub use verify::verified::{IdOrigin, Verified};
-pub use verify::verifier::{MAX_ID_LEN, MAX_SECRETS, Verifier, VerifierBuilder};
+pub use verify::verifier::{
+    MAX_ID_LEN, MAX_PUBLIC_CANDIDATES, MAX_SECRETS, Verifier, VerifierBuilder,
+};
 pub use verify::window::{TimestampUnit, TimestampWindow};

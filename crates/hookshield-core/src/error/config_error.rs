@@ -103,8 +103,8 @@ pub enum ConfigError {
     #[error("wrong kind of key: {0}")]
     KeyKind(&'static str),
     /// A tenant name (a key resolver's namespace) must be 1 to 64 printable ASCII
-    /// characters, without spaces or `/`.
-    #[error("a tenant name must be 1 to 64 printable ASCII characters, without spaces or '/'")]
+    /// characters, without spaces, `/` or `:`.
+    #[error("a tenant name must be 1 to 64 printable ASCII characters, without spaces, '/' or ':'")]
     InvalidTenant,
     /// No preset has this name.
     #[error("unknown preset {0:?} (known: {known})", known = crate::presets::NAMES.join(", "))]

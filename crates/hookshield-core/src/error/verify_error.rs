@@ -185,6 +185,8 @@ pub enum Reason {
     UnknownKey,
     /// The key resolver failed or missed its deadline, and no cached key could stand in.
     KeyUnavailable,
+    /// The key resolver returned keys built for another scheme: a wiring mistake.
+    ForeignKeys,
     /// A signed token (Plaid's JWT) is not a compact JWS of the expected algorithm, or
     /// its claims cannot be read.
     TokenSyntax,
@@ -225,6 +227,7 @@ impl Reason {
             }
             Self::NoRequestContext | Self::NoPublicUrl => ErrorKind::NotConfigured,
             Self::UnknownKey => ErrorKind::SignatureMismatch,
+            Self::ForeignKeys => ErrorKind::NotConfigured,
             Self::KeyUnavailable => ErrorKind::KeyUnavailable,
             Self::TokenSyntax => ErrorKind::MalformedHeader,
         }
@@ -265,7 +268,9 @@ impl Reason {
                 "a trusted forwarded header or Host is missing, repeated or cannot be read"
             }
             Self::FormSyntax => "the form body has more fields than are read",
-            Self::BodyHashMismatch => "the body hash in the URL does not match the body",
+            Self::BodyHashMismatch => {
+                "the body's hash the request carries (in its URL or signed token) does not match the body"
+            }
             Self::ChallengeTokenMismatch => "the challenge's verify token does not match",
             Self::NoChallengeToken => "no verify token is configured to answer the challenge",
             Self::ChallengeSyntax => {
@@ -276,6 +281,7 @@ impl Reason {
             }
             Self::NoPublicUrl => "the scheme signs the request URL, and no public URL is known",
             Self::UnknownKey => "no key is known for this request",
+            Self::ForeignKeys => "the key resolver returned keys built for another scheme",
             Self::KeyUnavailable => "no key could be had for this request before the deadline",
             Self::TokenSyntax => "the signed token cannot be read",
         }

@@ -46,6 +46,8 @@ struct Entry {
 ///   it, or when the fetch fails, an expired entry still within `stale_for` (default 24 h)
 ///   is used (**stale while error**), and otherwise the request is answered 503
 ///   `key_unavailable` with `Retry-After`, so the provider retries and nothing is lost.
+///   A fetch that outlives the deadline goes on in the background and fills the cache for
+///   the retry; a failed one is not tried again for `error_backoff` (default 5 s).
 /// - "No such keys" is remembered for the negative TTL (default 60 s).
 /// - At most `max_entries` (default 10 000) are kept.
 ///
@@ -60,9 +62,11 @@ pub struct CachedKeys<F> {
 struct Inner<F> {
     fetcher: F,
     entries: moka::sync::Cache<String, Entry>,
-    permits: tokio::sync::Semaphore,
+    permits: Arc<tokio::sync::Semaphore>,
     /// One fetch per key at a time: waiters share its outcome through the cache.
     in_flight: moka::sync::Cache<String, Arc<tokio::sync::Mutex<()>>>,
+    /// Keys whose last fetch failed, for the back-off.
+    failures: moka::sync::Cache<String, ()>,
     ttl: Duration,
     stale_for: Duration,
     negative_ttl: Duration,
@@ -85,6 +89,7 @@ pub struct CachedKeysBuilder<F> {
     stale_for: Duration,
     negative_ttl: Duration,
     deadline: Duration,
+    error_backoff: Duration,
     max_entries: u64,
     max_concurrent_fetches: usize,
 }
@@ -98,6 +103,7 @@ impl<F: KeyFetcher> CachedKeys<F> {
             stale_for: Duration::from_secs(24 * 3600),
             negative_ttl: Duration::from_secs(60),
             deadline: Duration::from_secs(2),
+            error_backoff: Duration::from_secs(5),
             max_entries: 10_000,
             max_concurrent_fetches: 4,
         }
@@ -115,27 +121,25 @@ impl<F: KeyFetcher> CachedKeys<F> {
         if let Some(entry) = cached.as_ref().filter(|e| inner.fresh(e)) {
             return entry.keys.clone().ok_or(KeyError::Unknown);
         }
-        let fetched = tokio::time::timeout(inner.deadline, inner.fetch(&cache_key)).await;
-        match fetched {
-            Ok(Ok(entry)) => entry.keys.ok_or(KeyError::Unknown),
-            failure => {
-                let why = match failure {
-                    Ok(Err(error)) => error.to_string(),
-                    _ => format!("no answer within {:?}", inner.deadline),
-                };
-                match cached
-                    .filter(|e| inner.usable_stale(e))
-                    .and_then(|e| e.keys)
-                {
-                    Some(stale) => {
-                        tracing::warn!(key = %cache_key, %why, "key fetch failed: using the cached keys past their TTL");
-                        Ok(stale)
-                    }
-                    None => {
-                        tracing::warn!(key = %cache_key, %why, "key fetch failed and nothing is cached");
-                        Err(KeyError::Unavailable)
-                    }
-                }
+        let why =
+            match tokio::time::timeout(inner.deadline, Arc::clone(inner).fetch(cache_key.clone()))
+                .await
+            {
+                Ok(Ok(entry)) => return entry.keys.ok_or(KeyError::Unknown),
+                Ok(Err(error)) => error.to_string(),
+                Err(_) => format!("no answer within {:?}", inner.deadline),
+            };
+        match cached
+            .filter(|e| inner.usable_stale(e))
+            .and_then(|e| e.keys)
+        {
+            Some(stale) => {
+                tracing::warn!(key = ?cache_key, %why, "keys unavailable: using the cached ones past their TTL");
+                Ok(stale)
+            }
+            None => {
+                tracing::warn!(key = ?cache_key, %why, "keys unavailable and none cached");
+                Err(KeyError::Unavailable)
             }
         }
     }
@@ -155,24 +159,43 @@ impl<F: KeyFetcher> Inner<F> {
         entry.fetched.elapsed() < self.ttl.saturating_add(self.stale_for)
     }
 
-    /// One fetch per key at a time; a waiter that finds a fresh entry once it gets its
-    /// turn uses it.
-    async fn fetch(&self, cache_key: &str) -> Result<Entry, FetchError> {
-        let lock = self.in_flight.get_with(cache_key.to_owned(), || {
-            Arc::new(tokio::sync::Mutex::new(()))
-        });
-        let _turn = lock.lock().await;
-        if let Some(entry) = self.entries.get(cache_key).filter(|e| self.fresh(e)) {
+    /// One fetch per key at a time: requests for the same keys wait for the one in
+    /// flight, and use what it cached (or its failure, remembered for the back-off). The
+    /// fetch itself runs on a task of its own holding the key's turn and a fetch permit:
+    /// a caller that gives up at its deadline leaves it running, so a slow source still
+    /// fills the cache for the provider's retry, and at most `max_concurrent_fetches` run.
+    async fn fetch(self: Arc<Self>, cache_key: String) -> Result<Entry, FetchError> {
+        let lock = self
+            .in_flight
+            .get_with(cache_key.clone(), || Arc::new(tokio::sync::Mutex::new(())));
+        let turn = lock.lock_owned().await;
+        if let Some(entry) = self.entries.get(&cache_key).filter(|e| self.fresh(e)) {
             return Ok(entry);
         }
-        let _permit = self.permits.acquire().await?;
-        let keys = self.fetcher.fetch(cache_key).await?;
-        let entry = Entry {
-            keys,
-            fetched: Instant::now(),
-        };
-        self.entries.insert(cache_key.to_owned(), entry.clone());
-        Ok(entry)
+        if self.failures.contains_key(&cache_key) {
+            return Err("the last fetch failed moments ago".into());
+        }
+        let permit = Arc::clone(&self.permits).acquire_owned().await?;
+        let inner = Arc::clone(&self);
+        let task = tokio::spawn(async move {
+            let _held = (turn, permit);
+            let fetched = inner.fetcher.fetch(&cache_key).await;
+            match fetched {
+                Ok(keys) => {
+                    let entry = Entry {
+                        keys,
+                        fetched: Instant::now(),
+                    };
+                    inner.entries.insert(cache_key, entry.clone());
+                    Ok(entry)
+                }
+                Err(error) => {
+                    inner.failures.insert(cache_key, ());
+                    Err(error)
+                }
+            }
+        });
+        task.await?
     }
 }
 
@@ -202,6 +225,14 @@ impl<F: KeyFetcher> CachedKeysBuilder<F> {
         self
     }
 
+    /// How long after a failed fetch no new fetch of the same keys is tried (default
+    /// 5 s): requests meanwhile get stale keys or 503 at once, and a failing source is not
+    /// hammered by every request.
+    pub fn error_backoff(mut self, backoff: Duration) -> Self {
+        self.error_backoff = backoff;
+        self
+    }
+
     /// The most entries kept (default 10 000).
     pub fn max_entries(mut self, entries: u64) -> Self {
         self.max_entries = entries;
@@ -227,10 +258,14 @@ impl<F: KeyFetcher> CachedKeysBuilder<F> {
                     .max_capacity(self.max_entries)
                     .time_to_live(keep.max(Duration::from_millis(1)))
                     .build(),
-                permits: tokio::sync::Semaphore::new(self.max_concurrent_fetches),
+                permits: Arc::new(tokio::sync::Semaphore::new(self.max_concurrent_fetches)),
                 in_flight: moka::sync::Cache::builder()
                     .max_capacity(self.max_entries)
                     .time_to_idle(Duration::from_secs(60))
+                    .build(),
+                failures: moka::sync::Cache::builder()
+                    .max_capacity(self.max_entries)
+                    .time_to_live(self.error_backoff.max(Duration::from_millis(1)))
                     .build(),
                 ttl: self.ttl,
                 stale_for: self.stale_for,
@@ -275,6 +310,7 @@ impl<F> fmt::Debug for CachedKeysBuilder<F> {
             .field("stale_for", &self.stale_for)
             .field("negative_ttl", &self.negative_ttl)
             .field("deadline", &self.deadline)
+            .field("error_backoff", &self.error_backoff)
             .field("max_entries", &self.max_entries)
             .field("max_concurrent_fetches", &self.max_concurrent_fetches)
             .finish_non_exhaustive()

@@ -44,6 +44,10 @@ pub(crate) struct Key {
 pub struct KeySet {
     pub(crate) tenant: Option<Arc<str>>,
     pub(crate) keys: Vec<Key>,
+    /// The scheme the keys were built for: a verifier refuses keys of another scheme (a
+    /// shared token's keys would otherwise "verify" a MAC scheme with an unkeyed hash).
+    pub(crate) scheme: Arc<str>,
+    pub(crate) algorithm: crate::Algorithm,
 }
 
 /// A key as given to a builder, parsed when the scheme is known.
@@ -62,6 +66,11 @@ pub struct KeySetBuilder {
 }
 
 impl KeySet {
+    /// Whether these keys were built for `scheme` (its name and algorithm).
+    pub(crate) fn is_for(&self, scheme: &Scheme) -> bool {
+        self.algorithm == scheme.algorithm && self.scheme == scheme.name
+    }
+
     /// Starts an empty set.
     pub fn builder() -> KeySetBuilder {
         KeySetBuilder::default()
@@ -84,8 +93,8 @@ impl KeySet {
 }
 
 impl KeySetBuilder {
-    /// The tenant (1 to 64 printable ASCII characters, without spaces or `/`): it names
-    /// the tenant's replay namespace.
+    /// The tenant (1 to 64 printable ASCII characters, without spaces, `/` or `:`): it
+    /// names the tenant's replay namespace.
     pub fn tenant(mut self, tenant: &str) -> Self {
         self.tenant = Some(tenant.to_owned());
         self
@@ -148,7 +157,12 @@ impl KeySetBuilder {
                 key_for(scheme, pending).map(|(keyed, slot)| Key { label, keyed, slot })
             })
             .collect::<Result<_, _>>()?;
-        Ok(KeySet { tenant, keys })
+        Ok(KeySet {
+            tenant,
+            keys,
+            scheme: Arc::clone(&scheme.name),
+            algorithm: scheme.algorithm,
+        })
     }
 }
 
@@ -193,10 +207,13 @@ fn key_for(scheme: &Scheme, pending: Pending) -> Result<(Keyed, u8), ConfigError
     }
 }
 
-/// A tenant name: 1 to [`MAX_TENANT_LEN`] printable ASCII characters, no `/`.
+/// A tenant name: 1 to [`MAX_TENANT_LEN`] printable ASCII characters, no `/` or `:`
+/// (the separators of replay namespaces: `<namespace>/<tenant>`, `…:content`).
 pub(crate) fn check_tenant(tenant: &str) -> Result<(), ConfigError> {
     let valid = (1..=MAX_TENANT_LEN).contains(&tenant.len())
-        && tenant.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
+        && tenant
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !matches!(b, b'/' | b':'));
     if valid {
         Ok(())
     } else {

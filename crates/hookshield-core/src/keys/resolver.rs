@@ -1,12 +1,13 @@
 //! Keys chosen per request: [`KeyResolver`] (what the verifier asks), [`KeyQuery`] (what
 //! it tells), and [`KeyMap`], an in-memory resolver by tenant.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 
 use crate::error::ConfigError;
 use crate::headers::{self, HeaderLookup};
@@ -180,9 +181,13 @@ enum TenantFrom {
 /// signature's key id, and its [`KeySet`] is used. Cheap to clone (shared); keys can be
 /// added and removed while serving.
 ///
-/// It also learns secrets handed over in a handshake (Asana): only for tenants announced
+/// It also learns secrets handed over in a handshake (Asana): only for a tenant announced
 /// with [`expect_secret`](Self::expect_secret) just before the app asks the provider to
-/// create the webhook, and only once, so a stranger cannot plant a secret of their own.
+/// create the webhook, once per announcement, within [`HANDOVER_WINDOW`]. The handover is
+/// unsigned, so make each such tenant's path segment unguessable (a random token the app
+/// keeps beside the webhook): a stranger who cannot name the route cannot race the
+/// provider to it. A handover accepted for an announced tenant replaces its keys, so an
+/// app whose webhook creation failed announces again and creates it again.
 ///
 /// ```
 /// use hookshield_core::{presets, KeyMap, KeySet, RequestContext, Verifier, Signer, Secret, SignOptions};
@@ -214,8 +219,12 @@ pub struct KeyMap {
 #[derive(Default)]
 struct Tenants {
     keys: HashMap<Arc<str>, Arc<KeySet>>,
-    expected: HashSet<Box<str>>,
+    /// Tenants whose secret is about to be handed over, and since when.
+    expected: HashMap<Box<str>, Instant>,
 }
+
+/// How long an announced handover stays open ([`KeyMap::expect_secret`]).
+pub const HANDOVER_WINDOW: Duration = Duration::from_secs(300);
 
 impl KeyMap {
     /// Tenants named by path segment `index` (`/hooks/<tenant>`: index 1).
@@ -283,11 +292,15 @@ impl KeyMap {
 
     /// Announces that the provider is about to hand over `tenant`'s secret in a handshake
     /// (call it just before asking Asana to create the webhook). The next handshake for
-    /// `tenant` is accepted once, if the tenant has no keys yet.
+    /// `tenant` within [`HANDOVER_WINDOW`] is accepted, once, and its secret replaces any
+    /// keys the tenant had.
     pub fn expect_secret(&self, tenant: &str) -> Result<(), ConfigError> {
         check_tenant(tenant)?;
         if let Ok(mut tenants) = self.inner.write() {
-            tenants.expected.insert(tenant.into());
+            tenants
+                .expected
+                .retain(|_, since| since.elapsed() < HANDOVER_WINDOW);
+            tenants.expected.insert(tenant.into(), Instant::now());
         }
         Ok(())
     }
@@ -315,11 +328,14 @@ impl SecretLearner for KeyMap {
         let Ok(mut tenants) = self.inner.write() else {
             return false;
         };
-        if tenants.keys.contains_key(tenant) || !tenants.expected.remove(tenant) {
-            return false;
+        let announced = tenants
+            .expected
+            .remove(tenant)
+            .is_some_and(|since| since.elapsed() < HANDOVER_WINDOW);
+        if announced {
+            tenants.keys.insert(tenant.into(), keys);
         }
-        tenants.keys.insert(tenant.into(), keys);
-        true
+        announced
     }
 }
 

@@ -11,9 +11,10 @@ use crate::{Handshake, IdDigest, Scheme, SchemeBuilder};
 ///   `X-Hook-Secret` and no signature; the secret is given to the verifier's
 ///   [`SecretLearner`](crate::SecretLearner) and echoed back with 200
 ///   ([`Handshake::SecretHandover`]). With a [`KeyMap`](crate::KeyMap) as both learner and
-///   key resolver, each webhook gets its own tenant (a path segment), and only a tenant
-///   announced with [`KeyMap::expect_secret`](crate::KeyMap::expect_secret) learns a
-///   secret, once.
+///   key resolver, each webhook gets its own tenant (a path segment: make it unguessable),
+///   and only a tenant announced with
+///   [`KeyMap::expect_secret`](crate::KeyMap::expect_secret) learns a secret, once per
+///   announcement.
 /// - **Event id:** none (a batch `{"events":[…]}`; heartbeats carry an empty list): a
 ///   digest of the body.
 /// - **Timestamp:** none.
@@ -62,8 +63,7 @@ mod tests {
             (reply.status(), reply.echo_header()),
             (200, Some(("X-Hook-Secret", secret)))
         );
-        // Once only: a second handover (a stranger's) is refused.
-        tenants.expect_secret("project-42").unwrap();
+        // Once per announcement: a second handover (a stranger's) is refused.
         let again = [("X-Hook-Secret", "attacker-secret")];
         assert!(verifier.answer_challenge(&target, &again).unwrap().is_err());
 

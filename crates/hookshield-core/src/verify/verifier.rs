@@ -37,6 +37,10 @@ use crate::verify::window::{self, TimestampWindow};
 
 /// The most secrets a verifier tries per request.
 pub const MAX_SECRETS: usize = 16;
+/// The most signatures of one kind tried against a public key per request (a sender
+/// rotating keys sends two): each costs a curve check and a hash of the whole message, so
+/// a header stuffed with them is not worth more work than this.
+pub const MAX_PUBLIC_CANDIDATES: usize = 4;
 /// The longest event id accepted, in bytes.
 pub const MAX_ID_LEN: usize = 256;
 
@@ -406,6 +410,9 @@ impl Verifier {
         keys: Arc<KeySet>,
     ) -> Result<Verified, Reason> {
         let scheme = &self.inner.scheme;
+        if !keys.is_for(scheme) {
+            return Err(Reason::ForeignKeys);
+        }
         if scheme.signed_token {
             return self.check_token(headers, body, now, keys);
         }
@@ -572,7 +579,9 @@ impl Verifier {
                     if key.keyed.public_algorithm().is_some() {
                         // A public key: each candidate of its kind is checked in turn;
                         // nothing secret is compared.
-                        return key.keyed.verifies_any(parts(), mine);
+                        return key
+                            .keyed
+                            .verifies_any(parts(), mine.take(MAX_PUBLIC_CANDIDATES));
                     }
                     // A MAC: every candidate, without stopping at a match.
                     let mac = key.keyed.compute(parts());

@@ -12,14 +12,30 @@ pub const HANDSHAKE_HEADERS: &[(&str, &str)] = &[("x-content-type-options", "nos
 /// The answer to a handshake, for an adapter to send as it is: [`status`](Self::status),
 /// `Content-Type` [`content_type`](Self::content_type), [`body`](Self::body) and the
 /// [`headers`](Self::headers).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct HandshakeReply {
     pub(crate) handshake: Handshake,
     pub(crate) status: u16,
     pub(crate) content_type: &'static str,
     pub(crate) body: String,
     /// A header echoed back to the provider (Asana's `X-Hook-Secret`).
-    pub(crate) echo: Option<(&'static str, String)>,
+    pub(crate) echo: Option<(&'static str, zeroize::Zeroizing<String>)>,
+}
+
+impl std::fmt::Debug for HandshakeReply {
+    /// Everything but an echoed header's value (Asana's secret), which shows as REDACTED.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HandshakeReply")
+            .field("handshake", &self.handshake)
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("body", &self.body)
+            .field(
+                "echo",
+                &self.echo.as_ref().map(|(name, _)| (name, "REDACTED")),
+            )
+            .finish()
+    }
 }
 
 impl HandshakeReply {
@@ -43,7 +59,7 @@ impl HandshakeReply {
 
     /// The same answer echoing header `name` with `value`.
     pub(crate) fn with_echo(mut self, name: &'static str, value: String) -> Self {
-        self.echo = Some((name, value));
+        self.echo = Some((name, zeroize::Zeroizing::new(value)));
         self
     }
 
