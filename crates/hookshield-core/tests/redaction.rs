@@ -3,11 +3,17 @@
 //! `Debug` (`{:?}` and `{:#?}`) and, where implemented, `Display` of [`Secret`] (and a
 //! verifier's handshake token),
 //! [`Verifier`], [`VerifierBuilder`], [`Signer`], [`SignedHeaders`], [`Scheme`],
-//! [`SchemeBuilder`], [`Verified`], [`ConfigError`] and [`VerifyError`] are searched for the
+//! [`SchemeBuilder`], [`Verified`], [`KeySet`], [`KeySetBuilder`], [`KeyMap`],
+//! [`ConfigError`] and [`VerifyError`] are searched for the
 //! secret as text, as lower- and upper-case hex, as standard (padded and unpadded) and
 //! URL-safe base64, in `whsec_` form, and as the decimal byte list a derived `Debug` of a
 //! `Vec<u8>` would print. A refused request's error is also searched for the MAC the
 //! verifier computed, the signature it received and the body.
+//!
+//! A [`PrivateKey`] (and the signers and errors around one) is searched for its text
+//! (`to_text()`: Ed25519's hex seed, P-256's PKCS#8 PEM, each line of it), its seed or
+//! scalar in every form above, and Standard Webhooks' `whsk_` form; a [`PublicKey`] prints
+//! its algorithm and fingerprint, which is nothing secret.
 
 // clippy.toml's in-test allowances cover `#[test]` functions only, not the helpers below.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -17,9 +23,11 @@ use std::fmt::{Debug, Display};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use hookshield_core::{
-    ConfigError, FixedClock, Scheme, SchemeBuilder, Secret, SignOptions, SignedHeaders, Signer,
-    Verifier, VerifierBuilder, presets,
+    Algorithm, ConfigError, FixedClock, KeyMap, KeySet, PrivateKey, PublicKey, RequestContext,
+    Scheme, SchemeBuilder, Secret, SignOptions, SignedHeaders, Signer, Verifier, VerifierBuilder,
+    presets,
 };
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
 /// The secret every test uses; distinctive enough that any occurrence is a leak.
@@ -431,4 +439,192 @@ fn the_search_finds_leaks() {
         );
     }
     assert_clean("probe", "Secret(REDACTED)", &needles);
+}
+
+#[test]
+fn key_sets_and_key_maps_never_print_their_secrets() {
+    let needles = secret_forms();
+    for (name, builder, secret) in schemes() {
+        let scheme = builder.clone().build().unwrap();
+        let key = scheme.parse_secret(&secret).unwrap();
+        let set_builder = KeySet::builder()
+            .tenant("acme")
+            .secret(key.clone())
+            .label("current")
+            .encoded_secret(&secret)
+            .label("previous");
+        debug_clean(&format!("{name} KeySetBuilder"), &set_builder, &needles);
+        let set = set_builder.build(&scheme).unwrap();
+        assert_eq!(set.len(), 2, "{name}");
+        debug_clean(&format!("{name} KeySet"), &set, &needles);
+
+        let map = KeyMap::by_path_segment(1);
+        map.insert(set);
+        debug_clean(&format!("{name} KeyMap"), &map, &needles);
+        let verifier = Verifier::builder(builder.clone())
+            .key_resolver(map.clone())
+            .public_url("https://hooks.example.com")
+            .build()
+            .unwrap();
+        debug_clean(
+            &format!("{name} Verifier with a KeyMap"),
+            &verifier,
+            &needles,
+        );
+
+        // A request verified with the tenant's keys: its metadata holds none of them.
+        let options = SignOptions::new()
+            .timestamp(now())
+            .id("msg_1")
+            .url("https://hooks.example.com/hooks/acme");
+        let headers = Signer::new(builder, key)
+            .unwrap()
+            .sign(BODY, &options)
+            .unwrap();
+        let verified = verifier
+            .verify_request_at(
+                &RequestContext::new("POST", "/hooks/acme"),
+                &headers,
+                BODY,
+                now(),
+            )
+            .unwrap();
+        assert_eq!(verified.tenant(), Some("acme"), "{name}");
+        debug_clean(&format!("{name} Verified by a KeyMap"), &verified, &needles);
+    }
+}
+
+/// A private key's text, its seed or scalar (in every form), and Standard Webhooks' form.
+fn private_forms(key: &PrivateKey) -> Vec<String> {
+    let text = key.to_text();
+    let mut needles = forms(text.as_bytes());
+    let raw = match key.algorithm() {
+        Algorithm::Ed25519 => const_hex::decode(text.as_str()).unwrap(),
+        _ => {
+            // PKCS#8 PEM: each base64 line, and the DER's bytes; the scalar is the
+            // ECPrivateKey's OCTET STRING of 32 bytes (`04 20`), the first in the DER.
+            let lines: Vec<&str> = text
+                .lines()
+                .filter(|line| !line.starts_with("-----"))
+                .collect();
+            needles.extend(lines.iter().map(|line| (*line).to_owned()));
+            let der = STANDARD.decode(lines.concat()).unwrap();
+            needles.extend(forms(&der));
+            let at = der.windows(2).position(|w| w == [0x04, 0x20]).unwrap();
+            der.get(at..)
+                .and_then(|rest| rest.get(2..34))
+                .unwrap()
+                .to_vec()
+        }
+    };
+    needles.extend(forms(&raw));
+    if let Some((whsk, _)) = key.to_standard_webhooks() {
+        needles.extend(forms(whsk.as_bytes()));
+    }
+    needles.retain(|n| n.len() >= 8);
+    needles
+}
+
+#[test]
+fn private_keys_never_print_their_key() {
+    for algorithm in [Algorithm::Ed25519, Algorithm::EcdsaP256Sha256] {
+        let preset = match algorithm {
+            Algorithm::Ed25519 => presets::discord,
+            _ => presets::sendgrid,
+        };
+        let fixed = PrivateKey::parse(algorithm, &"2a".repeat(32)).unwrap();
+        // The fixed key's seed or scalar is what the search looks for.
+        assert!(private_forms(&fixed).contains(&"2a".repeat(32)));
+        for key in [fixed, PrivateKey::generate(algorithm).unwrap()] {
+            let needles = private_forms(&key);
+            let public = key.public_key();
+            assert_eq!(
+                format!("{key:?}"),
+                format!(
+                    "PrivateKey({algorithm}, REDACTED, public {})",
+                    public.fingerprint()
+                )
+            );
+            debug_clean(&format!("{algorithm} PrivateKey"), &key, &needles);
+            debug_clean(
+                &format!("{algorithm} Some(PrivateKey)"),
+                &Some(&key),
+                &needles,
+            );
+            debug_clean(&format!("{algorithm} PublicKey"), &public, &needles);
+
+            // A key that does not parse: the error does not print the text given.
+            let tampered = format!("{}!", key.to_text().as_str());
+            let err = PrivateKey::parse(algorithm, &tampered).unwrap_err();
+            all_clean(&format!("{algorithm} ConfigError"), &err, &needles);
+
+            let copy = PrivateKey::parse(algorithm, &key.to_text()).unwrap();
+            let signer = Signer::with_private_key(preset(), copy)
+                .unwrap()
+                .with_clock(FixedClock(now()));
+            debug_clean(&format!("{algorithm} Signer"), &signer, &needles);
+            let headers = signer.sign(BODY, &SignOptions::new()).unwrap();
+            assert_eq!(format!("{headers:?}"), names_only(&headers));
+            debug_clean(&format!("{algorithm} SignedHeaders"), &headers, &needles);
+
+            let verifier = Verifier::builder(preset())
+                .public_key(public.clone())
+                .clock(FixedClock(now()))
+                .build()
+                .unwrap();
+            let verified = verifier.verify(&headers, BODY).unwrap();
+            debug_clean(&format!("{algorithm} Verifier"), &verifier, &needles);
+            debug_clean(&format!("{algorithm} Verified"), &verified, &needles);
+        }
+    }
+
+    // Standard Webhooks: a v1a entry beside v1, the Ed25519 key next to the secret.
+    let key = PrivateKey::generate(Algorithm::Ed25519).unwrap();
+    let mut needles = private_forms(&key);
+    needles.extend(secret_forms());
+    let signer = Signer::new(
+        presets::standard_webhooks(),
+        presets::standard_webhooks()
+            .build()
+            .unwrap()
+            .parse_secret(&whsec())
+            .unwrap(),
+    )
+    .unwrap()
+    .also_private_key(key)
+    .unwrap();
+    debug_clean("Standard Webhooks Signer with v1a", &signer, &needles);
+}
+
+#[test]
+fn public_keys_print_their_algorithm_and_fingerprint() {
+    // Standard Webhooks' v1a test key, and SendGrid's SDKs' test key.
+    let hex = "6653787a0edd492aa2d26a17f61414937a2bacea2e2b74154129496b6e3c73f8";
+    let spki = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
+    for (key, name, encoded) in [
+        (
+            PublicKey::ed25519(hex).unwrap(),
+            "Ed25519",
+            const_hex::decode(hex).unwrap(),
+        ),
+        (
+            PublicKey::p256(spki).unwrap(),
+            "P-256",
+            STANDARD.decode(spki).unwrap(),
+        ),
+    ] {
+        // The first 8 bytes of the SHA-256 of the key's encoded form, computed here.
+        let digest = Sha256::digest(&encoded);
+        let fingerprint = format!("sha256:{}", const_hex::encode(digest.get(..8).unwrap()));
+        assert_eq!(key.fingerprint(), fingerprint);
+        assert_eq!(
+            format!("{key:?}"),
+            format!("PublicKey({name}, {fingerprint})")
+        );
+        // The key itself is no secret, and is not printed either.
+        let printed = format!("{key:?}");
+        assert!(!printed.contains(&key.to_text()), "{printed}");
+    }
+    let debug = format!("{:?}", PublicKey::ed25519(hex).unwrap());
+    assert!(debug.starts_with("PublicKey(Ed25519, sha256:"), "{debug}");
 }

@@ -4,10 +4,11 @@
 //! Every case starts from a request the [`Signer`](hookshield_core::Signer) produced for a fixed instant and changes
 //! one thing: an empty, huge, repeated or non-ASCII header; a timestamp that is not a plain
 //! unsigned integer or lies outside the window; a signature in the wrong encoding, of the
-//! wrong length, of an unknown version or one too many; a body the scheme cannot read its
-//! event id from; a bad secret. Each verification runs under `catch_unwind` (no input may
-//! panic), and its kind and status are checked against the rejection table of the design
-//! (`DESIGN.md`), not only against the library's own mapping.
+//! wrong length, of an unknown version or one too many; a public-key signature malleated,
+//! out of range or by another key (`public_keys`); a body the scheme cannot read its
+//! event id from; a bad secret or public key. Each verification runs under `catch_unwind`
+//! (no input may panic), and its kind and status are checked against the rejection table
+//! of the design (`DESIGN.md`), not only against the library's own mapping.
 //!
 //! Schemes that sign the request's URL are received with a method and target, by a verifier
 //! with a public URL or trusted forwarded headers (`request_url`), and so are the
@@ -41,6 +42,7 @@ mod id_swaps;
 mod linear;
 mod paddle;
 mod pagerduty;
+mod public_keys;
 mod request_url;
 mod rfc3339;
 mod secrets;
@@ -107,6 +109,7 @@ topics!(
     rfc3339,
     request_url,
     challenges,
+    public_keys,
 );
 
 /// The rejection table of `DESIGN.md`, written out here so that the library's own mapping
@@ -432,9 +435,9 @@ fn whole_catalogue() {
         "{} hostile-input cases, {map_twins} replayed through http::HeaderMap",
         cases.len()
     );
-    assert!(cases.len() >= 610, "only {} cases", cases.len());
+    assert!(cases.len() >= 715, "only {} cases", cases.len());
     assert!(
-        map_twins >= 570,
+        map_twins >= 670,
         "only {map_twins} cases replayed through http::HeaderMap"
     );
 }

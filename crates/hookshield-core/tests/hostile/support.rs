@@ -3,12 +3,14 @@
 //! families several providers share), and the helpers that sign a request and then change
 //! one thing.
 
+use std::sync::LazyLock;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use hmac::{Hmac, KeyInit, Mac};
 use hookshield_core::{
-    Challenge, ConfigError, Handshake, IdOrigin, MAX_ID_LEN, Reason, SchemeBuilder, Secret,
-    SignOptions, Signer, presets,
+    Algorithm, Challenge, ConfigError, Handshake, IdOrigin, MAX_ID_LEN, PrivateKey, Reason,
+    SchemeBuilder, Secret, SignOptions, Signer, presets,
 };
 use http::{HeaderMap, HeaderName, HeaderValue};
 use sha2::Sha256;
@@ -41,6 +43,27 @@ pub(crate) const SH: &str = "X-Shopify-Hmac-Sha256";
 /// The shared-token preset's header.
 pub(crate) const TK: &str = "X-Webhook-Secret";
 
+/// The seed of the Ed25519 key Discord signs with here (32 bytes of 0x2a, in hex).
+const DISCORD_SEED: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+/// The scalar of the P-256 key SendGrid signs with here (32 bytes of 0x2b, in hex).
+const SENDGRID_SCALAR: &str = "2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b";
+/// Discord's public key as its developer portal shows it (hex).
+static DISCORD_PUBLIC: LazyLock<String> = LazyLock::new(|| {
+    Preset::Discord
+        .private_key()
+        .unwrap()
+        .public_key()
+        .to_text()
+});
+/// SendGrid's public key as its dashboard shows it (base64 DER SubjectPublicKeyInfo).
+static SENDGRID_PUBLIC: LazyLock<String> = LazyLock::new(|| {
+    Preset::Sendgrid
+        .private_key()
+        .unwrap()
+        .public_key()
+        .to_text()
+});
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Preset {
     Civo,
@@ -67,6 +90,10 @@ pub(crate) enum Preset {
     /// GitHub's scheme with an app-described `GET` challenge that has a verify token:
     /// `GET ?mode=verify&token=…&echo=…`.
     CustomChallenge,
+    /// Signs with an Ed25519 private key; verified with its public key.
+    Discord,
+    /// Signs with an ECDSA P-256 private key; verified with its public key.
+    Sendgrid,
 }
 
 impl Preset {
@@ -98,10 +125,13 @@ impl Preset {
                     .token_query("token")
                     .echo_query("echo"),
             )),
+            Self::Discord => presets::discord(),
+            Self::Sendgrid => presets::sendgrid(),
         }
     }
 
-    /// The secret as the provider's dashboard shows it.
+    /// The secret as the provider's dashboard shows it (for Discord and SendGrid, the
+    /// public key).
     pub(crate) fn secret(self) -> &'static str {
         match self {
             Self::Civo => "civo-webhook-secret",
@@ -125,6 +155,26 @@ impl Preset {
             Self::Zoom => "zoom-secret-token",
             Self::Twitch => "twitch-eventsub-secret",
             Self::CustomChallenge => "custom-challenge-secret",
+            Self::Discord => DISCORD_PUBLIC.as_str(),
+            Self::Sendgrid => SENDGRID_PUBLIC.as_str(),
+        }
+    }
+
+    /// The private key the provider signs with, for presets that sign with one.
+    pub(crate) fn private_key(self) -> Option<PrivateKey> {
+        let (algorithm, text) = match self {
+            Self::Discord => (Algorithm::Ed25519, DISCORD_SEED),
+            Self::Sendgrid => (Algorithm::EcdsaP256Sha256, SENDGRID_SCALAR),
+            _ => return None,
+        };
+        Some(PrivateKey::parse(algorithm, text).unwrap())
+    }
+
+    /// The provider's signer: with its private key, or its secret.
+    pub(crate) fn signer(self) -> Signer {
+        match self.private_key() {
+            Some(key) => Signer::with_private_key(self.builder(), key).unwrap(),
+            None => Signer::new(self.builder(), self.key()).unwrap(),
         }
     }
 
@@ -432,10 +482,9 @@ pub(crate) fn reject(reason: Reason) -> Expect {
     Expect::Reject(reason)
 }
 
-/// The headers `preset` sends for `body`, signed `offset` seconds from [`NOW`] with `key`.
-fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) -> Pairs {
-    Signer::new(preset.builder(), key)
-        .unwrap()
+/// The headers `signer` sends for `body`, signed `offset` seconds from [`NOW`].
+fn sign_by(signer: &Signer, body: &[u8], offset: i64, id: &str) -> Pairs {
+    signer
         .sign(body, &SignOptions::new().timestamp(at(offset)).id(id))
         .unwrap()
         .into_vec()
@@ -444,8 +493,25 @@ fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) ->
         .collect()
 }
 
+/// The headers `preset` sends for `body`, signed `offset` seconds from [`NOW`] with `key`.
+fn sign_with(preset: Preset, key: Secret, body: &[u8], offset: i64, id: &str) -> Pairs {
+    sign_by(
+        &Signer::new(preset.builder(), key).unwrap(),
+        body,
+        offset,
+        id,
+    )
+}
+
+/// The headers `preset` sends for `body`, signed at [`NOW`] (id `msg_1`) with another
+/// private `key` than its own.
+pub(crate) fn sign_with_private(preset: Preset, key: PrivateKey, body: &[u8]) -> Pairs {
+    let signer = Signer::with_private_key(preset.builder(), key).unwrap();
+    sign_by(&signer, body, 0, "msg_1")
+}
+
 pub(crate) fn sign(preset: Preset, body: &[u8], offset: i64, id: &str) -> Pairs {
-    sign_with(preset, preset.key(), body, offset, id)
+    sign_by(&preset.signer(), body, offset, id)
 }
 
 /// The headers `preset` sends for `body` to the full `url` with `method`, signed at
@@ -467,8 +533,8 @@ pub(crate) fn sign_request_at(
         .id("msg_1")
         .url(url)
         .method(method);
-    Signer::new(preset.builder(), preset.key())
-        .unwrap()
+    preset
+        .signer()
         .sign(body, &options)
         .unwrap()
         .into_vec()
@@ -479,10 +545,7 @@ pub(crate) fn sign_request_at(
 
 /// `url` with `preset`'s body-hash parameter for `body` (Twilio's `bodySHA256`).
 pub(crate) fn url_with_body_hash(preset: Preset, url: &str, body: &[u8]) -> String {
-    Signer::new(preset.builder(), preset.key())
-        .unwrap()
-        .url_with_body_hash(url, body)
-        .unwrap()
+    preset.signer().url_with_body_hash(url, body).unwrap()
 }
 
 /// The headers `preset` sends for `body` at [`NOW`], id `msg_1`.

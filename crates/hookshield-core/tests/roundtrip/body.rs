@@ -1,7 +1,7 @@
 //! The bodies the tests sign, and the generators of each case's input.
 
 use crate::request::{UrlSpec, url_spec};
-use crate::shape::{Shape, Ts};
+use crate::shape::{Hs, Keys, Shape, Ts};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use serde_json::Value;
@@ -315,6 +315,8 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<u64>().prop_map(Value::from),
         any::<f64>().prop_map(Value::from),
         any::<String>().prop_map(Value::from),
+        // Discord's ping types (`"type":0`, `"type":1`), which random integers never hit.
+        (0u8..=1).prop_map(Value::from),
         // Look-alikes of the id fields, nested where they do not count.
         Just(serde_json::json!({"id": "nested", "event_id": 1})),
     ];
@@ -418,6 +420,16 @@ fn body(shape: Shape) -> BoxedStrategy<BodySpec> {
     }
     let nested = shape.body_id.is_some_and(|(path, _)| path.contains('.'));
     let needs_json = matches!(shape.timestamp, Ts::BodyMillis(_));
+    if shape.handshake == Some(Hs::Discord) {
+        // Discord's pings, and bodies that look like them, beside its events.
+        let events = prop_oneof![
+            json_body(true, nested),
+            json_body(false, nested),
+            raw_body()
+        ];
+        let pings = prop_oneof![json_body(true, nested), json_body(false, nested)];
+        return prop_oneof![2 => events, 1 => ping_like(pings)].boxed();
+    }
     match shape.body_id {
         Some((_, true)) => json_body(true, nested).boxed(),
         Some((_, false)) if needs_json => {
@@ -434,7 +446,49 @@ fn body(shape: Shape) -> BoxedStrategy<BodySpec> {
     }
 }
 
+/// A JSON body led by what makes a Discord ping, or nearly: a `type` (0, 1, or 1 written
+/// as a string, as a float, or 2), maybe a `token` (text, or null), maybe an `event` (an
+/// object as webhook events carry, or text).
+fn ping_like(body: impl Strategy<Value = BodySpec>) -> impl Strategy<Value = BodySpec> {
+    let kind = prop::sample::select(vec![
+        Value::from(0),
+        Value::from(1),
+        Value::from("1"),
+        Value::from(1.0),
+        Value::from(2),
+    ]);
+    let token = prop::option::of(prop::sample::select(vec![Value::from("tok"), Value::Null]));
+    let event = prop::option::of(prop::sample::select(vec![
+        serde_json::json!({"type": "APPLICATION_AUTHORIZED", "data": {}}),
+        Value::from("APPLICATION_AUTHORIZED"),
+    ]));
+    (body, kind, token, event).prop_map(|(mut body, kind, token, event)| {
+        if let BodySpec::Json { members, .. } = &mut body {
+            let lead = std::iter::once(("type".to_owned(), kind))
+                .chain(token.map(|t| ("token".to_owned(), t)))
+                .chain(event.map(|e| ("event".to_owned(), e)));
+            members.splice(0..0, lead);
+        }
+        body
+    })
+}
+
 fn key(shape: Shape) -> BoxedStrategy<Vec<u8>> {
+    match shape.keys {
+        Keys::Shared => {}
+        // Any 32 bytes are an Ed25519 seed.
+        Keys::Ed25519 => return prop::collection::vec(any::<u8>(), 32).boxed(),
+        // A P-256 scalar is in [1, n - 1], n = 0xffffffff00000000ffff…: every 32 bytes
+        // but zero and a few of those starting with four 0xff bytes. Those are left out
+        // (so shrinking never reaches an invalid key).
+        Keys::P256 => {
+            return prop::collection::vec(any::<u8>(), 32)
+                .prop_filter("a P-256 scalar", |k| {
+                    k.iter().any(|b| *b != 0) && k[..4] != [0xff; 4]
+                })
+                .boxed();
+        }
+    }
     if shape.is_token() {
         re("[!-~]{1,64}").prop_map(String::into_bytes).boxed()
     } else {
@@ -449,6 +503,7 @@ fn key(shape: Shape) -> BoxedStrategy<Vec<u8>> {
 }
 
 /// The key as HMAC sees it: zero-padded to the block size, so trailing zeros do not count.
+/// (Private keys are all 32 bytes long: two differ here exactly when they differ.)
 fn effective(key: &[u8]) -> &[u8] {
     let len = key.len() - key.iter().rev().take_while(|b| **b == 0).count();
     &key[..len]

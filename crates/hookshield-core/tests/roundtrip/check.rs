@@ -1,12 +1,14 @@
 //! The properties each preset is tested for: the round trip with its alterations, and
-//! secret rotation.
+//! secret rotation. Presets that sign with a private key (Discord, SendGrid) are signed
+//! with one made from the input's 32 key bytes and verified with its public key, which
+//! stands wherever a secret stands for the others.
 
 use crate::body::{BodySpec, Input};
 use crate::request::{HUBSPOT_DECODED, Port, UrlSpec, escaped, signed_url, twilio_form};
-use crate::shape::{HEX, IdHeader, Layout, Shape, Ts, UrlShape};
+use crate::shape::{HEX, Hs, IdHeader, Keys, Layout, Shape, Ts, UrlShape};
 use hookshield_core::{
-    ErrorKind, Reason, RequestContext, Secret, SignOptions, SignedHeaders, Signer, Verified,
-    Verifier, VerifierBuilder, VerifyError, presets,
+    Algorithm, ConfigError, ErrorKind, PrivateKey, PublicKey, Reason, RequestContext, Secret,
+    SignOptions, SignedHeaders, Signer, Verified, Verifier, VerifierBuilder, VerifyError, presets,
 };
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -17,10 +19,33 @@ fn secret(key: &[u8]) -> Secret {
     Secret::from_bytes(key).expect("non-empty key")
 }
 
+/// The private key of a public-key preset made from 32 key bytes: Ed25519's seed, or
+/// P-256's scalar, both written in hex as `PrivateKey::parse` reads them.
+fn private(shape: &Shape, key: &[u8]) -> PrivateKey {
+    let algorithm = match shape.keys {
+        Keys::Ed25519 => Algorithm::Ed25519,
+        Keys::P256 => Algorithm::EcdsaP256Sha256,
+        Keys::Shared => panic!("{} signs with a shared secret", shape.name),
+    };
+    PrivateKey::parse(algorithm, &const_hex::encode(key)).expect("a valid private key")
+}
+
+fn public(shape: &Shape, key: &[u8]) -> PublicKey {
+    private(shape, key).public_key()
+}
+
+/// A verifier builder with `keys`: secrets, or the public keys of a public-key preset.
 fn builder(name: &str, keys: &[&[u8]]) -> VerifierBuilder {
+    let shape = Shape::of(name);
     keys.iter().fold(
         Verifier::builder(presets::by_name(name).expect("preset")),
-        |b, k| b.secret(secret(k)),
+        |b, k| {
+            if shape.is_public_key() {
+                b.public_key(public(&shape, k))
+            } else {
+                b.secret(secret(k))
+            }
+        },
     )
 }
 
@@ -35,8 +60,25 @@ fn verifier(name: &str, keys: &[&[u8]], request: Option<&Request>) -> Verifier {
     .expect("verifier builds")
 }
 
+/// The provider's signer: with the secret `key`, or the private key made from it.
 fn signer(name: &str, key: &[u8]) -> Signer {
-    Signer::new(presets::by_name(name).expect("preset"), secret(key)).expect("signer builds")
+    let shape = Shape::of(name);
+    let preset = presets::by_name(name).expect("preset");
+    if shape.is_public_key() {
+        Signer::with_private_key(preset, private(&shape, key))
+    } else {
+        Signer::new(preset, secret(key))
+    }
+    .expect("signer builds")
+}
+
+/// `signer` signing with one more key as well (a rotation), if its layout allows it.
+fn also(signer: Signer, shape: &Shape, key: &[u8]) -> Result<Signer, ConfigError> {
+    if shape.is_public_key() {
+        signer.also_private_key(private(shape, key))
+    } else {
+        signer.with_secret(secret(key))
+    }
 }
 
 /// Headers as owned byte values, so they can be altered freely.
@@ -245,16 +287,34 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         Ok(verified.clone())
     );
 
-    // No verified request here is a handshake, nor a signed POST a GET challenge.
+    // No verified request here is a handshake but Discord's pings (bodies whose `type` is
+    // 0 or 1), nor a signed POST a GET challenge or a secret handover.
     let ctx = req.map_or(RequestContext::new("POST", "/hooks?x=1"), Request::context);
-    prop_assert!(
-        verifier
-            .handshake_reply(Some(&ctx), &headers, &body, &verified)
-            .is_none()
-    );
+    let reply = verifier
+        .handshake_reply(Some(&ctx), &headers, &body, &verified)
+        .map(|answer| answer.map(|r| (r.status(), r.body().to_owned())));
+    prop_assert_eq!(reply, shape.signed_handshake(&body).map(Ok));
     prop_assert!(verifier.answer_challenge(&ctx, &headers).is_none());
     let get = RequestContext::new("GET", "/hooks?x=1");
     prop_assert!(verifier.answer_challenge(&get, &headers).is_none());
+    if let Some(Hs::SecretHandover(handover)) = shape.handshake {
+        // A signed delivery that also carries the handover header is a delivery, verified
+        // as usual; the header alone is a handover, which a verifier with nowhere to keep
+        // the secret refuses.
+        let offered = const_hex::encode(Sha256::digest(&input.key)).into_bytes();
+        let mut both = headers.clone();
+        both.push((handover.to_owned(), offered.clone()));
+        prop_assert!(verifier.answer_challenge(&ctx, &both).is_none());
+        prop_assert_eq!(
+            verify(&verifier, req, &both, &body, at),
+            Ok(verified.clone())
+        );
+        let alone = vec![(handover.to_owned(), offered)];
+        let answer = verifier
+            .answer_challenge(&ctx, &alone)
+            .map(|a| a.map(|_| ()).map_err(|e| e.reason()));
+        prop_assert_eq!(answer, Some(Err(Reason::NoChallengeToken)));
+    }
 
     match req {
         Some(request) => {
@@ -265,6 +325,15 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             verifier.verify_request_at(&ctx, &headers, &body, at),
             Ok(verified.clone())
         ),
+    }
+
+    // The public key as the provider shows it (Discord's hex, SendGrid's base64 DER).
+    if shape.is_public_key() {
+        let text = public(&shape, &input.key).to_text();
+        let by_text = Verifier::builder(presets::by_name(name)?)
+            .encoded_secret(&text)
+            .build()?;
+        prop_assert_eq!(by_text.verify_at(&signed, &body, at), Ok(verified.clone()));
     }
 
     // The same key written as the provider shows it (`whsec_` + base64).
@@ -718,7 +787,8 @@ fn url_alterations(
     Ok(())
 }
 
-/// Two active secrets: whichever signed is reported by index and label.
+/// Two active secrets (or public keys): whichever signed is reported by index, and by
+/// label when they have one.
 pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     let shape = Shape::of(name);
     let at = OffsetDateTime::from_unix_timestamp(input.secs)?;
@@ -726,9 +796,16 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     let request = Request::of(&shape, input, &signer(name, &input.key), &body);
     let req = request.as_ref();
     let options = sign_options(input, at, req);
-    let builder = Verifier::builder(presets::by_name(name)?)
-        .labeled_secret("old", secret(&input.key))
-        .labeled_secret("new", secret(&input.other_key));
+    let builder = Verifier::builder(presets::by_name(name)?);
+    let builder = if shape.is_public_key() {
+        builder
+            .labeled_public_key("old", public(&shape, &input.key))
+            .labeled_public_key("new", public(&shape, &input.other_key))
+    } else {
+        builder
+            .labeled_secret("old", secret(&input.key))
+            .labeled_secret("new", secret(&input.other_key))
+    };
     let verifier = match req {
         Some(request) => builder.public_url(&request.spec.public_url()),
         None => builder,
@@ -741,6 +818,14 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
             .unwrap_or_else(|e| panic!("{name}: secret {index} refused: {e}"));
         prop_assert_eq!(v.secret_index(), index);
         prop_assert_eq!(v.secret_label(), Some(label));
+        if index == 1 {
+            // Unlabelled, the second is still told by its index.
+            let unlabelled = self::verifier(name, &[&input.key, &input.other_key], req);
+            let v = verify(&unlabelled, req, &signed, &body, at)
+                .unwrap_or_else(|e| panic!("{name}: unlabelled secret 1 refused: {e}"));
+            prop_assert_eq!(v.secret_index(), 1);
+            prop_assert_eq!(v.secret_label(), None);
+        }
     }
 
     // A secret the verifier does not know.
@@ -750,7 +835,7 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
 
     // List layouts carry one signature per secret while the sender rotates.
-    match stranger.with_secret(secret(&input.other_key)) {
+    match also(stranger, &shape, &input.other_key) {
         Ok(both) => {
             prop_assert!(shape.is_list(), "{} signs with two secrets", name);
             let signed = both.sign(&body, &options)?;

@@ -1,8 +1,11 @@
 //! The wire format of each preset as this test models it: where the signature, the
-//! timestamp and the event id travel, and what the MAC covers.
+//! timestamp and the event id travel, what the MAC (or the private key's signature)
+//! covers, and which signed bodies are handshakes.
 
 use crate::body::BodySpec;
 use hookshield_core::IdOrigin;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// Lower-case hex, as the signer writes it.
@@ -81,6 +84,23 @@ pub(crate) enum Hs {
     Okta,
     Zoom,
     Twitch,
+    /// Discord's signed pings (`"type":1` and `"type":0`), answered after verification.
+    Discord,
+    /// A secret handed over in an unsigned `POST` with this header (Asana's).
+    SecretHandover(&'static str),
+}
+
+/// What the provider signs with, and the receiver verifies with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keys {
+    /// A secret both sides hold (an HMAC key, or the token itself).
+    Shared,
+    /// An Ed25519 key pair: the provider signs with the private key (its 32-byte seed
+    /// here), the receiver verifies with the public key.
+    Ed25519,
+    /// An ECDSA P-256 key pair (SHA-256, the signature DER-encoded); the private key is
+    /// its 32-byte scalar here.
+    P256,
 }
 
 /// An event id header.
@@ -151,6 +171,7 @@ pub(crate) struct Shape {
     /// How the URL is read, for presets whose content has `{url}`.
     pub(crate) url: Option<UrlShape>,
     pub(crate) handshake: Option<Hs>,
+    pub(crate) keys: Keys,
 }
 
 impl Shape {
@@ -169,6 +190,7 @@ impl Shape {
             aliases: None,
             url: None,
             handshake: None,
+            keys: Keys::Shared,
         };
         let token = Shape {
             layout: Layout::Token,
@@ -422,6 +444,37 @@ impl Shape {
                 handshake: Some(Hs::Twitch),
                 ..base
             },
+            // https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers
+            "discord" => Shape {
+                name: "discord",
+                sig_header: "X-Signature-Ed25519",
+                content: "{t}{body}",
+                body_id: Some(("id", false)),
+                timestamp: Ts::Header("X-Signature-Timestamp"),
+                digest_of_body: true,
+                handshake: Some(Hs::Discord),
+                keys: Keys::Ed25519,
+                ..base
+            },
+            // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
+            "sendgrid" => Shape {
+                name: "sendgrid",
+                sig_header: "X-Twilio-Email-Event-Webhook-Signature",
+                alphabet: BASE64,
+                content: "{t}{body}",
+                timestamp: Ts::Header("X-Twilio-Email-Event-Webhook-Timestamp"),
+                digest_of_body: true,
+                keys: Keys::P256,
+                ..base
+            },
+            // https://developers.asana.com/docs/webhooks-guide
+            "asana" => Shape {
+                name: "asana",
+                sig_header: "X-Hook-Signature",
+                digest_of_body: true,
+                handshake: Some(Hs::SecretHandover("X-Hook-Secret")),
+                ..base
+            },
             other => panic!("preset {other:?} has no shape in this test: add one"),
         }
     }
@@ -438,6 +491,21 @@ impl Shape {
     /// Whether the MAC covers the request's method.
     pub(crate) fn signs_method(&self) -> bool {
         self.content.contains("{method}")
+    }
+
+    /// The answer (status, body) a verified request with `body` gets as a signed
+    /// handshake, as the provider's docs describe it; `None` for an event. Of the
+    /// handshakes a generated body can be, only Discord's pings (a `type` of 0 or 1).
+    pub(crate) fn signed_handshake(&self, body: &[u8]) -> Option<(u16, String)> {
+        match self.handshake {
+            Some(Hs::Discord) => discord_ping(body),
+            _ => None,
+        }
+    }
+
+    /// Whether the provider signs with a private key and the receiver holds its public key.
+    pub(crate) fn is_public_key(&self) -> bool {
+        self.keys != Keys::Shared
     }
 
     pub(crate) fn is_base64(&self) -> bool {
@@ -546,6 +614,65 @@ impl Shape {
             }
         }
     }
+}
+
+/// Discord's pings: an interaction `PING` (`"type":1` with a `token`, or without an `event`
+/// object, which webhook events carry) is answered `200 {"type":1}`, a webhook-events
+/// `PING` (`"type":0`) `204` with no body. The fields are the first top-level members of
+/// their names; a `type` or `token` that is neither a string nor an integer makes the body
+/// no ping.
+fn discord_ping(body: &[u8]) -> Option<(u16, String)> {
+    let members = top_level(body)?;
+    let first = |key: &str| members.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let text = |value: &Value| match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+        _ => None,
+    };
+    let kind = text(first("type")?)?;
+    let token = match first("token") {
+        Some(value) => Some(text(value)?),
+        None => None,
+    };
+    match kind.as_str() {
+        "0" => Some((204, String::new())),
+        "1" if token.is_some() || first("event").is_none() => {
+            Some((200, r#"{"type":1}"#.to_owned()))
+        }
+        _ => None,
+    }
+}
+
+/// The members of a JSON object body in order, duplicates kept; `None` when the body is
+/// not one.
+fn top_level(body: &[u8]) -> Option<Vec<(String, Value)>> {
+    struct Members(Vec<(String, Value)>);
+
+    impl<'de> Deserialize<'de> for Members {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Each;
+
+            impl<'de> Visitor<'de> for Each {
+                type Value = Members;
+
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("a JSON object")
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                    let mut members = Vec::new();
+                    while let Some(member) = map.next_entry()? {
+                        members.push(member);
+                    }
+                    Ok(Members(members))
+                }
+            }
+
+            d.deserialize_map(Each)
+        }
+    }
+
+    serde_json::from_slice::<Members>(body).ok().map(|m| m.0)
 }
 
 fn sha256_hex(parts: &[&[u8]]) -> String {
