@@ -307,18 +307,36 @@ impl fmt::Display for Reason {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct VerifyError {
     reason: Reason,
+    /// The scheme answers every malformed signature header 401 (Discord).
+    malformed_is_unauthorized: bool,
 }
 
 impl VerifyError {
     /// An error for `reason`; adapters use it for the rows they detect themselves (body
     /// limit, replay guard).
     pub const fn new(reason: Reason) -> Self {
-        Self { reason }
+        Self {
+            reason,
+            malformed_is_unauthorized: false,
+        }
+    }
+
+    /// The same error, with a malformed header answered as a signature mismatch (401)
+    /// rather than 400, for providers that require a 401 for any request that fails
+    /// validation (Discord). The reason is kept.
+    pub(crate) const fn malformed_as_unauthorized(mut self) -> Self {
+        self.malformed_is_unauthorized = true;
+        self
     }
 
     /// The rejection-table row.
     pub const fn kind(&self) -> ErrorKind {
-        self.reason.kind()
+        match self.reason.kind() {
+            ErrorKind::MalformedHeader if self.malformed_is_unauthorized => {
+                ErrorKind::SignatureMismatch
+            }
+            kind => kind,
+        }
     }
 
     /// The detailed reason.

@@ -164,7 +164,7 @@ impl PrivateKey {
     }
 
     /// Signs the concatenation of `parts`: 64 bytes for Ed25519, a DER signature for
-    /// P-256 (SHA-256 of the parts, deterministic nonce of RFC 6979).
+    /// P-256 (SHA-256 of the parts, deterministic nonce of RFC 6979, low-S).
     pub(crate) fn sign<'a>(&self, parts: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
         match &self.0 {
             Private::Ed25519(key) => {
@@ -180,8 +180,9 @@ impl PrivateKey {
                 }
                 let signature: Result<p256::ecdsa::Signature, _> =
                     key.sign_prehash(&hasher.finalize());
+                // Low-S, as most signers send (verification accepts both forms).
                 signature
-                    .map(|s| s.to_der().as_bytes().to_vec())
+                    .map(|s| s.normalize_s().to_der().as_bytes().to_vec())
                     .unwrap_or_default()
             }
         }

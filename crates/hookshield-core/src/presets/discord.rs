@@ -11,7 +11,9 @@ use crate::{Algorithm, Handshake, IdDigest, Scheme, SchemeBuilder, TimestampWind
 /// **public key** (hex, from the developer portal), given as the verifier's secret.
 ///
 /// - **Refusals:** Discord sends endpoints invalid signatures on purpose and removes an
-///   endpoint that accepts one; every refusal here is 401 as Discord requires.
+///   endpoint that accepts one, and requires a 401 for any request that fails validation:
+///   malformed signature and timestamp headers are answered 401 `signature_mismatch` too
+///   ([`SchemeBuilder::malformed_is_unauthorized`]; the detailed reason is kept).
 ///   Signatures are checked strictly (a non-canonical or small-order value is refused).
 /// - **Timestamp:** `X-Signature-Timestamp`, Unix seconds. Discord documents no tolerance
 ///   (its own library checks none); the window is 15 minutes in the past, covering the
@@ -36,6 +38,7 @@ pub fn discord() -> SchemeBuilder {
         .id_digest(IdDigest::Body)
         .recommended_ttl(hours(1))
         .handshake(Handshake::DiscordPing)
+        .malformed_is_unauthorized()
         .docs("https://discord.com/developers/docs/interactions/overview#setting-up-an-endpoint-validating-security-request-headers")
 }
 
@@ -108,9 +111,11 @@ mod tests {
             mismatch(check(&hex(&flipped), "1700000000", body)),
             ErrorKind::SignatureMismatch
         );
+        // Malformed: still 401, as Discord requires, with the reason kept.
+        let truncated = check(&signature[..126], "1700000000", body).unwrap_err();
         assert_eq!(
-            mismatch(check(&signature[..126], "1700000000", body)),
-            ErrorKind::MalformedHeader
+            (truncated.status(), truncated.reason()),
+            (401, crate::Reason::SignatureEncoding)
         );
         assert_eq!(
             mismatch(check(&"0".repeat(128), "1700000000", body)),

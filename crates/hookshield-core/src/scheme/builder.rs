@@ -38,6 +38,7 @@ pub struct SchemeBuilder {
     url_rules: UrlRules,
     public_entries: Option<(Box<str>, Algorithm)>,
     signed_token: bool,
+    malformed_is_unauthorized: bool,
 }
 
 impl SchemeBuilder {
@@ -62,7 +63,17 @@ impl SchemeBuilder {
             url_rules: UrlRules::default(),
             public_entries: None,
             signed_token: false,
+            malformed_is_unauthorized: false,
         }
+    }
+
+    /// Answers a malformed signature, timestamp or id header 401 `signature_mismatch`
+    /// instead of 400 `malformed_header` (the detailed [`Reason`](crate::Reason) is kept),
+    /// for providers that require a 401 for every request that fails validation, such as
+    /// Discord.
+    pub fn malformed_is_unauthorized(mut self) -> Self {
+        self.malformed_is_unauthorized = true;
+        self
     }
 
     /// The signature header carries an ES256 JWT (Plaid's `Plaid-Verification`): see
@@ -385,6 +396,7 @@ impl SchemeBuilder {
             url_rules: self.url_rules,
             public_entries: self.public_entries,
             signed_token: self.signed_token,
+            malformed_is_unauthorized: self.malformed_is_unauthorized,
         })
     }
 }

@@ -54,6 +54,9 @@ pub struct Scheme {
     /// The signature header carries an ES256 JWT whose claims sign the time (`iat`) and
     /// the body's SHA-256 (`request_body_sha256`): Plaid.
     pub(crate) signed_token: bool,
+    /// Malformed headers are answered 401 `signature_mismatch`, not 400 (Discord
+    /// requires a 401 for every request that fails validation).
+    pub(crate) malformed_is_unauthorized: bool,
 }
 
 impl Scheme {
@@ -119,6 +122,12 @@ impl Scheme {
     /// token's `iat` counts).
     pub fn has_timestamp(&self) -> bool {
         self.timestamp.is_some() || self.signed_token
+    }
+
+    /// Whether malformed headers are answered 401 `signature_mismatch` rather than 400
+    /// (Discord: see [`SchemeBuilder::malformed_is_unauthorized`]).
+    pub fn malformed_is_unauthorized(&self) -> bool {
+        self.malformed_is_unauthorized
     }
 
     /// Whether the signature header carries a signed token (an ES256 JWT whose claims

@@ -396,7 +396,10 @@ impl Verifier {
 
     /// The error for `reason`, its rejection event emitted.
     fn refused(&self, reason: Reason) -> VerifyError {
-        let error = VerifyError::new(reason);
+        let mut error = VerifyError::new(reason);
+        if self.inner.scheme.malformed_is_unauthorized {
+            error = error.malformed_as_unauthorized();
+        }
         error.record(&self.inner.scheme.name);
         error
     }

@@ -276,7 +276,8 @@ fn run_map(
     run(verifier, request, &MapLookup(map), body)
 }
 
-fn judge(outcome: &Outcome, expect: &Expect) -> Result<(), String> {
+/// `unauthorized`: the scheme answers malformed headers 401 (Discord).
+fn judge(outcome: &Outcome, expect: &Expect, unauthorized: bool) -> Result<(), String> {
     match (outcome, expect) {
         (Ok(Done::Verified(v)), Expect::Accept(id, origin)) => {
             if v.id_origin() != *origin {
@@ -307,7 +308,10 @@ fn judge(outcome: &Outcome, expect: &Expect) -> Result<(), String> {
             if e.reason() != *want {
                 return Err(format!("refused for {:?}, want {want:?}", e.reason()));
             }
-            let kind = design_kind(*want);
+            let kind = match design_kind(*want) {
+                ErrorKind::MalformedHeader if unauthorized => ErrorKind::SignatureMismatch,
+                kind => kind,
+            };
             let (status, code) = design_row(kind);
             if e.kind() != kind || e.status() != status || e.code() != code {
                 return Err(format!(
@@ -398,7 +402,8 @@ fn check(topic: &str, cases: Vec<Case>) {
             }
             Headers::Map(map) => run_map(&verifier, request, map, &case.body),
         };
-        match outcome.and_then(|outcome| judge(&outcome, &case.expect)) {
+        let unauthorized = verifier.scheme().malformed_is_unauthorized();
+        match outcome.and_then(|outcome| judge(&outcome, &case.expect, unauthorized)) {
             Ok(()) => {}
             Err(e) => failures.push(format!("{}: {e}", case.name)),
         }
