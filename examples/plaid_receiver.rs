@@ -9,6 +9,9 @@
 //! real Plaid webhooks on `LISTEN` (default `127.0.0.1:8080`) at `/webhooks/plaid` instead.
 #![allow(clippy::print_stdout)]
 
+#[path = "support/checks.rs"]
+mod checks;
+
 #[path = "support/plaid_keys.rs"]
 mod plaid_keys;
 
@@ -22,6 +25,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use checks::Checks;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield::{Algorithm, CachedKeys, PrivateKey, SignOptions, Signer, Verifier, presets};
 use plaid_keys::{PlaidKeys, stub::KeyServer};
@@ -135,44 +139,36 @@ async fn demo() -> Result<bool, Box<dyn Error>> {
     let body: &[u8] = br#"{"webhook_type":"TRANSACTIONS","webhook_code":"SYNC_UPDATES_AVAILABLE","item_id":"wz666MBjYWTp2PDzzggYhM6oWWmBb"}"#;
     let other: &[u8] = br#"{"webhook_type":"ITEM","webhook_code":"ERROR","item_id":"wz666MBjYWTp2PDzzggYhM6oWWmBb"}"#;
 
-    let mut all_ok = true;
-    let mut row = |case: &str, got: u16, want: u16| {
-        let ok = got == want;
-        all_ok &= ok;
-        println!(
-            "{} {case}: {got} (expected {want})",
-            if ok { "ok  " } else { "FAIL" }
-        );
-    };
-    row(
+    let mut checks = Checks::default();
+    checks.row(
         "signed webhook, key fetched by kid",
         send(body, body, kid).await?,
         200,
     );
-    row(
+    checks.row(
         "the same webhook again: a duplicate",
         send(body, body, kid).await?,
         200,
     );
-    row(
+    checks.row(
         "a tampered body (the JWT's body hash differs)",
         send(body, other, kid).await?,
         401,
     );
-    row(
+    checks.row(
         "a kid Plaid does not know",
         send(other, other, "no-such-key").await?,
         401,
     );
     key_server.set_down(true);
     tokio::time::sleep(Duration::from_millis(400)).await; // past the TTL
-    row(
+    checks.row(
         "key server down, key expired: used stale",
         send(other, other, kid).await?,
         200,
     );
     let rotated: &[u8] = br#"{"webhook_type":"ITEM","webhook_code":"NEW_ACCOUNTS_AVAILABLE"}"#;
-    row(
+    checks.row(
         "key server down, a key never fetched: 503, Plaid retries",
         send(rotated, rotated, "kid-2").await?,
         503,
@@ -183,7 +179,7 @@ async fn demo() -> Result<bool, Box<dyn Error>> {
     println!(
         "key server requests: {fetches} (the key, the unknown kid, and one for each key while it was down)"
     );
-    let ok = all_ok && handled == 2 && fetches == 4;
+    let ok = checks.all_ok() && handled == 2 && fetches == 4;
     if handled != 2 {
         println!("FAIL handler ran {handled} times, expected 2");
     }

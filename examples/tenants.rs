@@ -6,6 +6,9 @@
 //! row differs from what is expected.
 #![allow(clippy::print_stdout)]
 
+#[path = "support/checks.rs"]
+mod checks;
+
 use std::error::Error;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
@@ -14,6 +17,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
+use checks::Checks;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield::{KeyMap, KeySet, Secret, SignOptions, Signer, Verifier, presets};
 
@@ -91,36 +95,28 @@ async fn run() -> Result<bool, Box<dyn Error>> {
         }
     };
 
-    let mut all_ok = true;
-    let mut row = |case: &str, got: u16, want: u16| {
-        let ok = got == want;
-        all_ok &= ok;
-        println!(
-            "{} {case}: {got} (expected {want})",
-            if ok { "ok  " } else { "FAIL" }
-        );
-    };
-    row(
+    let mut checks = Checks::default();
+    checks.row(
         "acme's delivery on acme's route",
         send("acme", "acme-github-secret", "d-1").await?,
         204,
     );
-    row(
+    checks.row(
         "umbrella's delivery with the same id, on its route",
         send("umbrella", "umbrella-github-secret", "d-1").await?,
         204,
     );
-    row(
+    checks.row(
         "acme's delivery again: a duplicate",
         send("acme", "acme-github-secret", "d-1").await?,
         200,
     );
-    row(
+    checks.row(
         "acme's signature on umbrella's route",
         send("umbrella", "acme-github-secret", "d-2").await?,
         401,
     );
-    row(
+    checks.row(
         "a tenant nobody registered",
         send("initech", "acme-github-secret", "d-3").await?,
         401,
@@ -132,12 +128,12 @@ async fn run() -> Result<bool, Box<dyn Error>> {
             .encoded_secret("acme-new-secret")
             .build(&scheme)?,
     );
-    row(
+    checks.row(
         "acme's old secret after the rotation",
         send("acme", "acme-github-secret", "d-4").await?,
         401,
     );
-    row(
+    checks.row(
         "acme's new secret",
         send("acme", "acme-new-secret", "d-4").await?,
         204,
@@ -154,5 +150,5 @@ async fn run() -> Result<bool, Box<dyn Error>> {
     if !handled_ok {
         println!("FAIL the handler should have run for {want:?}");
     }
-    Ok(all_ok && handled_ok)
+    Ok(checks.all_ok() && handled_ok)
 }

@@ -107,17 +107,23 @@ impl Signer {
     /// A signer for `scheme` with one secret.
     pub fn new(scheme: SchemeBuilder, secret: Secret) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
-        let keys = vec![SignKey::Shared(Box::new(keyed(&scheme, &secret)?))];
-        Ok(Self {
-            scheme: Arc::new(scheme),
-            keys,
-            clock: Arc::new(SystemClock),
-        })
+        let key = SignKey::Shared(Box::new(keyed(&scheme, &secret)?));
+        Ok(Self::of(scheme, key))
     }
 
-    /// Also signs with `secret`, as a provider does while a secret is being rotated: one
-    /// more signature in the list. Only for list layouts (Stripe, Standard Webhooks).
-    pub fn with_secret(mut self, secret: Secret) -> Result<Self, ConfigError> {
+    fn of(scheme: Scheme, key: SignKey) -> Self {
+        Self {
+            scheme: Arc::new(scheme),
+            keys: vec![key],
+            clock: Arc::new(SystemClock),
+        }
+    }
+
+    /// One more key, for a list layout, within [`MAX_SECRETS`].
+    fn and(
+        mut self,
+        key: impl FnOnce(&Scheme) -> Result<SignKey, ConfigError>,
+    ) -> Result<Self, ConfigError> {
         if !self.scheme.layout.is_list() {
             return Err(ConfigError::Inconsistent(
                 "this scheme's header carries one signature",
@@ -126,9 +132,15 @@ impl Signer {
         if self.keys.len() == MAX_SECRETS {
             return Err(ConfigError::TooManySecrets);
         }
-        self.keys
-            .push(SignKey::Shared(Box::new(keyed(&self.scheme, &secret)?)));
+        let key = key(&self.scheme)?;
+        self.keys.push(key);
         Ok(self)
+    }
+
+    /// Also signs with `secret`, as a provider does while a secret is being rotated: one
+    /// more signature in the list. Only for list layouts (Stripe, Standard Webhooks).
+    pub fn with_secret(self, secret: Secret) -> Result<Self, ConfigError> {
+        self.and(|scheme| Ok(SignKey::Shared(Box::new(keyed(scheme, &secret)?))))
     }
 
     /// A signer for a scheme that signs with a private key (Discord, SendGrid), or for a
@@ -147,27 +159,16 @@ impl Signer {
     pub fn with_private_key(scheme: SchemeBuilder, key: PrivateKey) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
         let slot = private_slot(&scheme, &key)?;
-        Ok(Self {
-            scheme: Arc::new(scheme),
-            keys: vec![SignKey::Private(Arc::new(key), slot)],
-            clock: Arc::new(SystemClock),
-        })
+        Ok(Self::of(scheme, SignKey::Private(Arc::new(key), slot)))
     }
 
     /// Also signs with `key`: one more signature in the list (Standard Webhooks: a `v1a`
     /// entry beside the `v1` one, as a sender moving to public keys sends both).
-    pub fn also_private_key(mut self, key: PrivateKey) -> Result<Self, ConfigError> {
-        if !self.scheme.layout.is_list() {
-            return Err(ConfigError::Inconsistent(
-                "this scheme's header carries one signature",
-            ));
-        }
-        if self.keys.len() == MAX_SECRETS {
-            return Err(ConfigError::TooManySecrets);
-        }
-        let slot = private_slot(&self.scheme, &key)?;
-        self.keys.push(SignKey::Private(Arc::new(key), slot));
-        Ok(self)
+    pub fn also_private_key(self, key: PrivateKey) -> Result<Self, ConfigError> {
+        self.and(|scheme| {
+            let slot = private_slot(scheme, &key)?;
+            Ok(SignKey::Private(Arc::new(key), slot))
+        })
     }
 
     /// The clock used when [`SignOptions`] gives no timestamp.

@@ -55,6 +55,9 @@ mod tests {
     /// The python tests' bad signature: the node signature with one character changed.
     const PY_BAD_SIG: &str = "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0=";
 
+    /// Key, signature, timestamp header, body, "now", and how it is refused.
+    type Case<'a> = (&'a str, &'a str, &'a str, &'a [u8], i64, ErrorKind);
+
     fn check(
         key: &str,
         sig: &str,
@@ -79,102 +82,93 @@ mod tests {
         assert_eq!(ok.id_origin(), IdOrigin::Digest);
         let high_s = check(PY_KEY, PY_SIG, "1600112502", PY_BODY, 1_600_112_502);
         assert!(high_s.is_ok(), "{high_s:?}");
-        let mismatch = |r: Result<crate::Verified, crate::VerifyError>| r.unwrap_err().kind();
-        // The SDKs' refusals: another key, another payload, a bad signature, another time.
-        assert_eq!(
-            mismatch(check(
+        let without_crlf = PY_BODY.strip_suffix(b"\r\n").unwrap();
+        let zeros = b64(&[0; 70]);
+        let long = "A".repeat(200);
+        let (node_ts, node_now) = ("1588788367", 1_588_788_367);
+        // The SDKs' refusals (another key, another payload, a bad signature, another
+        // time), then raw bytes, truncated, all-zero and over-long signatures, and age.
+        let refused: &[Case<'_>] = &[
+            (
                 PY_BAD_KEY,
                 PY_SIG,
                 "1600112502",
                 PY_BODY,
-                1_600_112_502
-            )),
-            ErrorKind::SignatureMismatch
-        );
-        assert_eq!(
-            mismatch(check(
+                1_600_112_502,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
                 NODE_SIG,
-                "1588788367",
+                node_ts,
                 b"payload",
-                1_588_788_367
-            )),
-            ErrorKind::SignatureMismatch
-        );
-        assert_eq!(
-            mismatch(check(
+                node_now,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
                 PY_BAD_SIG,
-                "1588788367",
+                node_ts,
                 NODE_BODY,
-                1_588_788_367
-            )),
-            ErrorKind::SignatureMismatch
-        );
-        assert_eq!(
-            mismatch(check(
+                node_now,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
                 NODE_SIG,
                 "timestamp",
                 NODE_BODY,
-                1_588_788_367
-            )),
-            ErrorKind::MalformedHeader
-        );
-        let crlf = [PY_BODY, b""].concat();
-        assert!(
-            check(
+                node_now,
+                ErrorKind::MalformedHeader,
+            ),
+            (
                 PY_KEY,
                 PY_SIG,
                 "1600112502",
-                &crlf[..crlf.len() - 2],
-                1_600_112_502
-            )
-            .is_err(),
-            "raw bytes matter"
-        );
-        // Truncated, all-zero and non-DER signatures.
-        assert_eq!(
-            mismatch(check(
+                without_crlf,
+                1_600_112_502,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
                 &NODE_SIG[..40],
-                "1588788367",
+                node_ts,
                 NODE_BODY,
-                1_588_788_367
-            )),
-            ErrorKind::SignatureMismatch
-        );
-        assert_eq!(
-            mismatch(check(
+                node_now,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
-                &b64(&[0; 70]),
-                "1588788367",
+                &zeros,
+                node_ts,
                 NODE_BODY,
-                1_588_788_367
-            )),
-            ErrorKind::SignatureMismatch
-        );
-        assert_eq!(
-            mismatch(check(
+                node_now,
+                ErrorKind::SignatureMismatch,
+            ),
+            (
                 NODE_KEY,
-                &"A".repeat(200),
-                "1588788367",
+                &long,
+                node_ts,
                 NODE_BODY,
-                1_588_788_367
-            )),
-            ErrorKind::MalformedHeader
-        );
-        // An old delivery.
-        assert_eq!(
-            mismatch(check(
+                node_now,
+                ErrorKind::MalformedHeader,
+            ),
+            (
                 NODE_KEY,
                 NODE_SIG,
-                "1588788367",
+                node_ts,
                 NODE_BODY,
-                1_588_788_367 + 3600
-            )),
-            ErrorKind::TimestampOutOfWindow
-        );
+                node_now + 3600,
+                ErrorKind::TimestampOutOfWindow,
+            ),
+        ];
+        for (n, &(key, sig, ts, body, now, kind)) in refused.iter().enumerate() {
+            assert_eq!(
+                check(key, sig, ts, body, now).unwrap_err().kind(),
+                kind,
+                "case {n}"
+            );
+        }
     }
 
     #[test]
