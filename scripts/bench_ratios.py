@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Print ratios from the last hookshield-core benchmarks, as Markdown tables.
 
-    python3 scripts/bench_ratios.py          # `--bench verify`: hookshield / bare HMAC
+    python3 scripts/bench_ratios.py          # `--bench verify`: hookshield / bare HMAC, then the public keys
+    python3 scripts/bench_ratios.py keys     # `--bench verify`, public keys only: hookshield / bare crate verify
     python3 scripts/bench_ratios.py replay   # `--bench replay`: replay guard / 1 KiB github verify
     python3 scripts/bench_ratios.py redis    # hookshield-redis `--bench store`: RedisStore vs MokaStore
     python3 scripts/bench_ratios.py peers    # hookshield-bench-peers `--bench peers`: vs svix, standardwebhooks, webhook-verify
@@ -47,6 +48,43 @@ def verify_table():
                 continue
             print(f"| {group} | {int(size):,} B | {fmt(ours)} | {fmt(floor)} | {ours / floor:.3f}× |")
     return missing
+
+
+# `--bench verify`, public-key groups (issue #15): (group, baseline function, what the
+# baseline is); sizes are the bench's KEY_SIZES.
+KEYS = [
+    ("discord", "bare-ed25519", "ed25519-dalek `verify_strict`"),
+    ("sendgrid", "bare-p256", "p256 `verify_prehash`"),
+]
+KEY_SIZES = ["256", "1024"]
+KEY_TARGET = ("1024", 1.10)  # ≤ 1.1× the bare crate verify at 1 KiB
+
+
+def keys_table():
+    print("| preset | body | hookshield verify | bare crate verify | baseline | ratio |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    missing = False
+    verdicts = []
+    for group, function, what in KEYS:
+        for size in KEY_SIZES:
+            ours = median_ns(group, "hookshield", size)
+            floor = median_ns(group, function, size)
+            if ours is None or floor is None:
+                missing = True
+                continue
+            print(f"| {group} | {int(size):,} B | {fmt(ours)} | {fmt(floor)} | {what} | {ours / floor:.3f}× |")
+            if size == KEY_TARGET[0]:
+                ok = "met" if ours / floor <= KEY_TARGET[1] else "MISSED"
+                verdicts.append(f"{group} {ours / floor:.3f}×: {ok}")
+    if verdicts:
+        print(f"\n≤ {KEY_TARGET[1]}× at {int(KEY_TARGET[0]):,} B: " + "; ".join(verdicts))
+    return missing
+
+
+def verify_and_keys_tables():
+    missing = verify_table()
+    print()
+    return keys_table() or missing
 
 
 # `--bench replay`: (function, what it measures); the baseline is the last one.
@@ -227,10 +265,11 @@ def peers_table():
     return missing
 
 
-TABLES = {"verify": verify_table, "replay": replay_table, "redis": redis_table, "peers": peers_table}
+TABLES = {"verify": verify_and_keys_tables, "keys": keys_table, "replay": replay_table,
+          "redis": redis_table, "peers": peers_table}
 which = sys.argv[1] if len(sys.argv) > 1 else "verify"
 if which not in TABLES:
-    sys.exit(f"usage: {sys.argv[0]} [verify|replay|redis|peers]")
+    sys.exit(f"usage: {sys.argv[0]} [verify|keys|replay|redis|peers]")
 missing = TABLES[which]()
 if missing:
     print("\n(some results are missing: run the whole benchmark first)", file=sys.stderr)

@@ -9,20 +9,35 @@
 //! Twilio parses and sorts the form fields (its floor decodes and sorts them too, as any
 //! Twilio verifier must, then MACs them).
 //!
+//! The public-key presets (issue #15: Discord's Ed25519, SendGrid's ECDSA P-256) are
+//! measured against the bare crate verify of the same bytes instead: `ed25519-dalek`'s
+//! `verify_strict` of `{t}{body}`, already concatenated, with the signature already decoded
+//! from hex; `p256`'s `verify_prehash` of the SHA-256 of `{t}` and `{body}`, fed one after
+//! the other, with the signature already decoded from base64 DER. hookshield's figure is a
+//! whole `verify_request` through an `http::HeaderMap`, on the system clock (the request is
+//! signed "now", so the window passes): headers, hex or base64 decoding, the DER decode,
+//! the concatenation (Ed25519), the window, the event id.
+//!
 //! Run: `cargo bench -p hookshield-core --bench verify`, then
-//! `python3 scripts/bench_ratios.py` for the table of ratios.
+//! `python3 scripts/bench_ratios.py` for the table of ratios (`-- 'discord|sendgrid'` and
+//! `python3 scripts/bench_ratios.py keys` for the public-key groups alone).
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use hookshield_core::{
-    RequestContext, SchemeBuilder, Secret, SignOptions, Signer, Verifier, presets,
+    Algorithm, HeaderLookup, PrivateKey, PublicKey, RequestContext, SchemeBuilder, Secret,
+    SignOptions, Signer, Verifier, presets,
 };
+use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+use p256::pkcs8::DecodePublicKey as _;
 use sha1::Sha1;
-use sha2::{Sha256, Sha512};
+use sha2::{Digest, Sha256, Sha512};
 use time::OffsetDateTime;
 
 mod support;
@@ -195,5 +210,140 @@ fn form_body(size: usize) -> Vec<u8> {
     body
 }
 
-criterion_group!(benches, bench);
+/// The body sizes of the public-key groups: the curve arithmetic (tens to hundreds of µs)
+/// hides everything else well before 16 KiB.
+const KEY_SIZES: [usize; 2] = [256, 1024];
+
+/// Builds the floor's closure from (public key, signature header value, timestamp, body).
+type KeyFloor = fn(&PublicKey, &str, &[u8], Vec<u8>) -> Box<dyn Fn()>;
+
+struct KeyCase {
+    name: &'static str,
+    scheme: fn() -> SchemeBuilder,
+    algorithm: Algorithm,
+    signature_header: &'static str,
+    timestamp_header: &'static str,
+    body: fn(usize) -> Vec<u8>,
+    /// The floor's function name in the group (`scripts/bench_ratios.py` reads it).
+    floor_name: &'static str,
+    /// The bare crate verify of the same signed bytes.
+    floor: KeyFloor,
+}
+
+fn key_cases() -> Vec<KeyCase> {
+    vec![
+        KeyCase {
+            name: "discord",
+            scheme: presets::discord,
+            algorithm: Algorithm::Ed25519,
+            signature_header: "X-Signature-Ed25519",
+            timestamp_header: "X-Signature-Timestamp",
+            // An interaction, its snowflake `id` first.
+            body: |size| body(size, "id", ID),
+            floor_name: "bare-ed25519",
+            floor: |public, signature, timestamp, body| {
+                let mut bytes = [0u8; 32];
+                const_hex::decode_to_slice(public.to_text(), &mut bytes).unwrap();
+                let key = ed25519_dalek::VerifyingKey::from_bytes(&bytes).unwrap();
+                let signature =
+                    ed25519_dalek::Signature::from_slice(&const_hex::decode(signature).unwrap())
+                        .unwrap();
+                let message = [timestamp, &body].concat();
+                Box::new(move || {
+                    key.verify_strict(black_box(&message), &signature).unwrap();
+                })
+            },
+        },
+        KeyCase {
+            name: "sendgrid",
+            scheme: presets::sendgrid,
+            algorithm: Algorithm::EcdsaP256Sha256,
+            signature_header: "X-Twilio-Email-Event-Webhook-Signature",
+            timestamp_header: "X-Twilio-Email-Event-Webhook-Timestamp",
+            // A batch: a JSON array of events.
+            body: |size| {
+                let mut batch = vec![b'['];
+                batch.extend(body(size.saturating_sub(2), "sg_event_id", ID));
+                batch.push(b']');
+                batch
+            },
+            floor_name: "bare-p256",
+            floor: |public, signature, timestamp, body| {
+                let der = STANDARD.decode(public.to_text()).unwrap();
+                let key = p256::ecdsa::VerifyingKey::from_public_key_der(&der).unwrap();
+                let signature =
+                    p256::ecdsa::Signature::from_der(&STANDARD.decode(signature).unwrap()).unwrap();
+                let timestamp = timestamp.to_vec();
+                Box::new(move || {
+                    let digest = Sha256::new_with_prefix(black_box(&timestamp))
+                        .chain_update(black_box(&body))
+                        .finalize();
+                    key.verify_prehash(&digest, &signature).unwrap();
+                })
+            },
+        },
+    ]
+}
+
+/// An `http::HeaderMap` read as hookshield-core's `http` feature reads it (the same
+/// `get_all`), so the figure is the adapters' path without the bench needing the feature.
+struct HeaderMap(http::HeaderMap);
+
+impl HeaderLookup for HeaderMap {
+    fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.0
+            .get_all(name)
+            .into_iter()
+            .map(http::HeaderValue::as_bytes)
+    }
+}
+
+fn bench_public_keys(c: &mut Criterion) {
+    for case in key_cases() {
+        let mut group = c.benchmark_group(case.name);
+        group
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        let key = PrivateKey::parse(case.algorithm, &"2a".repeat(32)).unwrap();
+        let public = key.public_key();
+        let verifier = Verifier::builder((case.scheme)())
+            .public_key(public.clone())
+            .build()
+            .unwrap();
+        let signer = Signer::with_private_key((case.scheme)(), key).unwrap();
+        let request = RequestContext::new("POST", TARGET);
+        for size in KEY_SIZES {
+            let body = (case.body)(size);
+            assert_eq!(body.len(), size);
+            // Signed now, verified on the system clock: the window passes for the minutes
+            // the group runs.
+            let signed = signer.sign(&body, &SignOptions::new()).unwrap();
+            let mut headers = http::HeaderMap::new();
+            for (name, value) in signed.iter() {
+                headers.append(
+                    http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                    http::HeaderValue::from_str(value).unwrap(),
+                );
+            }
+            let headers = HeaderMap(headers);
+            group.throughput(Throughput::Bytes(size as u64));
+            verifier.verify_request(&request, &headers, &body).unwrap();
+            group.bench_with_input(BenchmarkId::new("hookshield", size), &body, |b, body| {
+                b.iter(|| {
+                    verifier
+                        .verify_request(&request, black_box(&headers), black_box(body))
+                        .unwrap()
+                });
+            });
+            let signature = signed.get(case.signature_header).unwrap();
+            let timestamp = signed.get(case.timestamp_header).unwrap();
+            let run = (case.floor)(&public, signature, timestamp.as_bytes(), body);
+            run();
+            group.bench_function(BenchmarkId::new(case.floor_name, size), |b| b.iter(&run));
+        }
+        group.finish();
+    }
+}
+
+criterion_group!(benches, bench, bench_public_keys);
 criterion_main!(benches);

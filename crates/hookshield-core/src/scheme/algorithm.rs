@@ -171,7 +171,11 @@ impl Keyed {
             Self::Ed25519(key) => {
                 // `verify_strict` wants the message in one piece: the timestamp and the
                 // body are copied once (a small cost beside the curve arithmetic).
-                let message: Vec<u8> = parts.into_iter().flatten().copied().collect();
+                let parts: Vec<&[u8]> = parts.into_iter().collect();
+                let mut message = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+                for part in parts {
+                    message.extend_from_slice(part);
+                }
                 signatures.any(|signature| {
                     ed25519::Signature::from_slice(signature.as_slice())
                         .is_ok_and(|signature| key.verify_strict(&message, &signature).is_ok())
