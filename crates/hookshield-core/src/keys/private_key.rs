@@ -198,7 +198,7 @@ impl PrivateKey {
             return None;
         };
         let signature: p256::ecdsa::Signature = key.sign_prehash(&Sha256::digest(message)).ok()?;
-        Some(signature.to_bytes().to_vec())
+        Some(signature.normalize_s().to_bytes().to_vec())
     }
 }
 

@@ -16,9 +16,9 @@ use crate::{IdDigest, Scheme, SchemeBuilder, TimestampWindow};
 ///   Plaid, whose [`KeyQuery::key_id`](crate::KeyQuery::key_id) is the token's `kid`. A
 ///   fixed key (tests) works too.
 /// - **Order:** the token's header is read (unverified) only to find the key; any `alg`
-///   but `ES256` is refused (400). The signature is checked, then the claims: `iat` must
-///   be within the window (5 minutes either way, as Plaid asks), and the body's hash
-///   must match (constant time), else 401.
+///   but `ES256` is refused (400). The signature is checked, then the claims: the body's
+///   hash must match (constant time), and `iat` must be within the window (5 minutes
+///   either way, as Plaid asks), else 401.
 /// - **Event id:** none (`webhook_type`, `webhook_code`, `item_id`): a digest of the body.
 /// - **Replay TTL:** 25 h (2°: Plaid documents retries over about a day).
 pub fn plaid() -> SchemeBuilder {

@@ -58,12 +58,18 @@ fn decode(part: &[u8]) -> Result<Vec<u8>, Reason> {
         .map_err(|_| Reason::TokenSyntax)
 }
 
+/// A JSON part of the token: UTF-8, as RFC 7515 requires, then the fields read.
+fn json<T: serde::de::DeserializeOwned>(part: &[u8]) -> Result<T, Reason> {
+    let bytes = decode(part)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Reason::TokenSyntax)?;
+    serde_json::from_str(text).map_err(|_| Reason::TokenSyntax)
+}
+
 /// The header of an ES256 token; anything else (`none`, `HS256`, another curve) is
 /// refused before a key is looked for.
 fn es256_header(token: &[u8]) -> Result<(Parts<'_>, Header), Reason> {
     let parts = split(token)?;
-    let header: Header =
-        serde_json::from_slice(&decode(parts.header)?).map_err(|_| Reason::TokenSyntax)?;
+    let header: Header = json(parts.header)?;
     if header.alg != "ES256" {
         return Err(Reason::TokenSyntax);
     }
@@ -96,8 +102,7 @@ pub(crate) fn check(token: &[u8], keys: &KeySet, body: &[u8]) -> Result<Checked,
         .iter()
         .position(|key| key.keyed.verifies_raw_p256(parts.signing_input, &signature))
         .ok_or(Reason::SignatureMismatch)?;
-    let claims: Claims =
-        serde_json::from_slice(&decode(parts.payload)?).map_err(|_| Reason::TokenSyntax)?;
+    let claims: Claims = json(parts.payload)?;
     let digest = const_hex::encode(Sha256::digest(body));
     let claimed = claims.request_body_sha256.to_ascii_lowercase();
     let same =

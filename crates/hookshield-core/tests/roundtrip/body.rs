@@ -253,6 +253,26 @@ pub(crate) struct Input {
     /// A raw body sent to Twilio with `bodySHA256` in its URL (JSON bodies always are,
     /// form bodies never).
     pub(crate) hash_raw: bool,
+    /// For presets that sign a token (Plaid): its key ids and times.
+    pub(crate) token: Option<TokenSpec>,
+}
+
+/// What a signed token names, and when it is issued, beside the case's instant.
+#[derive(Debug, Clone)]
+pub(crate) struct TokenSpec {
+    /// The `kid` of the case's key, of the other key (rotation) and of the unknown one.
+    pub(crate) kid: String,
+    pub(crate) other_kid: String,
+    pub(crate) unknown_kid: String,
+    /// An `iat` this many seconds from the case's instant (its whole second), within the
+    /// window (or on its edges).
+    pub(crate) skew: i64,
+    /// An `iat` this many seconds beyond the window's edges.
+    pub(crate) beyond: i64,
+    /// The algorithm a forged header names instead of ES256.
+    pub(crate) alg: String,
+    /// Bytes appended to the body.
+    pub(crate) appended: Vec<u8>,
 }
 
 /// How one byte of the signature header is replaced.
@@ -502,6 +522,52 @@ fn key(shape: Shape) -> BoxedStrategy<Vec<u8>> {
     }
 }
 
+/// A key id: Plaid's are UUIDs; any text is written as a JSON string (quotes, backslashes
+/// and control characters escaped).
+fn key_id() -> impl Strategy<Value = String> {
+    prop_oneof![
+        2 => re("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"),
+        1 => re("[A-Za-z0-9._~-]{1,24}"),
+        1 => re("[a\"\\\\/\\x00-\\x1f\\x7f]{1,16}"),
+        1 => re("\\PC{1,32}"),
+    ]
+}
+
+/// The token of a preset that signs one (window: its `iat` window, in seconds), else none.
+fn token(shape: Shape) -> BoxedStrategy<Option<TokenSpec>> {
+    let Ts::TokenClaim { window } = shape.timestamp else {
+        return Just(None).boxed();
+    };
+    let alg = prop::sample::select(vec![
+        "none", "HS256", "HS512", "RS256", "PS256", "ES384", "ES512", "ES256K", "EdDSA", "es256",
+        "ES256 ", " ES256", "ES256\0", "",
+    ]);
+    (
+        (key_id(), key_id(), key_id()),
+        prop_oneof![-window..=window, Just(-window), Just(window)],
+        prop_oneof![1i64..=3, 1i64..=1_000_000_000],
+        alg,
+        prop::collection::vec(any::<u8>(), 1..4),
+    )
+        .prop_filter("key ids must differ", |((a, b, c), ..)| {
+            a != b && a != c && b != c
+        })
+        .prop_map(
+            |((kid, other_kid, unknown_kid), skew, beyond, alg, appended)| {
+                Some(TokenSpec {
+                    kid,
+                    other_kid,
+                    unknown_kid,
+                    skew,
+                    beyond,
+                    alg: alg.to_owned(),
+                    appended,
+                })
+            },
+        )
+        .boxed()
+}
+
 /// The key as HMAC sees it: zero-padded to the block size, so trailing zeros do not count.
 /// (Private keys are all 32 bytes long: two differ here exactly when they differ.)
 fn effective(key: &[u8]) -> &[u8] {
@@ -522,6 +588,7 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
         ),
         ((any::<Index>(), 0u8..8), any::<Index>(), any::<Index>()),
         (byte_change(), any::<bool>(), url_spec(), any::<bool>()),
+        token(shape),
     )
         .prop_filter("secrets must differ", |((a, b, c), ..)| {
             let (a, b, c) = (effective(a), effective(b), effective(c));
@@ -535,6 +602,7 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
                 (secs, nanos),
                 (body_flip, sig_pos, sig_char),
                 (sig_byte, ts_later, url, hash_raw),
+                token,
             )| Input {
                 key,
                 other_key,
@@ -551,6 +619,7 @@ pub(crate) fn input(name: &str) -> impl Strategy<Value = Input> {
                 ts_later,
                 url,
                 hash_raw,
+                token,
             },
         )
 }

@@ -1,14 +1,17 @@
 //! The properties each preset is tested for: the round trip with its alterations, and
-//! secret rotation. Presets that sign with a private key (Discord, SendGrid) are signed
-//! with one made from the input's 32 key bytes and verified with its public key, which
-//! stands wherever a secret stands for the others.
+//! secret rotation. Presets that sign with a private key (Discord, SendGrid, Plaid) are
+//! signed with one made from the input's 32 key bytes and verified with its public key,
+//! which stands wherever a secret stands for the others; Plaid's token is also judged
+//! against the model in `token`, its keys also found by `kid`.
 
-use crate::body::{BodySpec, Input};
+use crate::body::{BodySpec, Input, TokenSpec};
 use crate::request::{HUBSPOT_DECODED, Port, UrlSpec, escaped, signed_url, twilio_form};
-use crate::shape::{HEX, Hs, IdHeader, Keys, Layout, Shape, Ts, UrlShape};
+use crate::shape::{BASE64URL, HEX, Hs, IdHeader, Keys, Layout, Shape, Ts, UrlShape};
+use crate::token::{self, KeyModel};
 use hookshield_core::{
-    Algorithm, ConfigError, ErrorKind, PrivateKey, PublicKey, Reason, RequestContext, Secret,
-    SignOptions, SignedHeaders, Signer, Verified, Verifier, VerifierBuilder, VerifyError, presets,
+    Algorithm, ConfigError, ErrorKind, KeyMap, KeySet, PrivateKey, PublicKey, Reason,
+    RequestContext, Secret, SignOptions, SignedHeaders, Signer, Verified, Verifier,
+    VerifierBuilder, VerifyError, presets,
 };
 use proptest::prelude::*;
 use sha2::{Digest, Sha256};
@@ -109,14 +112,19 @@ fn replace(headers: &Headers, name: &str, value: Vec<u8>) -> Headers {
     out
 }
 
-/// Every refusal is a 400 or a 401, and its kind, code and status agree.
-fn refused(result: Result<Verified, VerifyError>, what: &str) -> VerifyError {
+/// Every refusal is a 400 or a 401, and its kind, code and status agree: the reason's
+/// kind, but a malformed header's for a scheme that answers it as a mismatch (Discord).
+fn refused(shape: &Shape, result: Result<Verified, VerifyError>, what: &str) -> VerifyError {
     let err = match result {
         Ok(v) => panic!("{what}: accepted as {v:?}"),
         Err(err) => err,
     };
     assert!(matches!(err.status(), 400 | 401), "{what}: {err}");
-    assert_eq!(err.kind(), err.reason().kind());
+    let kind = match err.reason().kind() {
+        ErrorKind::MalformedHeader if shape.malformed_unauthorized => ErrorKind::SignatureMismatch,
+        kind => kind,
+    };
+    assert_eq!(err.kind(), kind, "{what}: {err}");
     assert_eq!(err.code(), err.kind().code());
     err
 }
@@ -213,6 +221,10 @@ fn verify<H: hookshield_core::HeaderLookup>(
 
 fn sign_options(input: &Input, at: OffsetDateTime, request: Option<&Request>) -> SignOptions {
     let options = SignOptions::new().timestamp(at).id(&input.header_id);
+    let options = match &input.token {
+        Some(token) => options.key_id(&token.kid),
+        None => options,
+    };
     match request {
         Some(request) => options.url(&request.url).method(request.spec.method),
         None => options,
@@ -260,6 +272,14 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             prop_assert_eq!(OffsetDateTime::parse(&text, &Rfc3339)?, at);
             text
         }
+        Ts::TokenClaim { .. } => {
+            // The signing instant's second, as the token's `iat` (checked with the rest of
+            // the token in `token_alterations`).
+            let [_, claims, _] = token::parts(value_of(&headers, shape.sig_header));
+            let iat = token::json(&claims).and_then(|c| c.get("iat").and_then(|t| t.as_i64()));
+            prop_assert_eq!(iat, Some(input.secs));
+            ts.clone()
+        }
         Ts::None | Ts::BodyMillis(_) => String::new(),
     };
 
@@ -273,7 +293,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     prop_assert_eq!(verified.id_origin(), origin);
     let expected_ts = match shape.timestamp {
         Ts::None => None,
-        Ts::Header(_) | Ts::Param(_) => Some(whole_seconds),
+        Ts::Header(_) | Ts::Param(_) | Ts::TokenClaim { .. } => Some(whole_seconds),
         // Milliseconds: the signing instant, truncated.
         Ts::HeaderMillis(_) | Ts::BodyMillis(_) => Some(from_millis(millis)?),
         Ts::HeaderRfc3339(_) => Some(at),
@@ -325,6 +345,9 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             verifier.verify_request_at(&ctx, &headers, &body, at),
             Ok(verified.clone())
         ),
+    }
+    if shape.signs_token() {
+        token_alterations(name, &shape, input, &signer, &verifier, &headers, &body, at)?;
     }
 
     // The public key as the provider shows it (Discord's hex, SendGrid's base64 DER).
@@ -388,7 +411,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             match result {
                 Ok(v) => prop_assert_eq!(v.id_origin(), hookshield_core::IdOrigin::Body),
                 Err(err) => {
-                    let err = refused(Err(err), "token, body bit flipped");
+                    let err = refused(&shape, Err(err), "token, body bit flipped");
                     prop_assert!(
                         matches!(
                             err.kind(),
@@ -400,9 +423,13 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
                     );
                 }
             }
+        } else if shape.signs_token() {
+            // The token signs the body's hash: it holds, the hash does not match.
+            let err = refused(&shape, result, "body bit flipped");
+            prop_assert_eq!(err.reason(), Reason::BodyHashMismatch);
         } else if req.is_some_and(|r| r.hashed) {
             // The URL alone is signed; the body must match the hash it carries.
-            let err = refused(result, "hashed body bit flipped");
+            let err = refused(&shape, result, "hashed body bit flipped");
             prop_assert_eq!(err.reason(), Reason::BodyHashMismatch);
         } else if shape.signs_form() {
             // Twilio signs the decoded fields: a flip that decodes to the same fields
@@ -414,17 +441,17 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
                     prop_assert_eq!(result, Ok(verified.clone()));
                 }
                 Some(_) => {
-                    let err = refused(result, "form bit flipped");
+                    let err = refused(&shape, result, "form bit flipped");
                     prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
                 }
                 None => {
-                    let err = refused(result, "form bit flipped");
+                    let err = refused(&shape, result, "form bit flipped");
                     prop_assert_eq!(err.reason(), Reason::FormSyntax);
                 }
             }
         } else {
             // The signature is checked before the body is parsed: always a mismatch.
-            let err = refused(result, "body bit flipped");
+            let err = refused(&shape, result, "body bit flipped");
             prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
         }
     }
@@ -434,8 +461,9 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     let mac = shape.mac_range(&sig);
     prop_assert!(!mac.is_empty());
 
-    // One character of the MAC replaced by another of the same alphabet.
-    {
+    // One character of the MAC replaced by another of the same alphabet (a signed
+    // token's, in each of its parts: see `token_alterations`).
+    if !shape.signs_token() {
         let pos = mac.start + input.sig_pos.index(mac.len());
         let others: Vec<u8> = shape
             .alphabet
@@ -446,6 +474,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         let mut changed = sig.clone();
         changed[pos] = others[input.sig_char.index(others.len())];
         let err = refused(
+            &shape,
             verify(
                 &verifier,
                 req,
@@ -501,7 +530,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
                 new as char,
                 String::from_utf8_lossy(&changed)
             );
-            let err = refused(result, &what);
+            let err = refused(&shape, result, &what);
             prop_assert!(
                 err.kind() == ErrorKind::SignatureMismatch
                     || err.kind() == ErrorKind::MalformedHeader
@@ -546,6 +575,13 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
                 body.clone(),
             ))
         }
+        Ts::TokenClaim { .. } => {
+            // The claims changed, the signature kept.
+            let [header, _, signature] = token::parts(&sig);
+            let claims = token::encode(token::claims(moved_secs, &body));
+            let forged = token::join(&[header, claims, signature]);
+            Some((replace(&headers, sig_name, forged), body.clone()))
+        }
         Ts::BodyMillis(_) => {
             // The timestamp is a body field: moving it is a change of the body, which the
             // body's MAC covers. Signed again, the moved instant is the one reported (one
@@ -561,6 +597,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
     };
     if let Some((moved_headers, moved_body)) = moved_request {
         let err = refused(
+            &shape,
             verify(&verifier, req, &moved_headers, &moved_body, at),
             "timestamp moved",
         );
@@ -579,7 +616,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
         let result = verify(&verifier, req, &renamed, &body, at);
         if signed_id {
             if input.other_id != input.header_id {
-                let err = refused(result, "id header changed");
+                let err = refused(&shape, result, "id header changed");
                 prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
             }
         } else {
@@ -595,7 +632,7 @@ pub(crate) fn round_trip(name: &str, input: &Input) -> Result<(), TestCaseError>
             .collect();
         let result = verify(&verifier, req, &without, &body, at);
         if required {
-            let err = refused(result, "id header removed");
+            let err = refused(&shape, result, "id header removed");
             prop_assert_eq!(err.reason(), Reason::MissingId);
         } else {
             // An optional id: the body's, else a digest stands in.
@@ -632,7 +669,7 @@ fn url_alterations(
     let verifier = with_public(&spec.public_url());
     let ctx = request.context();
     let mismatch = |result: Result<Verified, VerifyError>, what: &str| {
-        let err = refused(result, &format!("{name}: {what}"));
+        let err = refused(shape, result, &format!("{name}: {what}"));
         assert_eq!(err.kind(), ErrorKind::SignatureMismatch, "{name}: {what}");
         if request.shape.body_hash.is_none() {
             assert_eq!(err.reason(), Reason::SignatureMismatch, "{name}: {what}");
@@ -787,6 +824,330 @@ fn url_alterations(
     Ok(())
 }
 
+/// The instant `secs` seconds after the epoch.
+fn from_secs(secs: i64) -> Result<OffsetDateTime, TestCaseError> {
+    Ok(OffsetDateTime::from_unix_timestamp(secs)?)
+}
+
+/// A verifier of a token preset, and the keys it holds as the model (`token`) sees them.
+#[derive(Clone, Copy)]
+struct TokenReceiver<'a> {
+    shape: &'a Shape,
+    verifier: &'a Verifier,
+    keys: KeyModel<'a>,
+}
+
+impl TokenReceiver<'_> {
+    /// Verifies `token` with `body` as of `now`, and compares the outcome with what
+    /// Plaid's docs make of it (see `token`): the key's index and `iat` of the request
+    /// accepted, or the reason it was refused for.
+    fn judge(
+        &self,
+        token: &[u8],
+        body: &[u8],
+        now: OffsetDateTime,
+        what: &str,
+    ) -> Result<Result<(usize, i64), Reason>, TestCaseError> {
+        let shape = self.shape;
+        let Ts::TokenClaim { window } = shape.timestamp else {
+            panic!("{}: a token's time is its iat", shape.name);
+        };
+        let headers: Headers = vec![(shape.sig_header.to_owned(), token.to_vec())];
+        let result = self.verifier.verify_at(&headers, body, now);
+        let expected = token::judge(token, body, now.unix_timestamp_nanos(), window, self.keys);
+        let token = String::from_utf8_lossy(token);
+        Ok(match expected {
+            Ok((index, iat)) => {
+                let v = result.unwrap_or_else(|e| panic!("{what}: {token} refused: {e}"));
+                let (id, origin) = shape.expected_id("", body, None, None);
+                prop_assert_eq!(v.event_id(), id.as_str(), "{}", what);
+                prop_assert_eq!(v.id_origin(), origin, "{}", what);
+                prop_assert_eq!(v.timestamp(), Some(from_secs(iat)?), "{}", what);
+                prop_assert_eq!(v.secret_index(), index, "{}", what);
+                prop_assert_eq!(v.tenant(), None, "{}: a key id is no tenant", what);
+                Ok((index, iat))
+            }
+            Err(reasons) => {
+                let err = refused(shape, result, &format!("{what}: {token}"));
+                prop_assert!(
+                    reasons.contains(&err.reason()),
+                    "{}: {:?}, not one of {:?}: {}",
+                    what,
+                    err.reason(),
+                    reasons,
+                    token
+                );
+                Err(err.reason())
+            }
+        })
+    }
+}
+
+/// The token a signer sent.
+fn token_of(headers: &SignedHeaders, shape: &Shape) -> Vec<u8> {
+    headers
+        .get(shape.sig_header)
+        .expect("a token")
+        .as_bytes()
+        .to_vec()
+}
+
+/// For a preset that signs a token (Plaid): the token as the provider's docs describe
+/// it, its key as the provider publishes it (a JWK) and found by its `kid`; `iat`
+/// anywhere in the window, on its edges and beyond them; the body, each part of the
+/// token and its algorithm changed; and tokens made here as the docs describe them,
+/// taken as the provider's own.
+#[allow(clippy::too_many_arguments)]
+fn token_alterations(
+    name: &str,
+    shape: &Shape,
+    input: &Input,
+    signer: &Signer,
+    verifier: &Verifier,
+    headers: &Headers,
+    body: &[u8],
+    at: OffsetDateTime,
+) -> Result<(), TestCaseError> {
+    let spec: &TokenSpec = input
+        .token
+        .as_ref()
+        .expect("a token preset's case has a token");
+    let Ts::TokenClaim { window } = shape.timestamp else {
+        panic!("{name}: a token's time is its iat");
+    };
+    let sent = value_of(headers, shape.sig_header).to_vec();
+    let [head, claims, signature] = token::parts(&sent);
+    let key: &[u8] = &input.key;
+    let preset = || presets::by_name(name).expect("preset");
+    let options = |iat: i64, kid: &str| -> Result<SignOptions, TestCaseError> {
+        Ok(SignOptions::new().timestamp(from_secs(iat)?).key_id(kid))
+    };
+    let accepted = Ok((0, input.secs));
+
+    // The key given to the verifier, and found by the token's kid in a key map.
+    let public = public(shape, key);
+    let map = KeyMap::by_key_id();
+    map.insert_as(
+        &spec.kid,
+        KeySet::builder()
+            .public_key(public.clone())
+            .build(&preset().build()?)?,
+    );
+    let by_kid_verifier = Verifier::builder(preset()).key_resolver(map).build()?;
+    let keys = [key];
+    let sets: [(&str, &[&[u8]]); 1] = [(&spec.kid, &keys)];
+    let fixed = TokenReceiver {
+        shape,
+        verifier,
+        keys: KeyModel::Fixed(&keys),
+    };
+    let by_kid = TokenReceiver {
+        verifier: &by_kid_verifier,
+        keys: KeyModel::ByKid(&sets),
+        ..fixed
+    };
+
+    // What the signer sends, read as the docs describe it: ES256 and the key's id, the
+    // signing instant's second and the body's hash, signed with the private key.
+    prop_assert_eq!(
+        token::json(&head),
+        Some(serde_json::json!({"alg": "ES256", "kid": spec.kid, "typ": "JWT"}))
+    );
+    prop_assert_eq!(
+        token::json(&claims),
+        Some(serde_json::json!({"iat": input.secs, "request_body_sha256": token::body_hash(body)}))
+    );
+    for receiver in [fixed, by_kid] {
+        prop_assert_eq!(receiver.judge(&sent, body, at, "as sent")?, accepted);
+    }
+    prop_assert_eq!(
+        by_kid_verifier.verify_at(headers, body, at),
+        verifier.verify_at(headers, body, at)
+    );
+
+    // The key as Plaid publishes it: a JWK's coordinates.
+    let (x, y) = public.jwk_coordinates().expect("a P-256 key");
+    prop_assert_eq!((x.clone(), y.clone()), token::jwk(key));
+    let by_jwk = Verifier::builder(preset())
+        .public_key(PublicKey::p256_jwk(&x, &y)?)
+        .build()?;
+    let by_jwk = TokenReceiver {
+        verifier: &by_jwk,
+        ..fixed
+    };
+    prop_assert_eq!(by_jwk.judge(&sent, body, at, "by JWK")?, accepted);
+
+    // A kid no one knows: a fixed key takes a token whatever its kid names, a key map
+    // knows no other kid.
+    let stranger = token_of(
+        &signer.sign(body, &options(input.secs, &spec.unknown_kid)?)?,
+        shape,
+    );
+    let what = "unknown kid";
+    prop_assert_eq!(fixed.judge(&stranger, body, at, what)?, accepted);
+    prop_assert_eq!(
+        by_kid.judge(&stranger, body, at, what)?,
+        Err(Reason::UnknownKey)
+    );
+
+    // No token.
+    let none: Headers = vec![("X-Other".to_owned(), sent.clone())];
+    for receiver in [fixed, by_kid] {
+        let err = refused(
+            shape,
+            receiver.verifier.verify_at(&none, body, at),
+            "no token",
+        );
+        prop_assert_eq!(err.reason(), Reason::MissingSignature);
+    }
+
+    // Bytes appended to the body: the signature holds, the hash does not. The claims made
+    // for that body, under the old signature: the signature does not hold.
+    let mut longer = body.to_vec();
+    longer.extend_from_slice(&spec.appended);
+    let claimed = token::encode(token::claims(input.secs, &longer));
+    let forged = token::join(&[head.clone(), claimed, signature.clone()]);
+    for receiver in [fixed, by_kid] {
+        prop_assert_eq!(
+            receiver.judge(&sent, &longer, at, "body appended")?,
+            Err(Reason::BodyHashMismatch)
+        );
+        prop_assert_eq!(
+            receiver.judge(&forged, &longer, at, "claims for the body appended")?,
+            Err(Reason::SignatureMismatch)
+        );
+    }
+
+    // Signed with an `iat` anywhere in the window (or on its edges, where the case's
+    // fraction of a second may put it out).
+    let iat = input.secs + spec.skew;
+    let skewed = token_of(&signer.sign(body, &options(iat, &spec.kid)?)?, shape);
+    let what = format!("iat {iat}, verified at {at}");
+    let outcome = by_kid.judge(&skewed, body, at, &what)?;
+    if spec.skew > -window || input.nanos == 0 {
+        prop_assert_eq!(outcome, Ok((0, iat)));
+    }
+    prop_assert_eq!(fixed.judge(&skewed, body, at, &what)?, outcome);
+
+    // The window's edges exactly, and a nanosecond beyond them.
+    let issued = from_secs(input.secs)?;
+    let edge = time::Duration::seconds(window);
+    let nano = time::Duration::nanoseconds(1);
+    for (offset, want) in [
+        (edge, accepted),
+        (edge + nano, Err(Reason::TimestampTooOld)),
+        (-edge, accepted),
+        (-edge - nano, Err(Reason::TimestampTooNew)),
+    ] {
+        if let Some(now) = issued.checked_add(offset) {
+            let what = format!("verified {offset} after iat");
+            prop_assert_eq!(fixed.judge(&sent, body, now, &what)?, want);
+        }
+    }
+
+    // Signed again with `iat` beyond the window, on either side.
+    for (iat, want) in [
+        (input.secs - window - spec.beyond, Reason::TimestampTooOld),
+        (input.secs + window + spec.beyond, Reason::TimestampTooNew),
+    ] {
+        let Ok(options) = options(iat, &spec.kid) else {
+            continue; // Past year 9999.
+        };
+        let moved = token_of(&signer.sign(body, &options)?, shape);
+        let what = format!("iat {iat}, verified at {at}");
+        for receiver in [fixed, by_kid] {
+            prop_assert_eq!(receiver.judge(&moved, body, at, &what)?, Err(want));
+        }
+    }
+
+    // One character of each part replaced by another of the alphabet: the claims are
+    // covered by the signature; a header or signature may no longer be read, or name
+    // another algorithm or key.
+    for (part, what) in ["header", "claims", "signature"].into_iter().enumerate() {
+        let mut parts = [head.clone(), claims.clone(), signature.clone()];
+        let mut bytes = parts[part].clone().into_bytes();
+        let pos = input.sig_pos.index(bytes.len());
+        let others: Vec<u8> = BASE64URL
+            .iter()
+            .copied()
+            .filter(|c| *c != bytes[pos])
+            .collect();
+        bytes[pos] = others[input.sig_char.index(others.len())];
+        parts[part] = String::from_utf8(bytes)?;
+        let changed = token::join(&parts);
+        let what = format!("{what} character {pos} changed");
+        let expected: &[Reason] = match part {
+            1 => &[Reason::SignatureMismatch],
+            _ => &[
+                Reason::SignatureMismatch,
+                Reason::TokenSyntax,
+                Reason::UnknownKey,
+            ],
+        };
+        for receiver in [fixed, by_kid] {
+            let outcome = receiver.judge(&changed, body, at, &what)?;
+            prop_assert!(
+                outcome.is_err_and(|r| expected.contains(&r)),
+                "{}: {:?}",
+                what,
+                outcome
+            );
+        }
+    }
+
+    // Another algorithm named: refused before any key is looked at, whether the token
+    // keeps its signature, is signed (as ES256) by the key over the new header, or is not
+    // signed at all.
+    let swapped = token::encode(token::header(&spec.alg, &spec.kid));
+    let resigned = token::encode(token::sign(key, &format!("{swapped}.{claims}")));
+    let what = format!("alg {:?}", spec.alg);
+    for signature in [signature.clone(), resigned, String::new()] {
+        let forged = token::join(&[swapped.clone(), claims.clone(), signature]);
+        for receiver in [fixed, by_kid] {
+            prop_assert_eq!(
+                receiver.judge(&forged, body, at, &what)?,
+                Err(Reason::TokenSyntax)
+            );
+        }
+    }
+
+    // Tokens made here as the docs describe them, in other spellings: the signature with
+    // the other `s` (ECDSA signatures come in two forms, and signers need not pick the low
+    // one), the header without `typ` and the claims in the other order.
+    let other_s = |signature: &str| {
+        token::encode(token::other_s(
+            &token::decode(signature).expect("base64url"),
+        ))
+    };
+    let own_header = format!(
+        r#"{{"kid":{},"alg":"ES256"}}"#,
+        serde_json::to_string(&spec.kid)?
+    );
+    let own_claims = format!(
+        r#"{{"request_body_sha256":"{}","iat":{}}}"#,
+        token::body_hash(body),
+        input.secs
+    );
+    let own = token::token(key, &own_header, &own_claims);
+    let [own_head, own_claims, own_signature] = token::parts(&own);
+    for (token, what) in [
+        (
+            token::join(&[head.clone(), claims.clone(), other_s(&signature)]),
+            "the other s",
+        ),
+        (own.clone(), "made here"),
+        (
+            token::join(&[own_head, own_claims, other_s(&own_signature)]),
+            "made here, the other s",
+        ),
+    ] {
+        for receiver in [fixed, by_kid] {
+            prop_assert_eq!(receiver.judge(&token, body, at, what)?, accepted);
+        }
+    }
+    Ok(())
+}
+
 /// Two active secrets (or public keys): whichever signed is reported by index, and by
 /// label when they have one.
 pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
@@ -831,7 +1192,11 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
     // A secret the verifier does not know.
     let stranger = signer(name, &input.unknown_key);
     let signed = stranger.sign(&body, &options)?;
-    let err = refused(verify(&verifier, req, &signed, &body, at), "unknown secret");
+    let err = refused(
+        &shape,
+        verify(&verifier, req, &signed, &body, at),
+        "unknown secret",
+    );
     prop_assert_eq!(err.reason(), Reason::SignatureMismatch);
 
     // List layouts carry one signature per secret while the sender rotates.
@@ -849,5 +1214,101 @@ pub(crate) fn rotation(name: &str, input: &Input) -> Result<(), TestCaseError> {
         }
         Err(_) => prop_assert!(!shape.is_list(), "{} refuses a second secret", name),
     }
+    if shape.signs_token() {
+        token_rotation(name, &shape, input, &body, at)?;
+    }
+    Ok(())
+}
+
+/// Plaid's keys found by `kid`: two keys under two kids in a key map, each token verified
+/// with the key its kid names and reported by that key's label; a token naming the other
+/// kid, or signed by a key no kid names, or naming no known kid, refused. Two keys under
+/// one kid are told apart by index.
+fn token_rotation(
+    name: &str,
+    shape: &Shape,
+    input: &Input,
+    body: &[u8],
+    at: OffsetDateTime,
+) -> Result<(), TestCaseError> {
+    let spec = input
+        .token
+        .as_ref()
+        .expect("a token preset's case has a token");
+    let scheme = presets::by_name(name)?.build()?;
+    let set = |keys: &[(&[u8], &str)]| {
+        keys.iter()
+            .fold(KeySet::builder(), |b, (key, label)| {
+                b.public_key(public(shape, key)).label(label)
+            })
+            .build(&scheme)
+    };
+    let (old, new): (&[u8], &[u8]) = (&input.key, &input.other_key);
+    let map = KeyMap::by_key_id();
+    map.insert_as(&spec.kid, set(&[(old, "old")])?);
+    map.insert_as(&spec.other_kid, set(&[(new, "new")])?);
+    let verifier = Verifier::builder(presets::by_name(name)?)
+        .key_resolver(map.clone())
+        .build()?;
+    let sets: [(&str, &[&[u8]]); 2] = [(&spec.kid, &[old]), (&spec.other_kid, &[new])];
+    let receiver = TokenReceiver {
+        shape,
+        verifier: &verifier,
+        keys: KeyModel::ByKid(&sets),
+    };
+    let sign = |key: &[u8], kid: &str| -> Result<Vec<u8>, TestCaseError> {
+        let options = SignOptions::new().timestamp(at).key_id(kid);
+        Ok(token_of(&signer(name, key).sign(body, &options)?, shape))
+    };
+    let label_of = |token: Vec<u8>| -> Result<Option<String>, TestCaseError> {
+        let headers: Headers = vec![(shape.sig_header.to_owned(), token)];
+        let v = verifier.verify_at(&headers, body, at)?;
+        Ok(v.secret_label().map(str::to_owned))
+    };
+
+    for (key, kid, other_kid, label) in [
+        (old, &spec.kid, &spec.other_kid, "old"),
+        (new, &spec.other_kid, &spec.kid, "new"),
+    ] {
+        let token = sign(key, kid)?;
+        prop_assert_eq!(
+            receiver.judge(&token, body, at, label)?,
+            Ok((0, input.secs))
+        );
+        prop_assert_eq!(label_of(token)?, Some(label.to_owned()));
+        // The other kid names the other key.
+        prop_assert_eq!(
+            receiver.judge(&sign(key, other_kid)?, body, at, "the other kid")?,
+            Err(Reason::SignatureMismatch)
+        );
+    }
+
+    // A key no kid names, under a known kid and under an unknown one.
+    let stranger = &input.unknown_key;
+    prop_assert_eq!(
+        receiver.judge(&sign(stranger, &spec.kid)?, body, at, "unknown key")?,
+        Err(Reason::SignatureMismatch)
+    );
+    prop_assert_eq!(
+        receiver.judge(&sign(stranger, &spec.unknown_kid)?, body, at, "unknown kid")?,
+        Err(Reason::UnknownKey)
+    );
+
+    // Both keys under one kid: told apart by index. The other kid removed: unknown.
+    map.insert_as(&spec.kid, set(&[(old, "old"), (new, "new")])?);
+    prop_assert!(map.remove(&spec.other_kid));
+    let sets: [(&str, &[&[u8]]); 1] = [(&spec.kid, &[old, new])];
+    let receiver = TokenReceiver {
+        keys: KeyModel::ByKid(&sets),
+        ..receiver
+    };
+    let token = sign(new, &spec.kid)?;
+    let what = "both keys under one kid";
+    prop_assert_eq!(receiver.judge(&token, body, at, what)?, Ok((1, input.secs)));
+    prop_assert_eq!(label_of(token)?, Some("new".to_owned()));
+    prop_assert_eq!(
+        receiver.judge(&sign(new, &spec.other_kid)?, body, at, "kid removed")?,
+        Err(Reason::UnknownKey)
+    );
     Ok(())
 }

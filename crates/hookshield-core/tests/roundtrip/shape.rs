@@ -13,6 +13,9 @@ pub(crate) const HEX: &[u8] = b"0123456789abcdef";
 /// The standard base64 alphabet (padding excluded).
 pub(crate) const BASE64: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+/// The URL-safe base64 alphabet (RFC 4648 §5), as JOSE writes each part of a token.
+pub(crate) const BASE64URL: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 /// Printable ASCII: the alphabet of the shared tokens generated here.
 pub(crate) const GRAPHIC: &[u8] =
     b"!\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
@@ -34,6 +37,11 @@ pub(crate) enum Ts {
     /// This top-level JSON body field, in milliseconds (Linear's `webhookTimestamp`):
     /// covered by the body's MAC, and never written by the signer.
     BodyMillis(&'static str),
+    /// The `iat` claim of a signed token (Plaid's), in seconds, accepted `window` seconds
+    /// either way (the provider's own window): no header of its own.
+    TokenClaim {
+        window: i64,
+    },
 }
 
 /// How the signature header value is laid out.
@@ -48,6 +56,10 @@ pub(crate) enum Layout {
     KeyValue { pair: char, key: &'static str },
     /// Space-separated `v1,<mac>` entries, one per secret.
     Versioned,
+    /// An ES256 JWT (JWS compact form: base64url header, claims and signature joined by
+    /// dots; see `token`) whose header names the key (`kid`) and whose claims sign the
+    /// time (`iat`) and the body's SHA-256: the signature covers the claims, not the body.
+    Jwt,
 }
 
 impl Ts {
@@ -55,7 +67,7 @@ impl Ts {
     pub(crate) fn header(self) -> Option<&'static str> {
         match self {
             Self::Header(name) | Self::HeaderMillis(name) | Self::HeaderRfc3339(name) => Some(name),
-            Self::None | Self::Param(_) | Self::BodyMillis(_) => None,
+            Self::None | Self::Param(_) | Self::BodyMillis(_) | Self::TokenClaim { .. } => None,
         }
     }
 }
@@ -98,8 +110,8 @@ pub(crate) enum Keys {
     /// An Ed25519 key pair: the provider signs with the private key (its 32-byte seed
     /// here), the receiver verifies with the public key.
     Ed25519,
-    /// An ECDSA P-256 key pair (SHA-256, the signature DER-encoded); the private key is
-    /// its 32-byte scalar here.
+    /// An ECDSA P-256 key pair (SHA-256, the signature DER-encoded, or JOSE `r || s` in a
+    /// signed token); the private key is its 32-byte scalar here.
     P256,
 }
 
@@ -172,6 +184,9 @@ pub(crate) struct Shape {
     pub(crate) url: Option<UrlShape>,
     pub(crate) handshake: Option<Hs>,
     pub(crate) keys: Keys,
+    /// Malformed signature, timestamp and id headers are answered as signatures that do
+    /// not match, 401 (Discord probes endpoints with them and wants a 401).
+    pub(crate) malformed_unauthorized: bool,
 }
 
 impl Shape {
@@ -191,6 +206,7 @@ impl Shape {
             url: None,
             handshake: None,
             keys: Keys::Shared,
+            malformed_unauthorized: false,
         };
         let token = Shape {
             layout: Layout::Token,
@@ -454,6 +470,7 @@ impl Shape {
                 digest_of_body: true,
                 handshake: Some(Hs::Discord),
                 keys: Keys::Ed25519,
+                malformed_unauthorized: true,
                 ..base
             },
             // https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
@@ -475,12 +492,30 @@ impl Shape {
                 handshake: Some(Hs::SecretHandover("X-Hook-Secret")),
                 ..base
             },
+            // https://plaid.com/docs/api/webhooks/webhook-verification/
+            "plaid" => Shape {
+                name: "plaid",
+                sig_header: "Plaid-Verification",
+                layout: Layout::Jwt,
+                alphabet: BASE64URL,
+                // Through the claims: `iat` and the body's hash.
+                content: "{t}{body}",
+                timestamp: Ts::TokenClaim { window: 300 },
+                digest_of_body: true,
+                keys: Keys::P256,
+                ..base
+            },
             other => panic!("preset {other:?} has no shape in this test: add one"),
         }
     }
 
     pub(crate) fn is_token(&self) -> bool {
         self.layout == Layout::Token
+    }
+
+    /// Whether the header carries a signed token (Plaid's JWT) rather than a signature.
+    pub(crate) fn signs_token(&self) -> bool {
+        self.layout == Layout::Jwt
     }
 
     /// Whether the MAC covers the body's form fields rather than its bytes (Twilio).
@@ -543,7 +578,7 @@ impl Shape {
     /// padding excluded.
     pub(crate) fn mac_range(&self, value: &[u8]) -> std::ops::Range<usize> {
         let start = match self.layout {
-            Layout::Token => 0,
+            Layout::Token | Layout::Jwt => 0,
             Layout::Single(prefix) => {
                 assert!(value.starts_with(prefix.as_bytes()), "{}", self.name);
                 prefix.len()
