@@ -164,9 +164,46 @@ where
 
 /// Stores a secret a provider hands over in its handshake (Asana's `X-Hook-Secret`),
 /// so later deliveries verify with it. Return `false` to refuse the handshake (403).
+/// [`KeyMap`] is one; a closure is another (to store the secret in the app's database,
+/// say, where its [`KeyResolver`] will find it):
+///
+/// ```
+/// use std::collections::HashMap;
+/// use std::sync::{Arc, Mutex};
+/// use hookshield_core::{presets, KeyMap, KeyQuery, Scheme, Secret, Verifier};
+///
+/// // Where the app keeps its webhooks' secrets (a database table, in a real app).
+/// let secrets: Arc<Mutex<HashMap<String, Secret>>> = Arc::default();
+/// let db = Arc::clone(&secrets);
+/// let learner = move |query: &KeyQuery<'_>, secret: Secret, _: &Scheme| {
+///     let Some(tenant) = query.path_segment(1) else { return false };
+///     let mut db = db.lock().unwrap();
+///     // Only a webhook the app is creating right now, and only once.
+///     if tenant != "project-42" || db.contains_key(tenant) {
+///         return false;
+///     }
+///     db.insert(tenant.to_owned(), secret);
+///     true
+/// };
+/// let verifier = Verifier::builder(presets::asana())
+///     .key_resolver(KeyMap::by_path_segment(1)) // or a resolver reading `secrets`
+///     .secret_learner(learner)
+///     .build()?;
+/// # let _ = verifier;
+/// # Ok::<(), hookshield_core::ConfigError>(())
+/// ```
 pub trait SecretLearner: Send + Sync + 'static {
     /// Stores `secret` for requests like `query`, keyed for `scheme`.
     fn learn(&self, query: &KeyQuery<'_>, secret: Secret, scheme: &Scheme) -> bool;
+}
+
+impl<F> SecretLearner for F
+where
+    F: Fn(&KeyQuery<'_>, Secret, &Scheme) -> bool + Send + Sync + 'static,
+{
+    fn learn(&self, query: &KeyQuery<'_>, secret: Secret, scheme: &Scheme) -> bool {
+        self(query, secret, scheme)
+    }
 }
 
 /// Where a [`KeyMap`] reads the tenant of a request.
