@@ -170,34 +170,18 @@ fn keys_of_the_wrong_kind_are_refused() {
                 _ => Algorithm::Ed25519,
             };
             let key = || PrivateKey::parse(algorithm, &seed).unwrap();
-            let verifier = Verifier::builder(preset())
-                .public_url("https://example.com")
-                .public_key(key().public_key())
-                .build();
-            assert!(
-                matches!(verifier, Err(ConfigError::KeyKind(_))),
-                "{name}: {verifier:?}"
-            );
-            let signer = Signer::with_private_key(preset(), key());
-            assert!(
-                matches!(signer, Err(ConfigError::KeyKind(_))),
-                "{name}: {signer:?}"
+            wrong_kind(
+                name,
+                Verifier::builder(preset()).public_key(key().public_key()),
+                Signer::with_private_key(preset(), key()),
             );
         } else {
             assert_eq!(entries, None, "{name}");
             let secret = || Secret::from_bytes(seed.as_bytes()).unwrap();
-            let verifier = Verifier::builder(preset())
-                .public_url("https://example.com")
-                .secret(secret())
-                .build();
-            assert!(
-                matches!(verifier, Err(ConfigError::KeyKind(_))),
-                "{name}: {verifier:?}"
-            );
-            let signer = Signer::new(preset(), secret());
-            assert!(
-                matches!(signer, Err(ConfigError::KeyKind(_))),
-                "{name}: {signer:?}"
+            wrong_kind(
+                name,
+                Verifier::builder(preset()).secret(secret()),
+                Signer::new(preset(), secret()),
             );
             // Nor a key pair of the other algorithm.
             let other = match shape.keys {
@@ -205,23 +189,30 @@ fn keys_of_the_wrong_kind_are_refused() {
                 _ => Algorithm::Ed25519,
             };
             let key = || PrivateKey::parse(other, &seed).unwrap();
-            let verifier = Verifier::builder(preset())
-                .public_url("https://example.com")
-                .public_key(key().public_key())
-                .build();
-            assert!(
-                matches!(verifier, Err(ConfigError::KeyKind(_))),
-                "{name}: {verifier:?}"
-            );
-            assert!(
-                matches!(
-                    Signer::with_private_key(preset(), key()),
-                    Err(ConfigError::KeyKind(_))
-                ),
-                "{name}"
+            wrong_kind(
+                name,
+                Verifier::builder(preset()).public_key(key().public_key()),
+                Signer::with_private_key(preset(), key()),
             );
         }
     }
+}
+
+/// Both the verifier and the signer refuse a key of the wrong kind for `name`.
+fn wrong_kind(
+    name: &str,
+    verifier: hookshield_core::VerifierBuilder,
+    signer: Result<Signer, ConfigError>,
+) {
+    let verifier = verifier.public_url("https://example.com").build();
+    assert!(
+        matches!(verifier, Err(ConfigError::KeyKind(_))),
+        "{name}: {verifier:?}"
+    );
+    assert!(
+        matches!(signer, Err(ConfigError::KeyKind(_))),
+        "{name}: {signer:?}"
+    );
 }
 
 /// Every preset has tests, and its shape agrees with what the scheme says of itself.
