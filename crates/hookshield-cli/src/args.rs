@@ -26,7 +26,8 @@ pub(crate) enum Command {
     Verify(VerifyArgs),
     /// Receive webhooks over HTTP behind hookshield's layer, answering the provider's
     /// handshakes (GET challenges included); print one JSON line per event handled
-    /// (stdout) and per rejection or handshake (stderr).
+    /// (stdout) and per rejection or handshake (stderr). For asana without --secret-env,
+    /// the first X-Hook-Secret handover teaches the secret (in memory, once).
     Listen(ListenArgs),
     /// Sign a body as the provider would (its URL included) and POST it to a receiver;
     /// print the answer's status and body as JSON.

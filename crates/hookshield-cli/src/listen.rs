@@ -19,7 +19,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use hookshield_axum::{Server, VerifiedWebhook, WebhookLayer};
 use hookshield_core::replay::ReplayStore;
-use hookshield_core::{PublicUrl, Receiver, Rejection, Scheme, Verifier, VerifyError};
+use hookshield_core::{Handshake, PublicUrl, Receiver, Rejection, Scheme, Verifier, VerifyError};
 use hookshield_redis::RedisStore;
 use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
@@ -27,7 +27,7 @@ use serde_json::json;
 use crate::UsageError;
 use crate::args::ListenArgs;
 use crate::verify::metadata;
-use crate::{handshake, request_url, secret_source};
+use crate::{handshake, learned, request_url, secret_source};
 
 pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     if !args.path.starts_with('/') {
@@ -83,7 +83,20 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
 /// The verifier: the secrets, the public URL (or trusted forwarded headers) for presets
 /// that sign the URL, and the verify token of the preset's challenge.
 fn verifier(args: &ListenArgs) -> Result<(Verifier, Scheme), UsageError> {
-    let (mut builder, scheme) = secret_source::verifier(&args.scheme)?;
+    let (mut builder, scheme) = match secret_source::verifier(&args.scheme) {
+        Ok(found) => found,
+        Err(_) if learns_secret(args)? => {
+            // Asana without a secret: the first handover teaches it.
+            let learned = learned::Learned::default();
+            let builder = args.scheme.scheme()?;
+            let scheme = builder.clone().build()?;
+            let builder = Verifier::builder(builder)
+                .key_resolver(learned.clone())
+                .secret_learner(learned);
+            (builder, scheme)
+        }
+        Err(error) => return Err(error),
+    };
     match &args.public_url {
         Some(url) => {
             PublicUrl::parse(url).map_err(|e| UsageError(format!("--public-url {url:?}: {e}")))?;
@@ -104,9 +117,25 @@ fn verifier(args: &ListenArgs) -> Result<(Verifier, Scheme), UsageError> {
     Ok((verifier, scheme))
 }
 
+/// Whether the listener learns its secret from the provider's handover: a preset with
+/// one (Asana) and no secret given.
+fn learns_secret(args: &ListenArgs) -> Result<bool, UsageError> {
+    let scheme = args.scheme.scheme()?.build()?;
+    let handover = matches!(scheme.handshake(), Some(Handshake::SecretHandover { .. }));
+    Ok(handover && args.scheme.secret_env.is_empty() && args.scheme.secret_file.is_empty())
+}
+
 /// What the user may want to know once the listener is up: the URL signatures are checked
 /// against, and a challenge that cannot be answered.
 fn notes(args: &ListenArgs, scheme: &Scheme) {
+    if learns_secret(args).unwrap_or(false) {
+        eprintln!(
+            "hookshield: note: no --secret-env: the first {} handover (X-Hook-Secret) teaches \
+             the secret, in memory; whoever reaches this address first could hand over theirs, \
+             so expose it only while the provider creates the webhook",
+            scheme.name()
+        );
+    }
     if scheme.signs_url() {
         match &args.public_url {
             Some(url) => {

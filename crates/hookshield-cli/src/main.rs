@@ -66,6 +66,7 @@ mod args;
 mod handshake;
 mod headers_arg;
 mod keygen;
+mod learned;
 mod listen;
 mod presets;
 mod request_url;

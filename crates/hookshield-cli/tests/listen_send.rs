@@ -613,3 +613,51 @@ fn discord_pings_and_interactions_signed_with_a_private_key() {
         assert!(!printed.contains(&private) && !printed.contains(&other));
     }
 }
+
+/// Sends `POST PATH` with `headers` and an empty body: Asana's handover carries no body.
+fn http_post_empty(addr: std::net::SocketAddr, headers: &[(&str, &str)]) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(10)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut head = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n"
+    );
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    raw.split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap()
+}
+
+/// Asana without a secret: the listener learns it from the first handover (echoed, never
+/// printed), verifies later deliveries with it, and refuses a second handover.
+#[test]
+fn asana_learns_its_secret_from_the_first_handover() {
+    let command = listen_command("asana", &[], &[]);
+    let listener = Listener::start(command, "unused");
+    let secret = "b537207f20cbfa02357cf448134da559e8bd39d61597dcd5631b8012eae53e81";
+    assert_eq!(
+        http_post_empty(listener.addr, &[("X-Hook-Secret", secret)]),
+        200
+    );
+    let handshake = next_json(&listener.stderr);
+    assert_eq!(handshake["handshake"], "secret_handover");
+    assert!(!handshake.to_string().contains(secret));
+    let out = send(&listener.url, "asana", secret, br#"{"events":[]}"#, &[]);
+    assert_eq!(answer(&out)["status"], 204, "{out:?}");
+    let stranger = "a-strangers-secret";
+    assert_eq!(
+        http_post_empty(listener.addr, &[("X-Hook-Secret", stranger)]),
+        403
+    );
+    let forged = send(&listener.url, "asana", stranger, br#"{"events":[1]}"#, &[]);
+    assert_eq!(answer(&forged)["status"], 401, "{forged:?}");
+}
