@@ -158,7 +158,7 @@ impl Signer {
     /// ```
     pub fn with_private_key(scheme: SchemeBuilder, key: PrivateKey) -> Result<Self, ConfigError> {
         let scheme = scheme.build()?;
-        let slot = private_slot(&scheme, &key)?;
+        let slot = scheme.key_pair_slot(key.algorithm())?;
         Ok(Self::of(scheme, SignKey::Private(Arc::new(key), slot)))
     }
 
@@ -166,7 +166,7 @@ impl Signer {
     /// entry beside the `v1` one, as a sender moving to public keys sends both).
     pub fn also_private_key(self, key: PrivateKey) -> Result<Self, ConfigError> {
         self.and(|scheme| {
-            let slot = private_slot(scheme, &key)?;
+            let slot = scheme.key_pair_slot(key.algorithm())?;
             Ok(SignKey::Private(Arc::new(key), slot))
         })
     }
@@ -347,23 +347,6 @@ fn keyed(scheme: &Scheme, secret: &Secret) -> Result<Keyed, ConfigError> {
         return Err(ConfigError::SecretEncoding);
     }
     Keyed::new(scheme.algorithm, secret)
-}
-
-/// The kind of entry a private key's signatures go in for `scheme`.
-fn private_slot(scheme: &Scheme, key: &PrivateKey) -> Result<u8, ConfigError> {
-    if key.algorithm() == scheme.algorithm {
-        Ok(0)
-    } else if scheme
-        .public_entries
-        .as_ref()
-        .is_some_and(|(_, algorithm)| *algorithm == key.algorithm())
-    {
-        Ok(1)
-    } else {
-        Err(ConfigError::KeyKind(
-            "the scheme does not sign with a private key of this algorithm",
-        ))
-    }
 }
 
 fn first(names: &[Box<str>]) -> String {

@@ -168,41 +168,20 @@ impl KeySetBuilder {
 
 /// The keyed state and slot of one key for `scheme`.
 fn key_for(scheme: &Scheme, pending: Pending) -> Result<(Keyed, u8), ConfigError> {
-    let public_slot = |key: &PublicKey| {
-        if key.algorithm() == scheme.algorithm {
-            Ok(0)
-        } else if scheme
-            .public_entries
-            .as_ref()
-            .is_some_and(|(_, a)| *a == key.algorithm())
-        {
-            Ok(1)
-        } else {
-            Err(ConfigError::KeyKind(
-                "the scheme does not verify with a public key of this algorithm",
-            ))
-        }
-    };
     match pending {
         Pending::Secret(secret) => Ok((Keyed::new(scheme.algorithm, &secret)?, 0)),
-        Pending::Public(key) => Ok((Keyed::public(&key), public_slot(&key)?)),
+        Pending::Public(key) => Ok((Keyed::public(&key), scheme.key_pair_slot(key.algorithm())?)),
         Pending::Encoded(text) => {
-            let public = if scheme.algorithm.is_public_key() {
-                Some(PublicKey::parse(scheme.algorithm, &text)?)
+            let decoded = if scheme.algorithm.is_public_key() {
+                Pending::Public(PublicKey::parse(scheme.algorithm, &text)?)
             } else if let Some((_, algorithm)) = &scheme.public_entries
                 && text.trim().starts_with(WHPK_PREFIX)
             {
-                Some(PublicKey::parse(*algorithm, &text)?)
+                Pending::Public(PublicKey::parse(*algorithm, &text)?)
             } else {
-                None
+                Pending::Secret(scheme.parse_secret(&text)?)
             };
-            match public {
-                Some(key) => Ok((Keyed::public(&key), public_slot(&key)?)),
-                None => Ok((
-                    Keyed::new(scheme.algorithm, &scheme.parse_secret(&text)?)?,
-                    0,
-                )),
-            }
+            key_for(scheme, decoded)
         }
     }
 }

@@ -210,6 +210,25 @@ impl Scheme {
         self.public_entries.as_ref().map(|(v, a)| (v.as_ref(), *a))
     }
 
+    /// Which entries a key pair of `algorithm` signs and verifies for this scheme: 0 for
+    /// the scheme's own algorithm (Discord, SendGrid), 1 for its public-key entries
+    /// (Standard Webhooks `v1a`); [`ConfigError::KeyKind`] for any other algorithm.
+    pub(crate) fn key_pair_slot(&self, algorithm: Algorithm) -> Result<u8, ConfigError> {
+        if algorithm == self.algorithm {
+            Ok(0)
+        } else if self
+            .public_entries
+            .as_ref()
+            .is_some_and(|(_, entries)| *entries == algorithm)
+        {
+            Ok(1)
+        } else {
+            Err(ConfigError::KeyKind(
+                "the scheme signs and verifies with no key pair of this algorithm",
+            ))
+        }
+    }
+
     /// The query parameter carrying the body's SHA-256 (Twilio's `bodySHA256`), if any.
     pub fn body_hash_param(&self) -> Option<&str> {
         self.url_rules.body_hash_param.as_deref()

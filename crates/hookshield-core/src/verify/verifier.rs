@@ -282,18 +282,9 @@ impl Verifier {
         request: Option<&RequestContext<'_>>,
         headers: &H,
     ) -> Result<Option<KeyFetch<'_>>, Reason> {
-        let Some(resolver) = self
-            .inner
-            .resolver
-            .as_ref()
-            .filter(|_| self.inner.keys.is_none())
-        else {
-            return Ok(None);
-        };
-        let key_id = self.key_id(headers)?;
-        let read = resolver::Headers(headers);
-        let query = KeyQuery::new(request, &read, key_id.as_deref());
-        Ok(resolver.fetch(&query))
+        Ok(self
+            .ask_resolver(request, headers, |resolver, query| resolver.fetch(query))?
+            .flatten())
     }
 
     /// [`verify_request`](Self::verify_request) as of `now`.
@@ -344,13 +335,27 @@ impl Verifier {
         if let Some(keys) = &self.inner.keys {
             return Ok(Arc::clone(keys));
         }
+        self.ask_resolver(request, headers, |resolver, query| {
+            resolver.resolve(query).map_err(key_reason)
+        })?
+        .unwrap_or(Err(Reason::UnknownKey))
+    }
+
+    /// Asks the key resolver (`None` without one: the verifier has keys of its own) about
+    /// this request, through `ask`, with the query: its request, headers and key id.
+    fn ask_resolver<'s, H: HeaderLookup + ?Sized, R>(
+        &'s self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        ask: impl FnOnce(&'s dyn KeyResolver, &KeyQuery<'_>) -> R,
+    ) -> Result<Option<R>, Reason> {
         let Some(resolver) = &self.inner.resolver else {
-            return Err(Reason::UnknownKey);
+            return Ok(None);
         };
         let key_id = self.key_id(headers)?;
         let read = resolver::Headers(headers);
         let query = KeyQuery::new(request, &read, key_id.as_deref());
-        resolver.resolve(&query).map_err(key_reason)
+        Ok(Some(ask(resolver.as_ref(), &query)))
     }
 
     /// The key id the request's signature names: a signed token's `kid` (Plaid). A token
