@@ -76,22 +76,30 @@ pub(crate) fn single<'a, H: HeaderLookup + ?Sized>(
     names: &'a [Box<str>],
 ) -> Result<Option<&'a [u8]>, Reason> {
     for name in names {
-        let mut values = headers.header_values(name);
-        if let Some(value) = values.next() {
-            if values.next().is_some() {
-                return Err(Reason::RepeatedHeader);
-            }
-            if value.len() > MAX_HEADER_VALUE {
-                return Err(Reason::HeaderTooLong);
-            }
-            if value.iter().all(u8::is_ascii_whitespace) {
-                // Sent empty: as good as absent, so the next name is looked at.
-                continue;
-            }
+        if let Some(value) = one(headers, name)? {
             return Ok(Some(value));
         }
     }
     Ok(None)
+}
+
+/// The one value of header `name`: `Ok(None)` when it is absent or sent empty (or all
+/// whitespace); an error when it is repeated or too long.
+pub(crate) fn one<'a, H: HeaderLookup + ?Sized>(
+    headers: &'a H,
+    name: &'a str,
+) -> Result<Option<&'a [u8]>, Reason> {
+    let mut values = headers.header_values(name);
+    let Some(value) = values.next() else {
+        return Ok(None);
+    };
+    if values.next().is_some() {
+        return Err(Reason::RepeatedHeader);
+    }
+    if value.len() > MAX_HEADER_VALUE {
+        return Err(Reason::HeaderTooLong);
+    }
+    Ok((!value.iter().all(u8::is_ascii_whitespace)).then_some(value))
 }
 
 /// Whether `name` is a valid HTTP field name (RFC 9110 token).

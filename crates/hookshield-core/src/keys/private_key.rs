@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::error::ConfigError;
 use crate::keys::public_key::{Kind, PublicKey, WHPK_PREFIX};
-use crate::scheme::algorithm::Algorithm;
+use crate::scheme::algorithm::{Algorithm, joined};
 
 /// Prefix of a Standard Webhooks private key (`whsk_` + base64).
 pub const WHSK_PREFIX: &str = "whsk_";
@@ -169,36 +169,36 @@ impl PrivateKey {
         match &self.0 {
             Private::Ed25519(key) => {
                 use ed25519_dalek::Signer as _;
-                let message: Vec<u8> = parts.into_iter().flatten().copied().collect();
-                key.sign(&message).to_bytes().to_vec()
+                key.sign(&joined(parts)).to_bytes().to_vec()
             }
-            Private::P256(key) => {
-                use p256::ecdsa::signature::hazmat::PrehashSigner as _;
+            Private::P256(_) => {
                 let mut hasher = Sha256::new();
                 for part in parts {
                     hasher.update(part);
                 }
-                let signature: Result<p256::ecdsa::Signature, _> =
-                    key.sign_prehash(&hasher.finalize());
-                // Low-S, as most signers send (verification accepts both forms).
-                signature
-                    .map(|s| s.normalize_s().to_der().as_bytes().to_vec())
+                self.p256_signature(&hasher.finalize())
+                    .map(|s| s.to_der().as_bytes().to_vec())
                     .unwrap_or_default()
             }
         }
     }
-}
 
-impl PrivateKey {
     /// The ES256 (JOSE) signature of `message`: P-256, SHA-256, `r || s` (64 bytes);
     /// `None` for an Ed25519 key.
     pub(crate) fn sign_es256(&self, message: &[u8]) -> Option<Vec<u8>> {
+        self.p256_signature(&Sha256::digest(message))
+            .map(|s| s.to_bytes().to_vec())
+    }
+
+    /// The P-256 signature of a SHA-256 `digest`, low-S as most signers send it
+    /// (verification accepts both forms); `None` for an Ed25519 key.
+    fn p256_signature(&self, digest: &[u8]) -> Option<p256::ecdsa::Signature> {
         use p256::ecdsa::signature::hazmat::PrehashSigner as _;
         let Private::P256(key) = &self.0 else {
             return None;
         };
-        let signature: p256::ecdsa::Signature = key.sign_prehash(&Sha256::digest(message)).ok()?;
-        Some(signature.normalize_s().to_bytes().to_vec())
+        let signature: p256::ecdsa::Signature = key.sign_prehash(digest).ok()?;
+        Some(signature.normalize_s())
     }
 }
 

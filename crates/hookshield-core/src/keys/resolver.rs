@@ -31,15 +31,16 @@ pub(crate) trait HeaderRead {
     fn one<'s>(&'s self, name: &'s str) -> Option<&'s [u8]>;
 }
 
-/// [`HeaderRead`] over any [`HeaderLookup`]: absent, repeated or too long is `None`.
+/// [`HeaderRead`] over any [`HeaderLookup`], by the rule every header hookshield reads
+/// follows ([`headers::one`]), trimmed: absent, empty, repeated or too long is `None`.
 pub(crate) struct Headers<'h, H: ?Sized>(pub(crate) &'h H);
 
 impl<H: HeaderLookup + ?Sized> HeaderRead for Headers<'_, H> {
     fn one<'s>(&'s self, name: &'s str) -> Option<&'s [u8]> {
-        let mut values = self.0.header_values(name);
-        let value = values.next()?;
-        let usable = values.next().is_none() && value.len() <= headers::MAX_HEADER_VALUE;
-        usable.then(|| value.trim_ascii()).filter(|v| !v.is_empty())
+        headers::one(self.0, name)
+            .ok()
+            .flatten()
+            .map(<[u8]>::trim_ascii)
     }
 }
 
