@@ -10,7 +10,7 @@ mod support;
 
 use std::process::Output;
 
-use support::{Env, body_file, run, stdout};
+use support::{Env, body_file, header_flags, run, stdout};
 
 /// `sign` for a preset, then `verify` with the printed headers as `-H` arguments.
 fn round_trip(preset: &str, secret: &str, body: &[u8], extra: &[&str]) -> Output {
@@ -55,9 +55,7 @@ fn round_trip_with(
         "1700000000",
     ];
     verify.extend_from_slice(extra);
-    for line in lines.lines() {
-        verify.extend(["-H", line]);
-    }
+    verify.extend(header_flags(&lines));
     run(&verify, &env, body)
 }
 
@@ -163,9 +161,7 @@ fn url_signing_presets_need_the_url_and_sign_it() {
                 "--body-file",
                 file.to_str().unwrap(),
             ];
-            for line in lines.lines() {
-                args.extend(["-H", line]);
-            }
+            args.extend(header_flags(&lines));
             run(&args, &env, b"")
         };
         let ok = verify(URL, "POST");
@@ -607,9 +603,7 @@ fn secret_file_and_non_utf8_body_file() {
         "--body-file",
         body,
     ];
-    for line in lines.lines() {
-        verify.extend(["-H", line]);
-    }
+    verify.extend(header_flags(&lines));
     let out = run(&verify, &[], b"");
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     // The trailing newline of the file is not part of the secret.
@@ -656,9 +650,7 @@ fn rotation_accepts_either_secret_and_reports_which() {
         "--secret-env",
         "OLD",
     ];
-    for line in lines.lines() {
-        verify.extend(["-H", line]);
-    }
+    verify.extend(header_flags(&lines));
     let out = run(
         &verify,
         &[("NEW", "new-secret"), ("OLD", "old-secret")],

@@ -11,7 +11,7 @@ mod support;
 
 use std::process::Output;
 
-use support::{Env, keygen, run, stdout};
+use support::{Env, header_flags, keygen, run, stdout};
 
 /// Standard Webhooks' `v1a` test key: the seed is ASCII "TESTSIGNINGKEYDONOTUSETHISFORANY".
 const SW_PRIVATE: &str = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
@@ -39,9 +39,7 @@ fn sign_then_verify(preset: &str, args: &[&str], env: Env<'_>, body: &[u8]) -> O
         "--now",
         "1700000000",
     ];
-    for line in lines.lines() {
-        verify.extend(["-H", line]);
-    }
+    verify.extend(header_flags(&lines));
     run(&verify, env, body)
 }
 
@@ -158,9 +156,7 @@ fn discord_keygen_sign_verify_round_trip() {
             "--now",
             "1700000060",
         ];
-        for line in lines.lines() {
-            args.extend(["-H", line]);
-        }
+        args.extend(header_flags(&lines));
         run(&args, &env, body)
     };
     let ok = verify(body);

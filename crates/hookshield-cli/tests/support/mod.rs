@@ -41,6 +41,11 @@ pub fn run(args: &[&str], env: Env<'_>, body: &[u8]) -> Output {
     child.wait_with_output().expect("hookshield ran")
 }
 
+/// `-H <line>` for every line of `signed` (what `sign` prints), for `verify`.
+pub fn header_flags(signed: &str) -> impl Iterator<Item = &str> {
+    signed.lines().flat_map(|line| ["-H", line])
+}
+
 /// The standard output of a run, as text.
 pub fn stdout(out: &Output) -> String {
     String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
