@@ -9,7 +9,7 @@ use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transfor
 use actix_web::http::header::CONTENT_LENGTH;
 use actix_web::{Error, HttpMessage, HttpResponse};
 use futures_util::future::LocalBoxFuture;
-use hookshield_core::replay::{MokaStore, ReplayStore};
+use hookshield_core::replay::{MemoryStore, ReplayStore};
 use hookshield_core::{
     DUPLICATE_BODY, Receiver, Rejection, RequestContext, Step, Verifier, VerifyError,
 };
@@ -40,7 +40,7 @@ use crate::responder::{JsonResponder, RejectionResponder};
 /// 409). To have a disconnect drop the request, and so release the id at once as the
 /// tower layer does, build the server with `HttpServer::h1_allow_half_closed(false)`.
 #[must_use]
-pub struct WebhookMiddleware<S = MokaStore, R = JsonResponder> {
+pub struct WebhookMiddleware<S = MemoryStore, R = JsonResponder> {
     receiver: Receiver<S>,
     responder: R,
 }
@@ -63,7 +63,7 @@ impl<S: std::fmt::Debug, R> std::fmt::Debug for WebhookMiddleware<S, R> {
     }
 }
 
-impl WebhookMiddleware<MokaStore> {
+impl WebhookMiddleware<MemoryStore> {
     /// A middleware for `verifier`'s endpoint with [`Receiver::new`]'s defaults; for other
     /// options build the [`Receiver`] and use `WebhookMiddleware::from(receiver)`.
     pub fn new(verifier: Verifier) -> Self {

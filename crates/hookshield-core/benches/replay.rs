@@ -1,51 +1,53 @@
-//! The replay guard's cost on [`MokaStore`], against a 1 KiB GitHub `verify` measured in
-//! the same run.
+//! The replay guard's cost on [`MemoryStore`] (the default) and on `MokaStore`, against a
+//! 1 KiB GitHub `verify` measured in the same run.
 //!
 //! - `id-format`: formatting one GitHub-shaped delivery id (36 characters) from a counter,
 //!   measured alone; the store figures below do **not** include it (their ids are
 //!   formatted before the clock starts).
-//! - `reserve-commit-new`: `reserve` of an id never seen, then `commit` (what every new
-//!   event costs). Ids are unique across the whole run, so the default-sized store
-//!   (100,000 ids) fills during the warm-up and the figure includes moka's evictions.
-//! - `moka-insert-new`: one bare `insert` of a new key into a full `moka::future::Cache`
-//!   set up as `MokaStore`'s (100,000 entries, least recently used evicted, 16-byte keys,
-//!   a shared pointer as value): what a moka cache costs per new id before any store logic,
-//!   the floor under `reserve-commit-new`.
-//! - `reserve-commit-new-below-capacity`: `reserve-commit-new` on a store large enough
-//!   (10 million ids) that nothing is evicted during the run: a store that is still
-//!   filling up.
-//! - `guard-admit-commit`: the same through [`ReplayGuard`] (`admit` + `Ticket::commit`),
-//!   as the tower layer calls it.
+//! - `<store>/reserve-commit-new`: `reserve` of an id never seen, then `commit` (what every
+//!   new event costs). Ids are unique across the whole run, so the default-sized store
+//!   (100,000 ids) fills during the warm-up and every new id makes room by forgetting one.
+//! - `<store>/reserve-commit-new-below-capacity`: the same on a store large enough
+//!   (10 million ids) that nothing is forgotten during the run.
+//! - `<store>/reserve-done`: `reserve` of an id already handled (the duplicate path), on
+//!   the full store.
+//! - `moka-insert-new`: one bare `insert` of a new key into a full `moka::sync::Cache` set
+//!   up as `MokaStore`'s (100,000 entries, least recently used evicted, 16-byte keys):
+//!   the floor under any store built on moka.
+//! - `guard-admit-commit`: reserve + commit through [`ReplayGuard`] (`admit` +
+//!   `Ticket::commit`) on the default store, as the tower layer calls it.
 //! - `guard-admit-digest-commit`: `admit_with_digest` + `Ticket::commit`, what an event
 //!   whose id is not signed (Civo, GitHub, Shopify) costs the store: the content digest
 //!   is reserved and committed beside the id.
 //! - `github-content-digest-1k`: `Verifier::content_digest` of the 1 KiB body (one SHA-256
 //!   pass), the other half of that cost.
 //! - `github-receive-new-1k`: the whole `Receiver::receive` + commit of a new 1 KiB GitHub
-//!   delivery (verify, digest, two reservations, two commits): the pipeline the adapters
-//!   run before and after the handler.
-//! - `reserve-done`: `reserve` of an id already handled (the duplicate path).
+//!   delivery (verify, digest, two reservations, two commits) on the default store: the
+//!   pipeline the adapters run before and after the handler.
 //! - `github-verify-1k`: `Verifier::verify_at` with `presets::github` on a 1 KiB body, as in
 //!   `benches/verify.rs`: the baseline of the ratios.
 //!
-//! The store runs on a current-thread Tokio runtime through criterion's `to_async`; one
+//! The stores run on a current-thread Tokio runtime through criterion's `to_async`; one
 //! `block_on` covers a whole sample, so the runtime adds no per-iteration cost.
 //!
-//! Run: `cargo bench -p hookshield-core --bench replay`, then
+//! Run: `cargo bench -p hookshield-core --features moka --bench replay`, then
 //! `python3 scripts/bench_ratios.py replay` for the figures and ratios.
 // A benchmark whose store breaks its contract must stop, not measure something else.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::hint::black_box;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use hookshield_core::replay::{
-    Admission, DEFAULT_CAPACITY, MokaStore, ReplayGuard, ReplayKey, ReplayStore, Reservation,
+    Admission, DEFAULT_CAPACITY, MemoryStore, MokaStore, ReplayGuard, ReplayKey, ReplayStore,
+    Reservation,
 };
 use hookshield_core::{Receiver, SignOptions, Signer, Step, Verifier, presets};
-use moka::future::Cache;
+use criterion::BenchmarkGroup;
+use criterion::measurement::WallTime;
+use moka::sync::Cache;
+use tokio::runtime::Runtime;
 use moka::policy::EvictionPolicy;
 use time::OffsetDateTime;
 
@@ -67,7 +69,7 @@ fn scatter(n: u128) -> u128 {
 }
 
 /// Reserves and commits each of `ids` (all new to `store`); the time it took.
-async fn timed_reserve_commit(store: &MokaStore, ids: &[String]) -> Duration {
+async fn timed_reserve_commit<S: ReplayStore>(store: &S, ids: &[String]) -> Duration {
     let start = Instant::now();
     reserve_commit(store, NAMESPACE, ids).await;
     let elapsed = start.elapsed();
@@ -94,58 +96,35 @@ fn bench(c: &mut Criterion) {
         });
     });
 
-    // One store for the whole run, as a server keeps it; every id is new to it.
-    let store = MokaStore::default();
     let mut next = 1_u64 << 40;
-    group.bench_function("reserve-commit-new", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            let ids = fresh_ids(&mut next, iters);
-            let store = &store;
-            async move { timed_reserve_commit(store, &ids).await }
-        });
-    });
+    // Each store: one for the whole run, as a server keeps it; every id is new to it.
+    store_figures(&mut group, &runtime, "memory", &mut next, MemoryStore::new);
+    store_figures(&mut group, &runtime, "moka", &mut next, MokaStore::new);
 
     // moka alone: the same cache set-up, filled, then one insert per new key.
-    let cache: Cache<u128, Arc<()>> = Cache::builder()
+    let cache: Cache<u128, ()> = Cache::builder()
         .max_capacity(DEFAULT_CAPACITY)
         .eviction_policy(EvictionPolicy::lru())
         .build();
     let mut next_key = 0_u128;
-    runtime.block_on(async {
-        for _ in 0..DEFAULT_CAPACITY {
-            next_key = next_key.wrapping_add(1);
-            cache.insert(scatter(next_key), Arc::new(())).await;
-        }
-    });
+    for _ in 0..DEFAULT_CAPACITY {
+        next_key = next_key.wrapping_add(1);
+        cache.insert(scatter(next_key), ());
+    }
     group.bench_function("moka-insert-new", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
+        b.iter_custom(|iters| {
             let start_key = next_key;
             next_key = next_key.wrapping_add(u128::from(iters));
-            let cache = &cache;
-            async move {
-                let value = Arc::new(());
-                let start = Instant::now();
-                for n in 0..u128::from(iters) {
-                    let key = scatter(start_key.wrapping_add(n));
-                    cache.insert(key, Arc::clone(&value)).await;
-                }
-                start.elapsed()
+            let start = Instant::now();
+            for n in 0..u128::from(iters) {
+                cache.insert(scatter(start_key.wrapping_add(n)), ());
             }
+            start.elapsed()
         });
     });
     drop(cache);
 
-    let roomy = MokaStore::new(10_000_000);
-    group.bench_function("reserve-commit-new-below-capacity", |b| {
-        b.to_async(&runtime).iter_custom(|iters| {
-            let ids = fresh_ids(&mut next, iters);
-            let store = &roomy;
-            async move { timed_reserve_commit(store, &ids).await }
-        });
-    });
-    drop(roomy);
-
-    let guard = ReplayGuard::new(MokaStore::default(), NAMESPACE, TTL).unwrap();
+    let guard = ReplayGuard::new(MemoryStore::default(), NAMESPACE, TTL).unwrap();
     group.bench_function("guard-admit-commit", |b| {
         b.to_async(&runtime).iter_custom(|iters| {
             let ids = fresh_ids(&mut next, iters);
@@ -165,7 +144,7 @@ fn bench(c: &mut Criterion) {
         });
     });
 
-    let guard = ReplayGuard::new(MokaStore::default(), NAMESPACE, TTL).unwrap();
+    let guard = ReplayGuard::new(MemoryStore::default(), NAMESPACE, TTL).unwrap();
     group.bench_function("guard-admit-digest-commit", |b| {
         b.to_async(&runtime).iter_custom(|iters| {
             let ids = fresh_ids(&mut next, iters);
@@ -189,21 +168,7 @@ fn bench(c: &mut Criterion) {
     });
     drop(guard);
 
-    // The duplicate path: an id handled already, on the store filled above.
     let done = delivery_id(7);
-    let key = ReplayKey::new(NAMESPACE, &done);
-    runtime.block_on(async {
-        let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
-            panic!("a new id is acquired");
-        };
-        assert!(store.commit(key, &owner, TTL).await.unwrap());
-        assert_eq!(store.reserve(key, LEASE).await.unwrap(), Reservation::Done);
-    });
-    group.bench_function("reserve-done", |b| {
-        b.to_async(&runtime)
-            .iter(|| async { store.reserve(black_box(key), LEASE).await.unwrap() });
-    });
-
     // The baseline: a whole 1 KiB GitHub verification, as in benches/verify.rs.
     let now = OffsetDateTime::from_unix_timestamp(NOW).unwrap();
     let verifier = Verifier::builder(presets::github())
@@ -268,6 +233,50 @@ fn bench(c: &mut Criterion) {
         });
     });
     group.finish();
+}
+
+/// The figures of one store: reserve + commit of new ids on a full store of the default
+/// size and on one with room to spare, and the duplicate path on the full one.
+fn store_figures<S: ReplayStore>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    runtime: &Runtime,
+    name: &str,
+    next: &mut u64,
+    make: fn(u64) -> S,
+) {
+    let store = make(DEFAULT_CAPACITY);
+    group.bench_function(format!("{name}/reserve-commit-new"), |b| {
+        b.to_async(runtime).iter_custom(|iters| {
+            let ids = fresh_ids(next, iters);
+            let store = &store;
+            async move { timed_reserve_commit(store, &ids).await }
+        });
+    });
+
+    // The duplicate path: an id handled already, on the store filled above.
+    let done = delivery_id(7);
+    let key = ReplayKey::new(NAMESPACE, &done);
+    runtime.block_on(async {
+        let Ok(Reservation::Acquired(owner)) = store.reserve(key, LEASE).await else {
+            panic!("a new id is acquired");
+        };
+        assert!(store.commit(key, &owner, TTL).await.unwrap());
+        assert_eq!(store.reserve(key, LEASE).await.unwrap(), Reservation::Done);
+    });
+    group.bench_function(format!("{name}/reserve-done"), |b| {
+        b.to_async(runtime)
+            .iter(|| async { store.reserve(black_box(key), LEASE).await.unwrap() });
+    });
+    drop(store);
+
+    let roomy = make(10_000_000);
+    group.bench_function(format!("{name}/reserve-commit-new-below-capacity"), |b| {
+        b.to_async(runtime).iter_custom(|iters| {
+            let ids = fresh_ids(next, iters);
+            let store = &roomy;
+            async move { timed_reserve_commit(store, &ids).await }
+        });
+    });
 }
 
 criterion_group!(benches, bench);

@@ -31,7 +31,7 @@
 //!   deadline ([`DEFAULT_BODY_TIMEOUT`]) and [`BodyBudget`], verifier, handshakes, replay
 //!   guard.
 //! - [`replay`]: the replay guard over a [`ReplayStore`](replay::ReplayStore), with the
-//!   in-memory [`MokaStore`](replay::MokaStore): each event reaches the handler once.
+//!   in-memory [`MemoryStore`](replay::MemoryStore): each event reaches the handler once.
 //! - [`Rejection`]: how an adapter answers a request it refuses (status, stable code, body,
 //!   `Retry-After`); every refusal also emits a `tracing` event, target
 //!   [`REJECTION_TARGET`] (`hookshield::rejection`), with fields `scheme`, `code`, `status`
@@ -45,8 +45,10 @@
 //!
 //! # Features
 //!
-//! - `receiver` (default): [`Receiver`], [`replay`] and the in-memory store; pulls in moka
-//!   and tokio. Without it, [`Verifier`] and [`Signer`] need neither.
+//! - `receiver` (default): [`Receiver`], [`replay`] and the in-memory
+//!   [`MemoryStore`](replay::MemoryStore); pulls in tokio, hashbrown and moka (for the key
+//!   cache). Without it, [`Verifier`] and [`Signer`] need none of them.
+//! - `moka`: `replay::MokaStore`, the replay store on a moka cache.
 //! - `http`: [`HeaderLookup`] for `http::HeaderMap` (http 1.x).
 //! - `conformance`: `replay::conformance`, the checks every replay store must pass, and the
 //!   `replay_store_conformance!` test macro.

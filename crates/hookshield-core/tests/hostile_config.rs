@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use hookshield_core::replay::{MokaStore, ReplayGuard};
+use hookshield_core::replay::{MemoryStore, ReplayGuard};
 use hookshield_core::{
     Algorithm, Challenge, ConfigError, Handshake, Receiver, Scheme, SchemeBuilder, Secret,
     SignOptions, Signer, TimestampWindow, Verifier, presets,
@@ -106,7 +106,7 @@ fn ttls_that_do_not_cover_the_window_are_refused() {
                 ConfigError::TtlShorterThanWindow { ttl, window },
                 "{what}: {ttl:?}"
             );
-            let guard = ReplayGuard::new(MokaStore::default(), "ns", ttl).unwrap();
+            let guard = ReplayGuard::new(MemoryStore::default(), "ns", ttl).unwrap();
             assert_eq!(
                 Receiver::new(verifier.clone())
                     .with_replay_guard(guard)
@@ -139,10 +139,10 @@ fn zero_ttls_deadlines_and_budgets_are_refused() {
         ConfigError::ZeroTtl
     );
     assert_eq!(
-        ReplayGuard::new(MokaStore::default(), "ns", Duration::ZERO).unwrap_err(),
+        ReplayGuard::new(MemoryStore::default(), "ns", Duration::ZERO).unwrap_err(),
         ConfigError::ZeroTtl
     );
-    let guard = ReplayGuard::new(MokaStore::default(), "ns", Duration::from_secs(1)).unwrap();
+    let guard = ReplayGuard::new(MemoryStore::default(), "ns", Duration::from_secs(1)).unwrap();
     assert_eq!(
         guard.with_ttl(Duration::ZERO).unwrap_err(),
         ConfigError::ZeroTtl

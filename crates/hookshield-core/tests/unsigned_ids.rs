@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use hookshield_core::replay::MokaStore;
+use hookshield_core::replay::MemoryStore;
 use hookshield_core::{
     Encoding, ErrorKind, Receiver, Scheme, SchemeBuilder, Secret, SignOptions, SignedHeaders,
     Signer, Step, Verifier, presets,
@@ -216,7 +216,7 @@ async fn concurrent_resends_under_fresh_ids_run_once() {
 /// the fresh id first would have pushed the real events out of the full store.)
 #[tokio::test]
 async fn a_flood_of_resends_adds_nothing() {
-    let receiver = receiver(presets::civo).with_replay_store(MokaStore::new(64));
+    let receiver = receiver(presets::civo).with_replay_store(MemoryStore::new(64));
     let signer = signer(presets::civo);
     let events: Vec<(SignedHeaders, Vec<u8>)> = (0..30)
         .map(|i| {

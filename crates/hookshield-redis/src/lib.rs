@@ -13,7 +13,7 @@
 //! credentials in the URL (`redis://REDACTED@host:6379/0`).
 //!
 //! Needs Redis 7.0 or newer (`SET … NX GET`). The store passes the same conformance suite
-//! as `MokaStore` (`hookshield_core::replay::conformance`).
+//! as `MemoryStore` (`hookshield_core::replay::conformance`).
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use hookshield_core::replay::{MokaStore, ReplayStore};
+use hookshield_core::replay::{MemoryStore, ReplayStore};
 use hookshield_core::{Receiver, Verifier};
 use tower_layer::Layer;
 
@@ -30,7 +30,7 @@ use crate::service::WebhookService;
 /// ```
 #[derive(Debug)]
 #[must_use]
-pub struct WebhookLayer<S = MokaStore, R = JsonResponder> {
+pub struct WebhookLayer<S = MemoryStore, R = JsonResponder> {
     pub(crate) receiver: Receiver<S>,
     pub(crate) responder: R,
 }
@@ -44,7 +44,7 @@ impl<S, R: Clone> Clone for WebhookLayer<S, R> {
     }
 }
 
-impl WebhookLayer<MokaStore> {
+impl WebhookLayer<MemoryStore> {
     /// A layer for `verifier`'s endpoint with [`Receiver::new`]'s defaults; for other
     /// options build the [`Receiver`] and use `WebhookLayer::from(receiver)`.
     pub fn new(verifier: Verifier) -> Self {

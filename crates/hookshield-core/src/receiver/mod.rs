@@ -16,7 +16,7 @@ pub use standalone::verify_standalone;
 
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::HeaderLookup;
-use crate::replay::{Admission, MokaStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
+use crate::replay::{Admission, MemoryStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
 use crate::request::RequestContext;
 use crate::scheme::handshake::HandshakeReply;
 use crate::verify::verified::Verified;
@@ -64,7 +64,7 @@ pub const DUPLICATE_BODY: &str = r#"{"duplicate":true}"#;
 /// ```
 #[derive(Debug)]
 #[must_use]
-pub struct Receiver<S = MokaStore> {
+pub struct Receiver<S = MemoryStore> {
     verifier: Verifier,
     guard: ReplayGuard<S>,
     body_limit: usize,
@@ -102,15 +102,15 @@ pub enum Step<S: ReplayStore> {
     Run(Ticket<S>, Verified),
 }
 
-impl Receiver<MokaStore> {
-    /// The pipeline for `verifier`'s endpoint: a [`MokaStore`] of
+impl Receiver<MemoryStore> {
+    /// The pipeline for `verifier`'s endpoint: a [`MemoryStore`] of
     /// [`DEFAULT_CAPACITY`](crate::replay::DEFAULT_CAPACITY) ids, the scheme's name as
     /// replay namespace and its recommended TTL (at least the verifier's timestamp window),
     /// a [`DEFAULT_BODY_LIMIT`] body limit, a [`DEFAULT_BODY_TIMEOUT`] body deadline, a
     /// [`DEFAULT_BODY_BUDGET`](crate::DEFAULT_BODY_BUDGET) body budget,
     /// duplicates answered 200, handshakes answered.
     pub fn new(verifier: Verifier) -> Self {
-        let guard = ReplayGuard::for_verifier(MokaStore::default(), &verifier);
+        let guard = ReplayGuard::for_verifier(MemoryStore::default(), &verifier);
         Self {
             verifier,
             guard,

@@ -6,9 +6,11 @@
 //! ```
 //! # #[tokio::main(flavor = "multi_thread")] async fn main() {
 //! use std::sync::Arc;
-//! use hookshield_core::replay::{MokaStore, conformance};
+//! use hookshield_core::replay::{MemoryStore, conformance};
 //!
-//! conformance::run_all(Arc::new(MokaStore::default())).await;
+//! conformance::run_all(Arc::new(MemoryStore::default())).await;
+//! // A store that holds a bounded number of ids also passes the checks of a full store.
+//! conformance::run_all_bounded(|capacity| async move { MemoryStore::new(capacity) }).await;
 //! # }
 //! ```
 //!
@@ -22,6 +24,7 @@
 // A conformance suite reports a failing store the way tests do: by panicking.
 #![allow(clippy::panic)]
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -220,9 +223,137 @@ pub async fn exactly_one_of_many<S: ReplayStore>(store: Arc<S>) {
     );
 }
 
+/// The capacity of the store the checks above get from a bounded store's maker
+/// (`replay_store_conformance!(bounded …)`, [`run_all_bounded`]).
+pub const CAPACITY: u64 = 100_000;
+
+async fn handle<S: ReplayStore>(store: &S, key: ReplayKey<'_>) {
+    let owner = acquire(store, key, LONG).await;
+    assert!(
+        matches!(store.commit(key, &owner, LONG).await, Ok(true)),
+        "{key:?}: owner commits"
+    );
+}
+
+/// Handles `count` new ids named `<prefix>-<n>`, then checks that the last `newest` are
+/// still remembered as done.
+async fn newest_survive<S: ReplayStore>(store: &S, prefix: &str, count: u64, newest: u64) {
+    let ns = namespace(prefix);
+    for n in 0..count {
+        handle(store, ReplayKey::new(&ns, &format!("evt-{n}"))).await;
+    }
+    for n in count.saturating_sub(newest)..count {
+        let id = format!("evt-{n}");
+        expect(store, ReplayKey::new(&ns, &id), &Reservation::Done).await;
+    }
+}
+
+/// **Bounded stores.** The first time the store fills, it makes room by forgetting its
+/// oldest ids: of 1.5 × capacity ids handled, the last half capacity are still done.
+pub async fn newest_ids_survive_the_first_fill<S, F>(make: impl Fn(u64) -> F)
+where
+    S: ReplayStore,
+    F: Future<Output = S>,
+{
+    const CAPACITY: u64 = 10_000;
+    let store = make(CAPACITY).await;
+    newest_survive(&store, "first-fill", CAPACITY * 3 / 2, CAPACITY / 2).await;
+}
+
+/// **Bounded stores.** A store that has filled many times over still remembers its
+/// newest ids: of 20 × capacity ids handled, the last half capacity are still done.
+pub async fn newest_ids_survive_many_fills<S, F>(make: impl Fn(u64) -> F)
+where
+    S: ReplayStore,
+    F: Future<Output = S>,
+{
+    const CAPACITY: u64 = 1_000;
+    let store = make(CAPACITY).await;
+    newest_survive(&store, "many-fills", CAPACITY * 20, CAPACITY / 2).await;
+}
+
+/// **Bounded stores.** A reservation in flight is never forgotten to make room: after five
+/// times the capacity of newer ids, a copy is still told the id is in flight, and the
+/// owner's commit still counts.
+pub async fn an_in_flight_id_survives_a_flood<S, F>(make: impl Fn(u64) -> F)
+where
+    S: ReplayStore,
+    F: Future<Output = S>,
+{
+    const CAPACITY: u64 = 1_000;
+    let store = make(CAPACITY).await;
+    let ns = namespace("flood");
+    let key = ReplayKey::new(&ns, "in-flight");
+    let owner = acquire(&store, key, LONG).await;
+    for n in 0..CAPACITY * 5 {
+        handle(&store, ReplayKey::new(&ns, &format!("new-{n}"))).await;
+    }
+    expect(&store, key, &Reservation::InFlight).await;
+    assert!(
+        matches!(store.commit(key, &owner, LONG).await, Ok(true)),
+        "the owner's commit still counts"
+    );
+    expect(&store, key, &Reservation::Done).await;
+}
+
+/// **Bounded stores.** A store full of live reservations refuses a new id with
+/// [`StoreError::Full`](super::StoreError::Full) rather than forget one: every id acquired
+/// is still in flight. Once their leases lapse, new ids are acquired again.
+pub async fn full_of_reservations_refuses_new_ids<S, F>(make: impl Fn(u64) -> F)
+where
+    S: ReplayStore,
+    F: Future<Output = S>,
+{
+    const CAPACITY: u64 = 100;
+    let store = make(CAPACITY).await;
+    let ns = namespace("full");
+    let mut held = Vec::new();
+    let mut refused = None;
+    for n in 0..CAPACITY * 4 {
+        let id = format!("evt-{n}");
+        match store.reserve(ReplayKey::new(&ns, &id), SHORT).await {
+            Ok(Reservation::Acquired(_)) => held.push(id),
+            Err(super::StoreError::Full) => {
+                refused = Some(id);
+                break;
+            }
+            other => panic!("{id}: expected Acquired or Full, got {other:?}"),
+        }
+    }
+    let Some(refused) = refused else {
+        panic!("{} reservations in flight and no refusal", CAPACITY * 4);
+    };
+    assert!(
+        held.len() as u64 <= CAPACITY * 2,
+        "{} reservations held by a store of {CAPACITY}",
+        held.len()
+    );
+    for id in &held {
+        let got = store.reserve(ReplayKey::new(&ns, id), SHORT).await;
+        assert!(
+            matches!(got, Ok(Reservation::InFlight)),
+            "{id} was acquired and must still be in flight, got {got:?}"
+        );
+    }
+    tokio::time::sleep(PAST_SHORT).await;
+    acquire(&store, ReplayKey::new(&ns, &refused), LONG).await;
+}
+
 /// Every check, one after the other.
 pub async fn run_all<S: ReplayStore>(store: Arc<S>) {
     crate::__replay_store_conformance! { @list @run_all store }
+}
+
+/// Every check of a bounded store (one that forgets its oldest ids when full, as the
+/// in-memory stores do), one after the other: those of [`run_all`] on a store of
+/// [`CAPACITY`] ids, then those of a bounded store, each on a store `make` builds.
+pub async fn run_all_bounded<S, F>(make: impl Fn(u64) -> F)
+where
+    S: ReplayStore,
+    F: Future<Output = S>,
+{
+    run_all(Arc::new(make(CAPACITY).await)).await;
+    crate::__replay_store_conformance! { @bounded_list @run_all_bounded make }
 }
 
 /// Emits the store conformance suite as tests: one
@@ -235,19 +366,23 @@ pub async fn run_all<S: ReplayStore>(store: Arc<S>) {
 /// - `replay_store_conformance!(optional make_store)`: `make_store` is an
 ///   `async fn() -> Option<S>`; `None` ends the test there, passed (for a store behind a
 ///   server that may be absent: whether that skips or fails is `make_store`'s choice).
+/// - `replay_store_conformance!(bounded make_store)`: for a store that holds a bounded
+///   number of ids (in memory): `make_store` is an `async fn(u64) -> S` building a store
+///   of that capacity. Adds the checks of a full store (the newest ids survive, a
+///   reservation in flight is never forgotten, a store full of them refuses new ids).
 ///
 /// The crate that invokes it needs `tokio` with the `macros` and `rt-multi-thread`
 /// features (a dev-dependency, for tests), and `hookshield-core`'s `conformance` feature.
 ///
 /// ```
-/// use hookshield_core::replay::MokaStore;
+/// use hookshield_core::replay::MemoryStore;
 ///
-/// async fn make_store() -> MokaStore {
-///     MokaStore::default()
+/// async fn make_store(capacity: u64) -> MemoryStore {
+///     MemoryStore::new(capacity)
 /// }
 ///
-/// // Tests named acquire_then_in_flight, commit_marks_done, …
-/// hookshield_core::replay_store_conformance!(make_store);
+/// // Tests named acquire_then_in_flight, commit_marks_done, …, full_of_reservations_refuses_new_ids
+/// hookshield_core::replay_store_conformance!(bounded make_store);
 /// # fn main() {}
 /// ```
 #[cfg(feature = "conformance")]
@@ -256,19 +391,24 @@ macro_rules! replay_store_conformance {
     (optional $make_store:path $(,)?) => {
         $crate::__replay_store_conformance! { @list @tests optional $make_store }
     };
+    (bounded $make_store:path $(,)?) => {
+        $crate::__replay_store_conformance! { @list @tests bounded $make_store }
+        $crate::__replay_store_conformance! { @bounded_list @bounded_tests $make_store }
+    };
     ($make_store:path $(,)?) => {
         $crate::__replay_store_conformance! { @list @tests required $make_store }
     };
 }
 
-/// The list of checks, once, and what is made of it: the tests of
-/// [`replay_store_conformance!`] and the body of [`run_all`]. Not public API.
+/// The lists of checks, once, and what is made of them: the tests of
+/// [`replay_store_conformance!`] and the bodies of [`run_all`] and [`run_all_bounded`].
+/// Not public API.
 #[doc(hidden)]
 #[cfg(feature = "conformance")]
 #[macro_export]
 macro_rules! __replay_store_conformance {
-    // Every check of `replay::conformance`, in the order `run_all` runs them, handed to
-    // the rule named by the tokens that follow `@list`.
+    // Every check of `replay::conformance` that takes a store, in the order `run_all` runs
+    // them, handed to the rule named by the tokens that follow `@list`.
     (@list $($then:tt)*) => {
         $crate::__replay_store_conformance! {
             $($then)* [
@@ -279,6 +419,17 @@ macro_rules! __replay_store_conformance {
                 exactly_one_of_many,
                 lapsed_lease_is_taken_over,
                 done_expires_after_ttl,
+            ]
+        }
+    };
+    // The checks of a bounded store, which take a maker of stores of a given capacity.
+    (@bounded_list $($then:tt)*) => {
+        $crate::__replay_store_conformance! {
+            $($then)* [
+                newest_ids_survive_the_first_fill,
+                newest_ids_survive_many_fills,
+                an_in_flight_id_survives_a_flood,
+                full_of_reservations_refuses_new_ids,
             ]
         }
     };
@@ -298,8 +449,24 @@ macro_rules! __replay_store_conformance {
             $crate::replay::conformance::$check(::std::sync::Arc::new(store)).await;
         }
     )*};
+    (@tests bounded $make_store:path [$($check:ident,)*]) => {$(
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $check() {
+            let store = $make_store($crate::replay::conformance::CAPACITY).await;
+            $crate::replay::conformance::$check(::std::sync::Arc::new(store)).await;
+        }
+    )*};
+    (@bounded_tests $make_store:path [$($check:ident,)*]) => {$(
+        #[::tokio::test(flavor = "multi_thread", worker_threads = 4)]
+        async fn $check() {
+            $crate::replay::conformance::$check($make_store).await;
+        }
+    )*};
     (@run_all $store:ident [$($check:ident,)*]) => {
         $($crate::replay::conformance::$check(::std::sync::Arc::clone(&$store)).await;)*
+    };
+    (@run_all_bounded $make:ident [$($check:ident,)*]) => {
+        $($crate::replay::conformance::$check(&$make).await;)*
     };
     (@names [$($check:ident,)*]) => {
         [$(::std::stringify!($check)),*]
@@ -313,11 +480,12 @@ mod tests {
     #[test]
     fn the_list_has_every_check() {
         let mut listed = crate::__replay_store_conformance! { @list @names }.to_vec();
+        listed.extend(crate::__replay_store_conformance! { @bounded_list @names });
         let mut defined: Vec<&str> = include_str!("conformance.rs")
             .lines()
             .filter_map(|line| line.strip_prefix("pub async fn "))
             .filter_map(|rest| rest.split('<').next())
-            .filter(|name| *name != "run_all")
+            .filter(|name| !name.starts_with("run_all"))
             .collect();
         listed.sort_unstable();
         defined.sort_unstable();

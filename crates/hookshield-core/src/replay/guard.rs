@@ -46,10 +46,10 @@ pub const DEFAULT_LEASE: Duration = Duration::from_secs(60);
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
-/// use hookshield_core::replay::{Admission, MokaStore, ReplayGuard};
+/// use hookshield_core::replay::{Admission, MemoryStore, ReplayGuard};
 /// use hookshield_core::ErrorKind;
 ///
-/// let guard = ReplayGuard::new(MokaStore::default(), "civo", Duration::from_secs(12 * 3600))?;
+/// let guard = ReplayGuard::new(MemoryStore::default(), "civo", Duration::from_secs(12 * 3600))?;
 ///
 /// let Admission::Run(ticket) = guard.admit("evt-1").await? else { panic!("new id") };
 /// // While the handler runs, a copy is told to come back later.
@@ -252,9 +252,9 @@ impl<S: ReplayStore> ReplayGuard<S> {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use std::time::Duration;
-    /// use hookshield_core::replay::{Admission, MokaStore, ReplayGuard};
+    /// use hookshield_core::replay::{Admission, MemoryStore, ReplayGuard};
     ///
-    /// let guard = ReplayGuard::new(MokaStore::default(), "civo", Duration::from_secs(3600))?;
+    /// let guard = ReplayGuard::new(MemoryStore::default(), "civo", Duration::from_secs(3600))?;
     /// let Admission::Run(ticket) = guard.admit_with_digest("evt-1", "sha256:ab12").await? else {
     ///     panic!("new event")
     /// };
@@ -389,7 +389,7 @@ mod tests {
 
     /// A store whose event-id reservations never answer (content digests go through).
     #[derive(Debug, Default)]
-    struct StuckOnIds(crate::replay::MokaStore);
+    struct StuckOnIds(crate::replay::MemoryStore);
 
     impl ReplayStore for StuckOnIds {
         async fn reserve(

@@ -1,40 +1,40 @@
-//! [`MokaStore`]: the in-memory replay store, for a single receiving process.
+//! [`MokaStore`] (feature `moka`): the replay store on a moka cache, for users who want
+//! moka's eviction and metrics.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use moka::Expiry;
-use moka::future::Cache;
-use moka::ops::compute::{CompResult, Op};
 use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 
+use super::fingerprint::Fingerprints;
+use super::memory::DEFAULT_CAPACITY;
 use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
 
-/// How many ids [`MokaStore::new`] keeps at most by default ([`MokaStore::default`]).
-pub const DEFAULT_CAPACITY: u64 = 100_000;
+/// How many locks the reservations in flight are spread over.
+const SHARDS: usize = 16;
 
-/// How long [`MokaStore`] keeps an entry in memory by default: 4 days, the longest replay
-/// TTL of the presets.
-pub const DEFAULT_RETENTION: Duration = Duration::from_secs(96 * 3600);
+type Hasher = foldhash::fast::RandomState;
 
-/// The in-memory [`ReplayStore`], on a bounded [`moka::future::Cache`]. Cloning is cheap
-/// and shares the cache.
+/// A [`ReplayStore`] on a bounded [`moka::sync::Cache`] (feature `moka`). Cloning is cheap
+/// and shares the store.
 ///
-/// - `reserve` is one `and_compute_with` on the id's entry, which moka runs atomically per
-///   key: of many concurrent reservations of one id exactly one is acquired.
-/// - Each entry is a small slot behind a mutex holding its state (in flight with its owner,
-///   done, released) and the instant it stops counting. `commit` and `release` change the
-///   slot in place, under its mutex and only for its owner, so a new event costs a single
-///   moka write. An entry whose instant has passed counts as absent; a `reserve` replaces
-///   it.
-/// - moka frees an entry after the *retention* ([`DEFAULT_RETENTION`], or
-///   [`with_retention`](Self::with_retention)); a commit whose TTL is longer extends it.
-///   When the cache is full, moka evicts the least recently used entries first (never a
-///   new one): size the capacity above the number of events a provider can deliver within
-///   the TTL, or a very old duplicate may run again.
+/// [`MemoryStore`](super::MemoryStore), the default, is several times faster and passes
+/// the same conformance suite; this store is for users who already run moka and want its
+/// eviction policy and its counters.
 ///
-/// Only one process sees this store: behind a load balancer, use a shared store (Redis).
+/// - Handled ids live in the moka cache, each for its TTL; when the cache is full, the
+///   least recently used go first (never a new one: moka's default policy, TinyLFU, would
+///   drop new ids straight away, and every event id is new).
+/// - Reservations in flight are kept beside the cache, in maps behind 16 locks, so that
+///   moka can never evict one: of `max_ids` reservations at most, a new id beyond them is
+///   refused with [`StoreError::Full`] (503), never let in by forgetting one.
+/// - `reserve`, `commit` and `release` of an id run under its map's lock, which makes them
+///   atomic: of many concurrent reservations of one id exactly one is acquired, and a
+///   commit moves the id into the cache before it leaves the map.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
@@ -53,150 +53,95 @@ pub const DEFAULT_RETENTION: Duration = Duration::from_secs(96 * 3600);
 /// ```
 #[derive(Clone)]
 pub struct MokaStore {
-    cache: Cache<u128, Slot, foldhash::fast::RandomState>,
-    /// The key of the keyed hash that turns (namespace, id) into a cache key.
-    fingerprint: (u64, u64),
-    retention: Duration,
+    done: Cache<u128, Done, Hasher>,
+    in_flight: Arc<[Mutex<HashMap<u128, Lease, Hasher>>]>,
+    /// How many reservations one map may hold.
+    per_shard: usize,
+    fingerprints: Fingerprints,
 }
 
-/// One id's entry, shared between the cache and whoever holds it for a moment.
-#[derive(Debug, Clone)]
-struct Slot(Arc<Mutex<Entry>>);
-
-#[derive(Debug)]
-struct Entry {
-    state: State,
-    /// After this instant the entry counts as absent.
+/// A handled id: until when it counts, and the TTL moka expires it after.
+#[derive(Debug, Clone, Copy)]
+struct Done {
     until: Instant,
-    /// How long moka keeps the entry in memory.
-    retention: Duration,
+    ttl: Duration,
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum State {
-    InFlight(OwnerToken),
-    Done,
-    Released,
+/// A reservation in flight.
+#[derive(Debug, Clone, Copy)]
+struct Lease {
+    owner: u128,
+    until: Instant,
 }
 
 /// A century: the cap on every duration, which every platform's `Instant` can add.
 const FOREVER: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
-fn deadline(after: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(after.min(FOREVER)).unwrap_or(now)
+fn after(now: Instant, duration: Duration) -> Instant {
+    now.checked_add(duration.min(FOREVER)).unwrap_or(now)
 }
 
-impl Slot {
-    fn new(state: State, lasts: Duration, retention: Duration) -> Self {
-        Self(Arc::new(Mutex::new(Entry {
-            state,
-            until: deadline(lasts),
-            retention: retention.max(lasts).min(FOREVER),
-        })))
-    }
+/// Tells moka each handled id's TTL.
+struct Ttl;
 
-    fn lock(&self) -> MutexGuard<'_, Entry> {
-        // The critical sections below cannot panic; a poisoned lock holds a valid entry.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-}
-
-impl Entry {
-    fn is_live(&self) -> bool {
-        self.state != State::Released && Instant::now() < self.until
-    }
-
-    fn held_by(&self, owner: &OwnerToken) -> bool {
-        self.is_live() && matches!(&self.state, State::InFlight(o) if o == owner)
-    }
-}
-
-/// Tells moka each entry's retention.
-struct Retention;
-
-impl Expiry<u128, Slot> for Retention {
-    fn expire_after_create(&self, _: &u128, slot: &Slot, _: Instant) -> Option<Duration> {
-        Some(slot.lock().retention)
+impl Expiry<u128, Done> for Ttl {
+    fn expire_after_create(&self, _: &u128, done: &Done, _: Instant) -> Option<Duration> {
+        Some(done.ttl.min(FOREVER))
     }
 
     fn expire_after_update(
         &self,
         _: &u128,
-        slot: &Slot,
+        done: &Done,
         _: Instant,
         _: Option<Duration>,
     ) -> Option<Duration> {
-        Some(slot.lock().retention)
+        Some(done.ttl.min(FOREVER))
     }
 }
 
 impl MokaStore {
-    /// A store keeping at most `max_ids` ids, each for up to [`DEFAULT_RETENTION`].
+    /// A store keeping at most `max_ids` handled ids, and at most `max_ids` in flight.
     pub fn new(max_ids: u64) -> Self {
-        Self::build(max_ids, DEFAULT_RETENTION)
-    }
-
-    fn build(max_ids: u64, retention: Duration) -> Self {
-        let random = uuid::Uuid::new_v4().as_u64_pair();
+        let per_shard = usize::try_from(max_ids)
+            .unwrap_or(usize::MAX)
+            .div_ceil(SHARDS)
+            .max(1);
         Self {
-            fingerprint: random,
-            cache: Cache::builder()
+            done: Cache::builder()
                 .max_capacity(max_ids)
-                // Least recently used goes first. moka's default (TinyLFU) admits a new key
-                // into a full cache only if it is used more often than the one it would
-                // evict, so a new id (used once) is dropped again at once.
                 .eviction_policy(EvictionPolicy::lru())
-                .expire_after(Retention)
-                .build_with_hasher(foldhash::fast::RandomState::default()),
-            retention,
+                .expire_after(Ttl)
+                .build_with_hasher(Hasher::default()),
+            in_flight: (0..SHARDS)
+                .map(|_| Mutex::new(HashMap::with_hasher(Hasher::default())))
+                .collect(),
+            per_shard,
+            fingerprints: Fingerprints::random(),
         }
     }
 
-    /// How long entries stay in memory (at least as long as their TTL or lease). Builds a
-    /// new, empty store.
-    pub fn with_retention(self, retention: Duration) -> Self {
-        Self::build(
-            self.cache
-                .policy()
-                .max_capacity()
-                .unwrap_or(DEFAULT_CAPACITY),
-            retention,
-        )
-    }
-
-    /// How many ids the store holds (in flight, done, or lapsed but not yet freed); moka
-    /// updates the count lazily.
+    /// How many handled ids the cache holds; moka updates the count lazily.
     pub fn entry_count(&self) -> u64 {
-        self.cache.entry_count()
+        self.done.entry_count()
     }
 
-    /// The cache key: a 128-bit SipHash-1-3 of (namespace length, namespace, id) under a
-    /// random key drawn when the store is built. Nothing is allocated and the cache hashes
-    /// 16 bytes instead of the whole id; telling two ids apart rests on SipHash as a keyed
-    /// PRF (a collision takes about 2^64 ids), and an attacker never sees the key.
-    fn key(&self, key: ReplayKey<'_>) -> u128 {
-        use siphasher::sip128::{Hasher128, SipHasher13};
-        use std::hash::Hasher;
-        let (k0, k1) = self.fingerprint;
-        let mut hasher = SipHasher13::new_with_keys(k0, k1);
-        let namespace = key.namespace().as_bytes();
-        hasher.write_usize(namespace.len());
-        hasher.write(namespace);
-        hasher.write(key.event_id().as_bytes());
-        hasher.finish128().as_u128()
+    fn is_done(&self, key: u128, now: Instant) -> bool {
+        self.done.get(&key).is_some_and(|done| now < done.until)
     }
 
-    /// The slot of `key`, if the cache holds one.
-    async fn slot(&self, key: ReplayKey<'_>) -> Option<Slot> {
-        self.cache.get(&self.key(key)).await
+    fn leases(&self, key: u128) -> MutexGuard<'_, HashMap<u128, Lease, Hasher>> {
+        let i = ((key >> 64) as usize).checked_rem(SHARDS).unwrap_or(0);
+        // `i < SHARDS`, the length `new` gives the slice.
+        #[allow(clippy::indexing_slicing)]
+        let shard = &self.in_flight[i];
+        // Nothing below panics while holding it; a poisoned map is still a valid map.
+        shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 impl Default for MokaStore {
-    /// A store of [`DEFAULT_CAPACITY`] ids kept for [`DEFAULT_RETENTION`].
+    /// A store of [`DEFAULT_CAPACITY`] ids.
     fn default() -> Self {
         Self::new(DEFAULT_CAPACITY)
     }
@@ -205,10 +150,9 @@ impl Default for MokaStore {
 impl fmt::Debug for MokaStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MokaStore")
-            .field("max_ids", &self.cache.policy().max_capacity())
-            .field("retention", &self.retention)
-            .field("entries", &self.cache.entry_count())
-            .finish()
+            .field("max_ids", &self.done.policy().max_capacity())
+            .field("handled", &self.done.entry_count())
+            .finish_non_exhaustive()
     }
 }
 
@@ -218,43 +162,35 @@ impl ReplayStore for MokaStore {
         key: ReplayKey<'_>,
         lease: Duration,
     ) -> Result<Reservation, StoreError> {
-        let cache_key = self.key(key);
-        // A live entry answers without moka's (costlier) atomic compute. Its state can only
-        // change to done (answered in flight a moment early) or released/lapsed (this copy
-        // is told to come back later): the same answers a copy sent a moment earlier gets.
-        if let Some(slot) = self.cache.get(&cache_key).await {
-            let entry = slot.lock();
-            if entry.is_live() {
-                return Ok(match entry.state {
-                    State::Done => Reservation::Done,
-                    _ => Reservation::InFlight,
-                });
-            }
+        let key = self.fingerprints.of(key);
+        let now = Instant::now();
+        // A handled id stays handled until its TTL ends: no lock needed to say so.
+        if self.is_done(key, now) {
+            return Ok(Reservation::Done);
         }
         let owner = OwnerToken::random();
-        let result = self
-            .cache
-            .entry(cache_key)
-            .and_compute_with(|current| {
-                let op = match current {
-                    Some(entry) if entry.value().lock().is_live() => Op::Nop,
-                    _ => Op::Put(Slot::new(
-                        State::InFlight(owner.clone()),
-                        lease,
-                        self.retention,
-                    )),
-                };
-                std::future::ready(op)
-            })
-            .await;
-        Ok(match result {
-            CompResult::Unchanged(entry) => match entry.value().lock().state {
-                State::Done => Reservation::Done,
-                // A slot released or lapsed after the check above: still being settled.
-                _ => Reservation::InFlight,
+        let mut leases = self.leases(key);
+        if leases.get(&key).is_some_and(|held| now < held.until) {
+            return Ok(Reservation::InFlight);
+        }
+        // Committed between the check above and the lock: the commit held this lock.
+        if self.is_done(key, now) {
+            return Ok(Reservation::Done);
+        }
+        if leases.len() >= self.per_shard && !leases.contains_key(&key) {
+            leases.retain(|_, held| now < held.until);
+            if leases.len() >= self.per_shard {
+                return Err(StoreError::Full);
+            }
+        }
+        leases.insert(
+            key,
+            Lease {
+                owner: owner.bits(),
+                until: after(now, lease),
             },
-            _ => Reservation::Acquired(owner),
-        })
+        );
+        Ok(Reservation::Acquired(owner))
     }
 
     async fn commit(
@@ -263,37 +199,36 @@ impl ReplayStore for MokaStore {
         owner: &OwnerToken,
         ttl: Duration,
     ) -> Result<bool, StoreError> {
-        let Some(slot) = self.slot(key).await else {
+        let key = self.fingerprints.of(key);
+        let now = Instant::now();
+        let mut leases = self.leases(key);
+        if !holds(&leases, key, owner, now) {
             return Ok(false);
-        };
-        let extend = {
-            let mut entry = slot.lock();
-            if !entry.held_by(owner) {
-                return Ok(false);
-            }
-            entry.state = State::Done;
-            entry.until = deadline(ttl);
-            let extend = ttl > entry.retention;
-            entry.retention = entry.retention.max(ttl).min(FOREVER);
-            extend
-        };
-        if extend {
-            // moka re-reads the retention on update. The slot is the same, so a reserve
-            // that read it in between saw the same state.
-            self.cache.insert(self.key(key), slot).await;
         }
+        self.done.insert(
+            key,
+            Done {
+                until: after(now, ttl),
+                ttl,
+            },
+        );
+        leases.remove(&key);
         Ok(true)
     }
 
     async fn release(&self, key: ReplayKey<'_>, owner: &OwnerToken) -> Result<bool, StoreError> {
-        let Some(slot) = self.slot(key).await else {
-            return Ok(false);
-        };
-        let mut entry = slot.lock();
-        if !entry.held_by(owner) {
+        let key = self.fingerprints.of(key);
+        let mut leases = self.leases(key);
+        if !holds(&leases, key, owner, Instant::now()) {
             return Ok(false);
         }
-        entry.state = State::Released;
+        leases.remove(&key);
         Ok(true)
     }
+}
+
+fn holds(leases: &HashMap<u128, Lease, Hasher>, key: u128, owner: &OwnerToken, now: Instant) -> bool {
+    leases
+        .get(&key)
+        .is_some_and(|held| held.owner == owner.bits() && now < held.until)
 }

@@ -61,6 +61,11 @@ impl OwnerToken {
         format!("{:032x}", self.0)
     }
 
+    /// The token's 128 bits, as the in-memory stores keep it.
+    pub(super) fn bits(&self) -> u128 {
+        self.0
+    }
+
     /// Reads a token written by [`to_hex`](Self::to_hex).
     pub fn from_hex(text: &str) -> Option<Self> {
         if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -98,6 +103,10 @@ pub enum StoreError {
     /// The store did not answer in time.
     #[error("the replay store did not answer in time")]
     Timeout,
+    /// The store holds nothing but events in flight, none of which it may forget: a new
+    /// id must wait until one is settled or its lease lapses.
+    #[error("the replay store is full of events in flight")]
+    Full,
     /// The store answered with an error or could not be reached.
     #[error("the replay store is unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
