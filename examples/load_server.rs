@@ -1,17 +1,19 @@
 //! The server of the loopback load benchmark (`scripts/load_bench.sh`): one axum POST
-//! route on `127.0.0.1:PORT`, in one of three modes.
+//! route on `127.0.0.1:PORT`, in one of five modes.
 //!
 //! ```sh
-//! cargo build --release --example load_server
-//! LOAD_SECRET=s3cret target/release/examples/load_server moka 8088
+//! cargo build --release --example load_server --features redis,moka
+//! LOAD_SECRET=s3cret target/release/examples/load_server memory 8088
 //! ```
 //!
 //! - `bare`: a plain handler reading the body as `Bytes`: the baseline.
 //! - `verify`: the same handler behind [`WebhookLayer`] with the GitHub preset, reading the
 //!   body through [`VerifiedWebhook`], with replay protection disabled by [`NoReplay`] (a
 //!   store that admits everything): what signature checking alone costs.
-//! - `moka`: the layer as [`WebhookLayer::new`] builds it, with its default `MokaStore`:
-//!   every delivery id must be new, or it is answered 200 `{"duplicate":true}`.
+//! - `memory`: the layer as [`WebhookLayer::new`] builds it, with its default
+//!   `MemoryStore`: every delivery id must be new, or it is answered 200
+//!   `{"duplicate":true}`.
+//! - `moka`: the layer with a `MokaStore` of the same capacity (feature `moka`).
 //! - `redis`: the layer with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature `redis`).
 //!
 //! The handler does the same trivial work in every mode: it reads the body's length and
@@ -64,7 +66,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
         "verify" => post(verified).layer(WebhookLayer::from(
             Receiver::new(verifier).with_replay_store(NoReplay),
         )),
-        "moka" => post(verified).layer(WebhookLayer::new(verifier)),
+        "memory" => post(verified).layer(WebhookLayer::new(verifier)),
+        "moka" => post(verified).layer(WebhookLayer::from(
+            Receiver::new(verifier).with_replay_store(hookshield::replay::MokaStore::default()),
+        )),
         "redis" => {
             let url = std::env::var("HOOKSHIELD_REDIS_URL")
                 .map_err(|_| "mode redis needs HOOKSHIELD_REDIS_URL (scripts/redis.sh start)")?;
@@ -75,7 +80,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 Receiver::new(verifier).with_replay_store(store),
             ))
         }
-        _ => return Err("usage: load_server <bare|verify|moka|redis> [PORT]".into()),
+        _ => return Err("usage: load_server <bare|verify|memory|moka|redis> [PORT]".into()),
     };
     let app = Router::new().route(PATH, route);
 

@@ -2,16 +2,17 @@
 //! scripts/load_bench.sh`): the same route and modes as `load_server` (axum).
 //!
 //! ```sh
-//! cargo build --release --example load_server_actix --features actix
-//! LOAD_SECRET=s3cret target/release/examples/load_server_actix moka 8088
+//! cargo build --release --example load_server_actix --features actix,redis,moka
+//! LOAD_SECRET=s3cret target/release/examples/load_server_actix memory 8088
 //! ```
 //!
 //! - `bare`: a plain handler reading the body as `Bytes`: the baseline.
 //! - `verify`: the same handler behind [`WebhookMiddleware`] with the GitHub preset,
 //!   reading the body through [`VerifiedWebhook`], replay protection disabled by
 //!   [`NoReplay`].
-//! - `moka`: the middleware as [`WebhookMiddleware::new`] builds it, with its default
-//!   `MokaStore`.
+//! - `memory`: the middleware as [`WebhookMiddleware::new`] builds it, with its default
+//!   `MemoryStore`.
+//! - `moka`: the middleware with a `MokaStore` of the same capacity (feature `moka`).
 //! - `redis`: the middleware with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature
 //!   `redis`).
 //!
@@ -65,7 +66,13 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 WebhookMiddleware::from(Receiver::new(verifier).with_replay_store(NoReplay));
             serve(Some(middleware), port, &mode).await
         }
-        "moka" => serve(Some(WebhookMiddleware::new(verifier)), port, &mode).await,
+        "memory" => serve(Some(WebhookMiddleware::new(verifier)), port, &mode).await,
+        "moka" => {
+            let store = hookshield::replay::MokaStore::default();
+            let middleware =
+                WebhookMiddleware::from(Receiver::new(verifier).with_replay_store(store));
+            serve(Some(middleware), port, &mode).await
+        }
         "redis" => {
             let url = std::env::var("HOOKSHIELD_REDIS_URL")
                 .map_err(|_| "mode redis needs HOOKSHIELD_REDIS_URL (scripts/redis.sh start)")?;
@@ -76,7 +83,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 WebhookMiddleware::from(Receiver::new(verifier).with_replay_store(store));
             serve(Some(middleware), port, &mode).await
         }
-        _ => Err("usage: load_server_actix <bare|verify|moka|redis> [PORT]".into()),
+        _ => Err("usage: load_server_actix <bare|verify|memory|moka|redis> [PORT]".into()),
     }
 }
 

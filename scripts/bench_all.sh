@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Every benchmark of BENCHMARKS.md in one run, on one machine, one after the other:
-#   verify vs the bare HMAC; hookshield vs its peers; the replay guard (MokaStore); the Redis
-#   store (round trips, latency vs MokaStore); loopback load on axum and on actix-web (bare /
-#   verify / MokaStore / Redis).
+#   verify vs the bare HMAC; hookshield vs its peers; the replay stores (MemoryStore,
+#   MokaStore, and the candidate caches); the Redis store (round trips, latency vs
+#   MemoryStore); loopback load on axum and on actix-web (bare / verify / MemoryStore /
+#   MokaStore / Redis).
 # Installs what it needs (OpenSSL headers, wrk, redis-server) from Debian's packages and
 # starts a throwaway Redis. Everything printed also goes to target/bench-all/<time>.log.
 #
@@ -31,15 +32,17 @@ python3 scripts/bench_ratios.py peers
 echo; echo "### hookshield vs webhook-verify, paired rounds (faster: wins >= 21 of 31)"
 cargo bench -q -p hookshield-bench-peers --bench paired
 
-echo; echo "## replay guard (MokaStore)"
-cargo bench -p hookshield-core --bench replay >/dev/null
+echo; echo "## replay guard (MemoryStore, MokaStore)"
+cargo bench -p hookshield-core --features moka --bench replay >/dev/null
 python3 scripts/bench_ratios.py replay
+echo; echo "### which in-memory store: MemoryStore, MokaStore and the candidate caches"
+cargo bench -q -p hookshield-bench-peers --bench stores
 
 echo; echo "## Redis store"
 cargo bench -p hookshield-redis --bench store >/dev/null
 python3 scripts/bench_ratios.py redis
 
 echo; echo "## loopback load"
-MODES="bare verify moka redis" scripts/load_bench.sh 2>/dev/null
-FRAMEWORK=actix MODES="bare verify moka redis" scripts/load_bench.sh 2>/dev/null
+MODES="bare verify memory moka redis" scripts/load_bench.sh 2>/dev/null
+FRAMEWORK=actix MODES="bare verify memory moka redis" scripts/load_bench.sh 2>/dev/null
 echo; echo "log: $log"

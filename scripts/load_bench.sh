@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Loopback load benchmark: examples/load_server.rs in three modes, driven by wrk with
+# Loopback load benchmark: examples/load_server.rs in several modes, driven by wrk with
 # signed 1 KiB GitHub deliveries (scripts/load_bench.lua), each a new event: a new
 # delivery id and a new body (signatures prepared before each run, up to RATE_CAP
 # requests/s for the run's duration; a run that sends more fails and says so).
 #
 #   bare    a plain axum POST handler reading the body as Bytes (the baseline)
 #   verify  the same handler behind WebhookLayer (github preset), replay guard disabled
-#   moka    WebhookLayer as built by WebhookLayer::new: the default MokaStore
+#   memory  WebhookLayer as built by WebhookLayer::new: the default MemoryStore
+#   moka    WebhookLayer with a MokaStore of the same capacity (feature moka)
 #   redis   WebhookLayer with a RedisStore (a throwaway Redis from scripts/redis.sh, pinned
-#           with the server), only when MODES asks for it: MODES="bare verify moka redis"
+#           with the server), only when MODES asks for it: MODES="bare verify memory redis"
 #
 # Every mode is run for the same time with the same wrk settings, after a warm-up, on a
 # fresh server; every answer must be 204 (a non-2xx, a duplicate or a socket error fails
@@ -32,7 +33,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18088}
-MODES=${MODES:-bare verify moka}
+MODES=${MODES:-bare verify memory moka}
 PIN=${PIN:-1}
 RATE_CAP=${RATE_CAP:-200000}
 SECRET=load-bench-secret
@@ -54,7 +55,7 @@ case "$FRAMEWORK" in
     actix) EXAMPLE=load_server_actix ;;
     *) echo "FRAMEWORK must be axum or actix" >&2; exit 2 ;;
 esac
-cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK,redis" >&2
+cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK,redis,moka" >&2
 if [[ " $MODES " == *" redis "* ]] && [ -z "${HOOKSHIELD_REDIS_URL:-}" ]; then
     echo "MODES includes redis: set HOOKSHIELD_REDIS_URL (eval \"\$(scripts/redis.sh start)\")" >&2
     exit 2
@@ -217,8 +218,10 @@ if [ -n "${RPS[bare]:-}" ]; then
         python3 -c '
 import sys
 mode, rps, base = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-verdict = "met" if rps >= 0.9 * base else "MISSED"
-print(f"{mode}: requests/s >= 0.9x bare: {verdict} ({rps / base:.3f}x)")
+# Issue #16: layer + store >= 0.85x bare; the layer alone (verify) >= 0.9x (issues #3, #5).
+target = 0.9 if mode == "verify" else 0.85
+verdict = "met" if rps >= target * base else "MISSED"
+print(f"{mode}: requests/s >= {target}x bare: {verdict} ({rps / base:.3f}x)")
 ' "$mode" "${RPS[$mode]}" "${RPS[bare]}"
     done
 fi

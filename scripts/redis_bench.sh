@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RedisStore against MokaStore (crates/hookshield-redis/benches/store.rs) on a Redis server
+# RedisStore against MemoryStore (crates/hookshield-redis/benches/store.rs) on a Redis server
 # of its own, then the table (scripts/bench_ratios.py redis).
 #
 #   scripts/redis_bench.sh                  # about 1 minute once built

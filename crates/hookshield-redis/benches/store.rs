@@ -1,4 +1,4 @@
-//! [`RedisStore`] against [`MokaStore`] in the same run, the Redis commands each event
+//! [`RedisStore`] against [`MemoryStore`] (the default store) in the same run, the Redis commands each event
 //! costs, and a bare `PING` as the floor of a loopback round trip.
 //!
 //! Needs a Redis server: the URL is read from `HOOKSHIELD_REDIS_URL` (unset: the bench says
@@ -8,11 +8,11 @@
 //!
 //! Figures (group `redis-store`):
 //!
-//! - `moka-reserve-commit-new` / `redis-reserve-commit-new`: `reserve` of an id never seen,
-//!   then `commit` (what every new event costs). Ids are unique across the run; the moka
-//!   store is one `MokaStore::default()`, full after the warm-up (as in
+//! - `memory-reserve-commit-new` / `redis-reserve-commit-new`: `reserve` of an id never
+//!   seen, then `commit` (what every new event costs). Ids are unique across the run; the
+//!   in-memory store is one `MemoryStore::default()`, full after the warm-up (as in
 //!   `hookshield-core/benches/replay.rs`), the Redis store writes a new key per event.
-//! - `moka-reserve-done` / `redis-reserve-done`: `reserve` of an id already handled (the
+//! - `memory-reserve-done` / `redis-reserve-done`: `reserve` of an id already handled (the
 //!   duplicate path).
 //! - `redis-ping`: a bare `PING` through a `ConnectionManager` of its own, the connection
 //!   type `RedisStore` uses: one loopback round trip and nothing else. reserve + commit is
@@ -54,7 +54,7 @@ use std::time::{Duration, Instant};
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion};
-use hookshield_core::replay::{MokaStore, OwnerToken, ReplayKey, ReplayStore, Reservation};
+use hookshield_core::replay::{MemoryStore, OwnerToken, ReplayKey, ReplayStore, Reservation};
 use hookshield_redis::RedisStore;
 use redis::aio::{ConnectionManager, MultiplexedConnection};
 use tokio::runtime::Runtime;
@@ -595,7 +595,7 @@ fn bench(c: &mut Criterion, url: &str, count: bool) {
     let _entered = runtime.enter();
     let client = redis::Client::open(url).unwrap();
     let redis = RedisStore::builder(url).key_prefix(PREFIX).build().unwrap();
-    let moka = MokaStore::default();
+    let memory = MemoryStore::default();
     // A namespace of its own per run: every id is new to the server, run after run.
     let namespace = format!("{NAMESPACE}-run-{}", OwnerToken::random().to_hex());
     let mut next = 1_u64 << 40;
@@ -618,16 +618,16 @@ fn bench(c: &mut Criterion, url: &str, count: bool) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
 
-    bench_new(&mut group, &runtime, "moka", &moka, &namespace, &mut next);
+    bench_new(&mut group, &runtime, "memory", &memory, &namespace, &mut next);
     bench_new(&mut group, &runtime, "redis", &redis, &namespace, &mut next);
 
     let done = delivery_id(7);
     let key = ReplayKey::new(&namespace, &done);
     runtime.block_on(async {
-        make_done(&moka, &namespace, &done).await;
+        make_done(&memory, &namespace, &done).await;
         make_done(&redis, &namespace, &done).await;
     });
-    bench_done(&mut group, &runtime, "moka", &moka, key);
+    bench_done(&mut group, &runtime, "memory", &memory, key);
     bench_done(&mut group, &runtime, "redis", &redis, key);
 
     group.bench_function("redis-ping", |b| {
