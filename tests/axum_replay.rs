@@ -330,3 +330,89 @@ async fn a_reservation_lapses_after_its_lease() {
     assert_duplicate(&send(&client(), &url, &headers, BODY.to_vec()).await);
     assert_eq!(calls.get(), 2);
 }
+
+/// A full default store of events in flight refuses a new event with 503 and
+/// `Retry-After` rather than forget one in flight: every held event still runs once, a
+/// copy of one is still a duplicate, and the refused event runs on the provider's retry.
+#[tokio::test]
+async fn a_store_full_of_events_in_flight_is_503_and_forgets_none() {
+    use hookshield::replay::MemoryStore;
+    use tokio::sync::watch;
+
+    for provider in PROVIDERS {
+        let calls = Calls::default();
+        let (open, gate) = watch::channel(false);
+        let handler = {
+            let calls = calls.clone();
+            post(move |_: Bytes| async move {
+                calls.hit();
+                let mut gate = gate.clone();
+                gate.wait_for(|open| *open).await.unwrap();
+                (StatusCode::OK, "handled")
+            })
+        };
+        // Two entries: Civo's unsigned id takes two per event (id and content digest).
+        let layer = WebhookLayer::from(provider.receiver().with_replay_store(MemoryStore::new(2)));
+        let url = url(serve(layered(handler, layer)).await);
+        let event = |n: usize| {
+            let body = format!(r#"{{"event":"volume.attached","n":{n}}}"#).into_bytes();
+            (provider.sign(&body, &format!("evt-full-{n}")), body)
+        };
+
+        let mut held = Vec::new();
+        let mut refused = None;
+        for n in 0..3 {
+            let (headers, body) = event(n);
+            let task = tokio::spawn({
+                let url = url.clone();
+                async move { send(&client(), &url, &headers, body).await }
+            });
+            let deadline = Instant::now() + Duration::from_secs(5);
+            loop {
+                if calls.get() > held.len() {
+                    held.push(task);
+                    break;
+                }
+                if task.is_finished() {
+                    refused = Some((n, task.await.unwrap()));
+                    break;
+                }
+                assert!(Instant::now() < deadline, "{provider:?}: event {n} hangs");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            if refused.is_some() {
+                break;
+            }
+        }
+        let Some((n, reply)) = refused else {
+            panic!("{provider:?}: a store of 2 entries took 3 events in flight");
+        };
+        assert!(
+            !held.is_empty(),
+            "{provider:?}: refused with nothing in flight"
+        );
+        assert_rejected(&reply, 503, "replay_store_unavailable");
+        assert_eq!(reply.header("retry-after"), Some("10"), "{reply:?}");
+
+        open.send(true).unwrap();
+        for task in held {
+            let reply = task.await.unwrap();
+            assert_eq!(
+                (reply.status, reply.text()),
+                (200, "handled"),
+                "{provider:?}"
+            );
+        }
+        let (headers, body) = event(0);
+        assert_duplicate(&send(&client(), &url, &headers, body).await);
+        let runs = calls.get();
+        let (headers, body) = event(n);
+        let retry = send(&client(), &url, &headers, body).await;
+        assert_eq!(
+            (retry.status, retry.text()),
+            (200, "handled"),
+            "{provider:?}"
+        );
+        assert_eq!(calls.get(), runs + 1, "{provider:?}: the retry ran once");
+    }
+}
