@@ -80,6 +80,11 @@ pub enum ConfigError {
     /// event would all run.
     #[error("the replay lease is zero")]
     ZeroLease,
+    /// An in-memory replay store larger than it may be
+    /// ([`MAX_CAPACITY`](crate::replay::MAX_CAPACITY)), or whose memory could not be
+    /// allocated.
+    #[error("an in-memory replay store of {0} ids cannot be allocated")]
+    StoreTooLarge(u64),
     /// The status answered to duplicates must be a success (200–299), or the provider
     /// would retry an event that was handled.
     #[error("the duplicate status must be 200 to 299, not {0}")]

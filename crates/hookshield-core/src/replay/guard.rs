@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::store::{ReplayKey, ReplayStore, Reservation};
+use super::store::{ReplayKey, ReplayStore, Reservation, StoreError};
 use super::ticket::{Held, Ticket};
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::scheme::MAX_NAME_LEN;
@@ -193,7 +193,9 @@ impl<S: ReplayStore> ReplayGuard<S> {
     }
 
     /// **Fail open** when the store cannot answer: run the handler without replay
-    /// protection (logged at error level) instead of answering 503. Off by default: failing
+    /// protection (logged at error level) instead of answering 503. A store that answers
+    /// it is full of events in flight ([`StoreError::Full`]) is still answered 503: it is
+    /// up, and running copies of an event unprotected is what it refused. Off by default: failing
     /// closed loses nothing (the provider retries later) and runs nothing twice, while
     /// failing open may run an event twice, or run a replayed copy, during the outage.
     #[must_use]
@@ -319,7 +321,8 @@ impl<S: ReplayStore> ReplayGuard<S> {
             Ok(Reservation::Acquired(owner)) => Ok(Step::Held(Held::new(namespace, id, owner))),
             Ok(Reservation::Done) => Ok(Step::Done),
             Ok(Reservation::InFlight) => Err(VerifyError::new(Reason::DuplicateInFlight)),
-            Err(error) if self.fail_open => {
+            // A full store answered: failing open would let the copies of an event run.
+            Err(error) if self.fail_open && !matches!(error, StoreError::Full) => {
                 tracing::error!(
                     %namespace, event_id = id, %error,
                     "replay store unavailable; failing open: the event runs unprotected"
@@ -362,7 +365,7 @@ pub(crate) fn shortest_ttl(verifier: &Verifier) -> Duration {
 mod tests {
     use super::*;
     use crate::ErrorKind;
-    use crate::replay::{OwnerToken, StoreError};
+    use crate::replay::{MemoryStore, OwnerToken};
 
     /// A store that never answers.
     #[derive(Debug)]
@@ -447,6 +450,22 @@ mod tests {
             }
         }
         panic!("the digest stayed reserved");
+    }
+
+    /// Failing open covers an outage, not a store full of events in flight: two copies
+    /// of an event must not both run.
+    #[tokio::test]
+    async fn a_full_store_is_refused_even_failing_open() {
+        let guard = ReplayGuard::new(MemoryStore::new(1), "ns", Duration::from_secs(60))
+            .unwrap()
+            .with_fail_open(true);
+        let Ok(Admission::Run(_held)) = guard.admit("evt-1").await else {
+            panic!("the first id is admitted");
+        };
+        for _ in 0..2 {
+            let refused = guard.admit("evt-2").await.unwrap_err();
+            assert_eq!(refused.kind(), ErrorKind::ReplayStoreUnavailable);
+        }
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -30,8 +31,8 @@ type Hasher = foldhash::fast::RandomState;
 ///   least recently used go first (never a new one: moka's default policy, TinyLFU, would
 ///   drop new ids straight away, and every event id is new).
 /// - Reservations in flight are kept beside the cache, in maps behind 16 locks, so that
-///   moka can never evict one: of `max_ids` reservations at most, a new id beyond them is
-///   refused with [`StoreError::Full`] (503), never let in by forgetting one.
+///   moka can never evict one: with `max_ids` reservations live, a new id is refused with
+///   [`StoreError::Full`] (503), never let in by forgetting one.
 /// - `reserve`, `commit` and `release` of an id run under its map's lock, which makes them
 ///   atomic: of many concurrent reservations of one id exactly one is acquired, and a
 ///   commit moves the id into the cache before it leaves the map.
@@ -55,8 +56,9 @@ type Hasher = foldhash::fast::RandomState;
 pub struct MokaStore {
     done: Cache<u128, Done, Hasher>,
     in_flight: Arc<[Mutex<HashMap<u128, Lease, Hasher>>]>,
-    /// How many reservations one map may hold.
-    per_shard: usize,
+    /// How many entries the maps hold in all (live or lapsed), and how many they may.
+    leases: Arc<AtomicUsize>,
+    max_leases: usize,
     fingerprints: Fingerprints,
 }
 
@@ -101,12 +103,10 @@ impl Expiry<u128, Done> for Ttl {
 }
 
 impl MokaStore {
-    /// A store keeping at most `max_ids` handled ids, and at most `max_ids` in flight.
+    /// A store keeping at most `max_ids` handled ids, and at most `max_ids` in flight
+    /// (at least one of each).
     pub fn new(max_ids: u64) -> Self {
-        let per_shard = usize::try_from(max_ids)
-            .unwrap_or(usize::MAX)
-            .div_ceil(SHARDS)
-            .max(1);
+        let max_ids = max_ids.max(1);
         Self {
             done: Cache::builder()
                 .max_capacity(max_ids)
@@ -116,7 +116,8 @@ impl MokaStore {
             in_flight: (0..SHARDS)
                 .map(|_| Mutex::new(HashMap::with_hasher(Hasher::default())))
                 .collect(),
-            per_shard,
+            leases: Arc::new(AtomicUsize::new(0)),
+            max_leases: usize::try_from(max_ids).unwrap_or(usize::MAX),
             fingerprints: Fingerprints::random(),
         }
     }
@@ -134,10 +135,49 @@ impl MokaStore {
         let i = ((key >> 64) as usize).checked_rem(SHARDS).unwrap_or(0);
         // `i < SHARDS`, the length `new` gives the slice.
         #[allow(clippy::indexing_slicing)]
-        let shard = &self.in_flight[i];
-        // Nothing below panics while holding it; a poisoned map is still a valid map.
-        shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.in_flight[i])
     }
+
+    /// Counts one more lease, dropping lapsed ones first when the maps are full: `held`
+    /// is the caller's map, already locked; the others are swept only if free at once
+    /// (never waiting for a second lock while holding one). `false` when every lease is
+    /// live.
+    fn room_for_lease(&self, held: &mut HashMap<u128, Lease, Hasher>, now: Instant) -> bool {
+        if self.leases.fetch_add(1, Ordering::AcqRel) < self.max_leases {
+            return true;
+        }
+        self.sweep(held, now);
+        for map in self.in_flight.iter() {
+            if let Ok(mut other) = map.try_lock() {
+                self.sweep(&mut other, now);
+            }
+        }
+        if self.leases.load(Ordering::Acquire) <= self.max_leases {
+            return true;
+        }
+        self.leases.fetch_sub(1, Ordering::AcqRel);
+        false
+    }
+
+    fn sweep(&self, map: &mut HashMap<u128, Lease, Hasher>, now: Instant) {
+        let before = map.len();
+        map.retain(|_, lease| now < lease.until);
+        self.leases
+            .fetch_sub(before.saturating_sub(map.len()), Ordering::AcqRel);
+    }
+
+    fn remove_lease(&self, map: &mut HashMap<u128, Lease, Hasher>, key: u128) {
+        if map.remove(&key).is_some() {
+            self.leases.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing panics while holding one; a poisoned map is still a valid map.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Default for MokaStore {
@@ -177,11 +217,9 @@ impl ReplayStore for MokaStore {
         if self.is_done(key, now) {
             return Ok(Reservation::Done);
         }
-        if leases.len() >= self.per_shard && !leases.contains_key(&key) {
-            leases.retain(|_, held| now < held.until);
-            if leases.len() >= self.per_shard {
-                return Err(StoreError::Full);
-            }
+        // A lapsed lease of this id is replaced in place; a new one needs room.
+        if !leases.contains_key(&key) && !self.room_for_lease(&mut leases, now) {
+            return Err(StoreError::Full);
         }
         leases.insert(
             key,
@@ -212,7 +250,7 @@ impl ReplayStore for MokaStore {
                 ttl,
             },
         );
-        leases.remove(&key);
+        self.remove_lease(&mut leases, key);
         Ok(true)
     }
 
@@ -222,12 +260,17 @@ impl ReplayStore for MokaStore {
         if !holds(&leases, key, owner, Instant::now()) {
             return Ok(false);
         }
-        leases.remove(&key);
+        self.remove_lease(&mut leases, key);
         Ok(true)
     }
 }
 
-fn holds(leases: &HashMap<u128, Lease, Hasher>, key: u128, owner: &OwnerToken, now: Instant) -> bool {
+fn holds(
+    leases: &HashMap<u128, Lease, Hasher>,
+    key: u128,
+    owner: &OwnerToken,
+    now: Instant,
+) -> bool {
     leases
         .get(&key)
         .is_some_and(|held| held.owner == owner.bits() && now < held.until)

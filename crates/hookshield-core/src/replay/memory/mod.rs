@@ -9,9 +9,14 @@ use std::time::{Duration, Instant};
 use self::shard::{Found, Nanos, Shard};
 use super::fingerprint::Fingerprints;
 use super::store::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+use crate::error::ConfigError;
 
 /// How many ids [`MemoryStore::default`] (and the adapters' default store) keeps.
 pub const DEFAULT_CAPACITY: u64 = 100_000;
+
+/// The most ids a [`MemoryStore`] keeps: 100 million, about 7.5 GB of entries.
+/// [`MemoryStore::new`] keeps at most this many; [`MemoryStore::try_new`] refuses more.
+pub const MAX_CAPACITY: u64 = 100_000_000;
 
 /// Ids per shard that [`MemoryStore`] aims for: enough that the newest ids are spread
 /// evenly over the shards, so none fills much earlier than the others.
@@ -23,19 +28,21 @@ const MAX_SHARDS: usize = 64;
 /// each hold a lock for a few hundred nanoseconds. Cloning is cheap and shares the store.
 ///
 /// - **Memory.** The store keeps at least `max_ids` ids (rounded up to fill its shards),
-///   about 70 bytes each, allocated when it is built and never again: a request allocates
-///   nothing here. [`MemoryStore::default`] keeps [`DEFAULT_CAPACITY`] ids (about 7 MB).
+///   about 75 bytes each, allocated when it is built and never again: a request allocates
+///   nothing here. [`MemoryStore::default`] keeps [`DEFAULT_CAPACITY`] ids (about 7.5 MB).
 /// - **Exactly once.** An id's entry (state, owner, deadline) is read and changed in one
 ///   critical section of its shard's lock: of many concurrent reservations of one id
 ///   exactly one is acquired.
 /// - **Leases and TTLs.** Every entry carries the instant after which it counts as absent
 ///   (the lease while in flight, the TTL once done), checked on every read.
-/// - **At capacity, the oldest go first.** Each shard reuses its entries in the order they
-///   were reserved, so a full store forgets the ids reserved longest ago, never the
-///   newest, from the first time it fills. A **reservation in flight is never forgotten**:
-///   it is skipped until it is settled or its lease lapses. Should a shard hold nothing
-///   but live reservations, a new id is refused with [`StoreError::Full`] (503 and
-///   `Retry-After`: the provider delivers it again later) rather than forgetting one.
+/// - **At capacity, the oldest go first.** A released reservation (a handler that failed, a
+///   dropped request) gives its entry back at once. When a shard has no free entry, a new
+///   id takes the entry of the reservation held longest if its lease has lapsed, else of
+///   the id committed longest ago: a full store forgets its oldest handled ids, never the
+///   newest, from the first time it fills. A **reservation in flight is never forgotten**
+///   while its lease lasts. Should a shard hold nothing but live reservations, a new id
+///   is refused with [`StoreError::Full`] (503 and `Retry-After`: the provider delivers
+///   it again later) rather than forgetting one. Every operation is O(1).
 ///
 /// Size it above the number of events (twice that for providers whose ids are unsigned,
 /// which also reserve a digest of the content) a provider can deliver within the TTL;
@@ -77,20 +84,41 @@ struct Inner {
 struct Padded(Mutex<Shard>);
 
 impl MemoryStore {
-    /// A store keeping at least `max_ids` ids (at least one), allocated now.
+    /// A store keeping at least `max_ids` ids (at least one, at most [`MAX_CAPACITY`]),
+    /// allocated now. Like any collection, it aborts the process when the memory cannot be
+    /// had (about 75 bytes per id): [`try_new`](Self::try_new) reports it instead.
     pub fn new(max_ids: u64) -> Self {
-        let max_ids = usize::try_from(max_ids).unwrap_or(usize::MAX).max(1);
-        let shards = shard_count(max_ids);
-        let per_shard = max_ids.div_ceil(shards);
-        Self {
+        match Self::try_new(max_ids.min(MAX_CAPACITY)) {
+            Ok(store) => store,
+            Err(_) => std::alloc::handle_alloc_error(std::alloc::Layout::new::<Padded>()),
+        }
+    }
+
+    /// A store keeping at least `max_ids` ids (at least one), allocated now; refused with
+    /// [`ConfigError::StoreTooLarge`] above [`MAX_CAPACITY`] or when the memory cannot be
+    /// had (on systems that overcommit memory, such as Linux by default, a store too large
+    /// for the machine is granted and the process is killed when it touches the memory:
+    /// size it for the machine).
+    pub fn try_new(max_ids: u64) -> Result<Self, ConfigError> {
+        let too_large = ConfigError::StoreTooLarge(max_ids);
+        if max_ids > MAX_CAPACITY {
+            return Err(too_large);
+        }
+        let ids = usize::try_from(max_ids).map_err(|_| ConfigError::StoreTooLarge(max_ids))?;
+        let ids = ids.max(1);
+        let shards = shard_count(ids);
+        let per_shard = ids.div_ceil(shards);
+        let shards = (0..shards)
+            .map(|_| Shard::new(per_shard).map(|shard| Padded(Mutex::new(shard))))
+            .collect::<Option<Box<[Padded]>>>()
+            .ok_or(too_large)?;
+        Ok(Self {
             inner: Arc::new(Inner {
-                shards: (0..shards)
-                    .map(|_| Padded(Mutex::new(Shard::new(per_shard))))
-                    .collect(),
+                shards,
                 fingerprints: Fingerprints::random(),
                 epoch: Instant::now(),
             }),
-        }
+        })
     }
 
     /// How many ids the store keeps at most: `max_ids` rounded up to fill its shards.
@@ -120,7 +148,9 @@ impl MemoryStore {
     /// and the time now.
     fn shard(&self, key: u128) -> (MutexGuard<'_, Shard>, Nanos) {
         let shards = &self.inner.shards;
-        let i = ((key >> 64) as usize).checked_rem(shards.len()).unwrap_or(0);
+        let i = ((key >> 64) as usize)
+            .checked_rem(shards.len())
+            .unwrap_or(0);
         let now = self.now();
         // `i < len`, and `new` builds at least one shard.
         #[allow(clippy::indexing_slicing)]
@@ -135,7 +165,10 @@ impl MemoryStore {
 
 fn lock(shard: &Padded) -> MutexGuard<'_, Shard> {
     // The shard's methods cannot panic; a poisoned lock still guards a valid shard.
-    shard.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shard
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn nanos(duration: Duration) -> Nanos {
@@ -219,5 +252,13 @@ mod tests {
         assert_eq!(shard_count(usize::MAX), 64);
         assert_eq!(MemoryStore::new(0).capacity(), 1);
         assert_eq!(MemoryStore::new(100_000).capacity(), 64 * 1563);
+        assert!(matches!(
+            MemoryStore::try_new(MAX_CAPACITY + 1),
+            Err(ConfigError::StoreTooLarge(_))
+        ));
+        assert!(matches!(
+            MemoryStore::try_new(u64::MAX),
+            Err(ConfigError::StoreTooLarge(_))
+        ));
     }
 }
