@@ -38,18 +38,18 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use criterion::BenchmarkGroup;
+use criterion::measurement::WallTime;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hookshield_core::replay::{
     Admission, DEFAULT_CAPACITY, MemoryStore, MokaStore, ReplayGuard, ReplayKey, ReplayStore,
     Reservation,
 };
 use hookshield_core::{Receiver, SignOptions, Signer, Step, Verifier, presets};
-use criterion::BenchmarkGroup;
-use criterion::measurement::WallTime;
-use moka::sync::Cache;
-use tokio::runtime::Runtime;
 use moka::policy::EvictionPolicy;
+use moka::sync::Cache;
 use time::OffsetDateTime;
+use tokio::runtime::Runtime;
 
 #[path = "support/ids.rs"]
 mod ids;

@@ -618,7 +618,9 @@ fn bench(c: &mut Criterion, url: &str, count: bool) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3));
 
-    bench_new(&mut group, &runtime, "memory", &memory, &namespace, &mut next);
+    bench_new(
+        &mut group, &runtime, "memory", &memory, &namespace, &mut next,
+    );
     bench_new(&mut group, &runtime, "redis", &redis, &namespace, &mut next);
 
     let done = delivery_id(7);
