@@ -18,9 +18,19 @@
 //! signed "now", so the window passes): headers, hex or base64 decoding, the DER decode,
 //! the concatenation (Ed25519), the window, the event id.
 //!
-//! Run: `cargo bench -p hookshield-core --bench verify`, then
+//! The user's path (issue #16, groups `headermap-github` and `headermap-standard-webhooks`,
+//! feature `http`): a whole `verify_request` through an `http::HeaderMap` read by
+//! hookshield-core's own lookup for it (by the `http::HeaderName`s parsed when the scheme
+//! was built), on the system clock, as every request through the tower layer is verified;
+//! against the bare HMAC of the same bytes, at the four sizes. The groups above measure
+//! `(name, value)` pairs on a fixed clock instead.
+//!
+//! Run: `cargo bench -p hookshield-core --bench verify --features http`, then
 //! `python3 scripts/bench_ratios.py` for the table of ratios (`-- 'discord|sendgrid'` and
-//! `python3 scripts/bench_ratios.py keys` for the public-key groups alone).
+//! `python3 scripts/bench_ratios.py keys` for the public-key groups alone; `-- headermap`
+//! and `python3 scripts/bench_ratios.py headermap` for the user's path). Without the
+//! feature the `headermap-` groups are not built, and the public-key groups read their
+//! `http::HeaderMap` by each name's text.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -30,9 +40,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
+#[cfg(not(feature = "http"))]
+use hookshield_core::HeaderLookup;
 use hookshield_core::{
-    Algorithm, HeaderLookup, PrivateKey, PublicKey, RequestContext, SchemeBuilder, Secret,
-    SignOptions, Signer, Verifier, presets,
+    Algorithm, PrivateKey, PublicKey, RequestContext, SchemeBuilder, Secret, SignOptions, Signer,
+    Verifier, presets,
 };
 use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
 use p256::pkcs8::DecodePublicKey as _;
@@ -285,11 +297,25 @@ fn key_cases() -> Vec<KeyCase> {
     ]
 }
 
-/// An `http::HeaderMap` read as hookshield-core's `http` feature reads it (the same
-/// `get_all`), so the figure is the adapters' path without the bench needing the feature.
-struct HeaderMap(http::HeaderMap);
+/// The public-key groups' headers: the `http::HeaderMap` itself, read by hookshield-core's
+/// lookup for it (feature `http`), as the adapters read it.
+#[cfg(feature = "http")]
+fn lookup(map: http::HeaderMap) -> http::HeaderMap {
+    map
+}
 
-impl HeaderLookup for HeaderMap {
+/// Without the `http` feature: the map read by `get_all` of each name's text.
+#[cfg(not(feature = "http"))]
+fn lookup(map: http::HeaderMap) -> TextLookup {
+    TextLookup(map)
+}
+
+/// An `http::HeaderMap` looked up by text, for builds without the `http` feature.
+#[cfg(not(feature = "http"))]
+struct TextLookup(http::HeaderMap);
+
+#[cfg(not(feature = "http"))]
+impl HeaderLookup for TextLookup {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.0
             .get_all(name)
@@ -325,7 +351,7 @@ fn bench_public_keys(c: &mut Criterion) {
                     http::HeaderValue::from_str(value).unwrap(),
                 );
             }
-            let headers = HeaderMap(headers);
+            let headers = lookup(headers);
             group.throughput(Throughput::Bytes(size as u64));
             verifier.verify_request(&request, &headers, &body).unwrap();
             group.bench_with_input(BenchmarkId::new("hookshield", size), &body, |b, body| {
@@ -345,5 +371,87 @@ fn bench_public_keys(c: &mut Criterion) {
     }
 }
 
+/// The user's path (issue #16): a whole `verify_request` through an `http::HeaderMap`,
+/// read by hookshield-core's own `HeaderLookup` for it (feature `http`), on the system
+/// clock, as every request through the tower layer is verified. The request is signed
+/// "now", so the window passes for the seconds each size runs. The map holds the headers a
+/// provider's request carries besides the signature's (host, user agent, content type and
+/// length), as a server hands them over.
+#[cfg(feature = "http")]
+fn bench_user_path(c: &mut Criterion) {
+    for case in cases()
+        .into_iter()
+        .filter(|case| matches!(case.name, "github" | "standard-webhooks"))
+    {
+        let mut group = c.benchmark_group(format!("headermap-{}", case.name));
+        group
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_secs(2));
+        let verifier = Verifier::builder((case.scheme)())
+            .encoded_secret(case.secret)
+            .build()
+            .unwrap();
+        let request = RequestContext::new("POST", TARGET);
+        let key: Secret = verifier.scheme().parse_secret(case.secret).unwrap();
+        let signer = Signer::new((case.scheme)(), key.clone()).unwrap();
+        for size in SIZES {
+            let body = body(size, case.id_field, ID);
+            let now = OffsetDateTime::now_utc();
+            let signed = signer
+                .sign(&body, &SignOptions::new().timestamp(now).id(ID))
+                .unwrap();
+            let headers = header_map(&signed, size);
+            group.throughput(Throughput::Bytes(size as u64));
+            verifier.verify_request(&request, &headers, &body).unwrap();
+            group.bench_with_input(BenchmarkId::new("hookshield", size), &body, |b, body| {
+                b.iter(|| {
+                    verifier
+                        .verify_request(&request, black_box(&headers), black_box(body))
+                        .unwrap()
+                });
+            });
+            // The floor of the same bytes: GitHub's is the body; Standard Webhooks' is
+            // `{id}.{t}.{body}` with the timestamp just signed.
+            let parts: Vec<&[u8]> = match case.name {
+                "github" => vec![&body],
+                _ => {
+                    let t = signed.get("webhook-timestamp").unwrap();
+                    vec![ID.as_bytes(), b".", t.as_bytes(), b".", &body]
+                }
+            };
+            let run = floor::<Hmac<Sha256>>(key.expose(), &parts);
+            group.bench_function(BenchmarkId::new("bare-hmac", size), |b| b.iter(&run));
+        }
+        group.finish();
+    }
+}
+
+/// The signed headers in an `http::HeaderMap`, after those every request carries.
+#[cfg(feature = "http")]
+fn header_map(signed: &hookshield_core::SignedHeaders, size: usize) -> http::HeaderMap {
+    use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HOST, USER_AGENT};
+    let mut headers = http::HeaderMap::new();
+    headers.insert(HOST, http::HeaderValue::from_static("hooks.example.com"));
+    headers.insert(
+        USER_AGENT,
+        http::HeaderValue::from_static("Provider-Hookshot/1.0"),
+    );
+    headers.insert(
+        CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    headers.insert(CONTENT_LENGTH, http::HeaderValue::from(size));
+    for (name, value) in signed.iter() {
+        headers.append(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    headers
+}
+
+#[cfg(feature = "http")]
+criterion_group!(benches, bench, bench_public_keys, bench_user_path);
+#[cfg(not(feature = "http"))]
 criterion_group!(benches, bench, bench_public_keys);
 criterion_main!(benches);

@@ -134,8 +134,7 @@ fn first_of_list(value: String) -> String {
 
 /// The text of a header that must appear at most once.
 fn one<H: HeaderLookup + ?Sized>(headers: &H, name: &str) -> Result<Option<String>, Reason> {
-    let names = [Box::<str>::from(name)];
-    match headers::single(headers, &names) {
+    match headers::one(headers, name) {
         Ok(Some(value)) => std::str::from_utf8(value)
             .map(|v| Some(v.trim().to_owned()))
             .map_err(|_| Reason::ForwardedSyntax),

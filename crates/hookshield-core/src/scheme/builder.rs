@@ -6,6 +6,7 @@ use crate::error::ConfigError;
 use crate::scheme::algorithm::Algorithm;
 use crate::scheme::encoding::Encoding;
 use crate::scheme::handshake::Handshake;
+use crate::scheme::header_names::HeaderNames;
 use crate::scheme::signature_header::Layout;
 use crate::scheme::signed_content::SignedContent;
 use crate::scheme::url_rules::UrlRules;
@@ -376,10 +377,12 @@ impl SchemeBuilder {
                 "the replay TTL must cover the timestamp window",
             ));
         }
+        let names = HeaderNames::new(&self.signature, self.timestamp.as_ref(), self.id.as_ref())?;
         Ok(Scheme {
             name: self.name.into(),
             algorithm: self.algorithm,
             signature: self.signature,
+            names,
             layout: self.layout,
             encoding: self.encoding,
             id_required: self.id_required || content.uses_id(),

@@ -1,19 +1,14 @@
 //! How a signature's bytes are written in a header: hex or base64.
 
 use base64::Engine as _;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use base64::engine::general_purpose::STANDARD;
 
 use crate::scheme::algorithm::SigLen;
+use crate::scheme::base64_sig;
 use crate::verify::signature_bytes::{MAX_TAG, Tag};
 
 /// The shortest DER ECDSA signature read: `SEQUENCE { INTEGER, INTEGER }` of one-byte values.
 const MIN_DER: usize = 8;
-
-/// Standard alphabet; padding optional on input, written on output.
-const BASE64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// The text encoding of a signature.
 #[non_exhaustive]
@@ -65,8 +60,8 @@ impl Encoding {
                 if text.len() > 96 {
                     return None;
                 }
-                let mut buf = [0u8; 74];
-                let n = BASE64.decode_slice(text, &mut buf).ok()?;
+                let mut buf = [0u8; MAX_TAG];
+                let n = base64_sig::decode(text, &mut buf)?;
                 if !(min..=max).contains(&n) {
                     return None;
                 }
@@ -79,7 +74,7 @@ impl Encoding {
     pub(crate) fn encode(self, bytes: &[u8]) -> String {
         match self {
             Self::Hex => const_hex::encode(bytes),
-            Self::Base64 => BASE64.encode(bytes),
+            Self::Base64 => STANDARD.encode(bytes),
         }
     }
 }

@@ -1,9 +1,11 @@
 //! A signature scheme: which headers, which bytes, which algorithm, which encoding.
 
 pub(crate) mod algorithm;
+pub(crate) mod base64_sig;
 pub(crate) mod builder;
 pub(crate) mod encoding;
 pub(crate) mod handshake;
+pub(crate) mod header_names;
 pub(crate) mod signature_header;
 pub(crate) mod signed_content;
 pub(crate) mod url_rules;
@@ -17,6 +19,7 @@ use crate::scheme::algorithm::Algorithm;
 use crate::scheme::builder::SchemeBuilder;
 use crate::scheme::encoding::Encoding;
 use crate::scheme::handshake::Handshake;
+use crate::scheme::header_names::HeaderNames;
 use crate::scheme::signature_header::Layout;
 use crate::scheme::signed_content::SignedContent;
 use crate::scheme::value_source::ValueSource;
@@ -34,6 +37,8 @@ pub struct Scheme {
     pub(crate) name: Arc<str>,
     pub(crate) algorithm: Algorithm,
     pub(crate) signature: Vec<Box<str>>,
+    /// The signature's, timestamp's and id's header names, parsed for lookups.
+    pub(crate) names: HeaderNames,
     pub(crate) layout: Layout,
     pub(crate) encoding: Encoding,
     pub(crate) content: SignedContent,

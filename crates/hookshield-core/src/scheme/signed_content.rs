@@ -36,6 +36,18 @@ pub(crate) struct Inputs<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct SignedContent {
     parts: Vec<Part>,
+    /// Which placeholders the parts use, told once: each request asks.
+    uses: Uses,
+}
+
+/// The placeholders a template uses, besides `{body}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Uses {
+    timestamp: bool,
+    id: bool,
+    url: bool,
+    method: bool,
+    form: bool,
 }
 
 impl SignedContent {
@@ -94,7 +106,17 @@ impl SignedContent {
             ));
         }
         match count(&Part::Body).saturating_add(count(&Part::Form)) {
-            1 => Ok(Self { parts }),
+            1 => {
+                let has = |wanted: Part| parts.contains(&wanted);
+                let uses = Uses {
+                    timestamp: has(Part::Timestamp),
+                    id: has(Part::Id),
+                    url: has(Part::Url),
+                    method: has(Part::Method),
+                    form: has(Part::Form),
+                };
+                Ok(Self { parts, uses })
+            }
             0 => Err(ConfigError::Template(
                 "the template must contain {body} or {form}",
             )),
@@ -104,33 +126,33 @@ impl SignedContent {
 
     /// Whether the template signs the timestamp.
     pub(crate) fn uses_timestamp(&self) -> bool {
-        self.parts.contains(&Part::Timestamp)
+        self.uses.timestamp
     }
 
     /// Whether the template signs the event id.
     pub(crate) fn uses_id(&self) -> bool {
-        self.parts.contains(&Part::Id)
+        self.uses.id
     }
 
     /// Whether the template signs the request URL.
     pub(crate) fn uses_url(&self) -> bool {
-        self.parts.contains(&Part::Url)
+        self.uses.url
     }
 
     /// Whether the template signs the request method.
     pub(crate) fn uses_method(&self) -> bool {
-        self.parts.contains(&Part::Method)
+        self.uses.method
     }
 
     /// Whether the template signs the request method or URL: it cannot be verified from
     /// headers and body alone.
     pub(crate) fn uses_request(&self) -> bool {
-        self.uses_url() || self.uses_method()
+        self.uses.url || self.uses.method
     }
 
     /// Whether the template signs the body's form fields instead of its bytes.
     pub(crate) fn uses_form(&self) -> bool {
-        self.parts.contains(&Part::Form)
+        self.uses.form
     }
 
     /// Whether the signed content is exactly the body.

@@ -14,14 +14,16 @@
 //! without starting serde at all; anything else goes through `serde_json`. A property test
 //! checks that both paths agree.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::error::Reason;
+use crate::verify::short_text::ShortText;
 
-/// The text of the wanted fields, in the order of the paths asked for.
-pub(crate) type Found = [Option<String>; 2];
+/// The text of the wanted fields, in the order of the paths asked for: kept in place when
+/// short, as ids and timestamps are.
+pub(crate) type Found = [Option<ShortText>; 2];
 
 /// The separator of the keys in a field path.
 pub(crate) const PATH_SEPARATOR: char = '.';
@@ -52,7 +54,7 @@ pub(crate) fn fields(body: &[u8], paths: [Option<&str>; 2]) -> Result<Found, Rea
 /// The value at `path` when each key on it is the first member of its object, every key
 /// and the value are plain JSON strings (no backslash, no control character) and the value
 /// is valid UTF-8: `{"event":{"id":"…"`, as PagerDuty sends it. `None` otherwise.
-fn first_member(body: &[u8], path: &str) -> Option<String> {
+fn first_member(body: &[u8], path: &str) -> Option<ShortText> {
     let mut rest = body;
     for key in path.split(PATH_SEPARATOR) {
         rest = skip_ws(rest).strip_prefix(b"{")?;
@@ -65,7 +67,7 @@ fn first_member(body: &[u8], path: &str) -> Option<String> {
     }
     let rest = skip_ws(rest).strip_prefix(b"\"")?;
     let (value, _) = plain_string(rest)?;
-    std::str::from_utf8(value).ok().map(str::to_owned)
+    std::str::from_utf8(value).ok().map(ShortText::from)
 }
 
 /// Skips JSON whitespace (space, tab, line feed, carriage return: not form feed).
@@ -300,8 +302,16 @@ impl Visitor<'_> for KeySeed<'_> {
 
 /// A field value: text for strings and integers, `Other` for anything else.
 enum Scalar {
-    Text(String),
+    Text(ShortText),
     Other,
+}
+
+/// An integer's decimal digits.
+fn digits(value: impl fmt::Display) -> Scalar {
+    let mut text = ShortText::EMPTY;
+    // Writing to a `ShortText` cannot fail.
+    let _ = write!(text, "{value}");
+    Scalar::Text(text)
 }
 
 impl<'de> de::Deserialize<'de> for Scalar {
@@ -320,13 +330,13 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v.to_owned()))
+        Ok(Scalar::Text(ShortText::from(v)))
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v.to_string()))
+        Ok(digits(v))
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar::Text(v.to_string()))
+        Ok(digits(v))
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar, E> {
         Ok(Scalar::Other)
@@ -355,10 +365,7 @@ mod tests {
     fn reads_strings_and_integers_only() {
         let body = br#"{"a":[1,{"id":"nested"}],"id":"evt_1","ts":1700000000123,"z":null}"#;
         let found = fields(body, [Some("id"), Some("ts")]).unwrap();
-        assert_eq!(
-            found,
-            [Some("evt_1".to_owned()), Some("1700000000123".to_owned())]
-        );
+        assert_eq!(found, [Some("evt_1".into()), Some("1700000000123".into())]);
         assert_eq!(
             fields(br#"{"x":1}"#, [Some("id"), None]).unwrap(),
             [None, None]
@@ -495,10 +502,7 @@ mod tests {
         let body = br#"{"event":{"occurred_at":"2021-04-26T17:36:27.458Z","id":"01BW"}}"#;
         assert_eq!(
             fields(body, [Some("event.id"), Some("event.occurred_at")]).unwrap(),
-            [
-                Some("01BW".to_owned()),
-                Some("2021-04-26T17:36:27.458Z".to_owned())
-            ]
+            [Some("01BW".into()), Some("2021-04-26T17:36:27.458Z".into())]
         );
         // A path through something that is not an object finds nothing; the first member
         // of a name decides.

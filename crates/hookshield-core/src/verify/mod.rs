@@ -6,6 +6,7 @@
 pub(crate) mod body_fields;
 pub(crate) mod clock;
 pub(crate) mod request_inputs;
+pub(crate) mod short_text;
 pub(crate) mod signature_bytes;
 pub(crate) mod signed_token;
 pub(crate) mod verified;

@@ -28,8 +28,9 @@ use crate::scheme::signed_content::Inputs;
 use crate::scheme::value_source::{IdDigest, Source};
 use crate::secret::Secret;
 use crate::verify::body_fields;
-use crate::verify::clock::{Clock, SystemClock};
+use crate::verify::clock::{Clock, Now, SystemClock};
 use crate::verify::request_inputs::RequestInputs;
+use crate::verify::short_text::ShortText;
 use crate::verify::signature_bytes::Tags;
 use crate::verify::signed_token;
 use crate::verify::verified::{IdOrigin, KeysRef, Verified};
@@ -150,9 +151,10 @@ impl Verifier {
         let signed = self
             .inner
             .scheme
+            .names
             .signature
             .iter()
-            .any(|name| headers.header_values(name).next().is_some());
+            .any(|name| headers.named_values(name).next().is_some());
         if request.method() != "POST" || signed {
             return None;
         }
@@ -205,12 +207,17 @@ impl Verifier {
     /// A scheme that signs the request's URL or method
     /// ([`Scheme::signs_request`]) needs [`verify_request`](Self::verify_request): here it
     /// is refused with 500 `webhook_not_configured`.
+    ///
+    /// The clock is read only for a scheme with a timestamp, once the signature matched.
+    /// With keys of its own, the verifier allocates nothing for a request it accepts when
+    /// its event id (a digest included) fits in [`Verified`] (78 bytes, with the timestamp
+    /// where the id is not signed); a key resolver may allocate.
     pub fn verify<H: HeaderLookup + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
     ) -> Result<Verified, VerifyError> {
-        self.verify_at(headers, body, self.inner.clock.now())
+        self.checked(None, headers, body, self.clock())
     }
 
     /// Verifies a request with its method and target (path and query), which schemes
@@ -243,7 +250,12 @@ impl Verifier {
         headers: &H,
         body: &[u8],
     ) -> Result<Verified, VerifyError> {
-        self.verify_request_at(request, headers, body, self.inner.clock.now())
+        self.checked(Some(request), headers, body, self.clock())
+    }
+
+    /// "Now" as the verifier's clock says, read only if a timestamp is checked.
+    fn clock(&self) -> Now<'_> {
+        Now::Clock(self.inner.clock.as_ref())
     }
 
     /// [`verify_request`](Self::verify_request), with keys a
@@ -272,7 +284,7 @@ impl Verifier {
             Ok(None) => self.keys_for(request, headers),
             Err(reason) => Err(reason),
         };
-        keys.and_then(|keys| self.check(request, headers, body, self.inner.clock.now(), keys))
+        keys.and_then(|keys| self.check(request, headers, body, self.clock(), keys))
             .map_err(|reason| self.refused(reason))
     }
 
@@ -295,7 +307,7 @@ impl Verifier {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
-        self.checked(Some(request), headers, body, now)
+        self.checked(Some(request), headers, body, now.into())
     }
 
     /// Verifies a request as of `now`.
@@ -311,7 +323,7 @@ impl Verifier {
         body: &[u8],
         now: OffsetDateTime,
     ) -> Result<Verified, VerifyError> {
-        self.checked(None, headers, body, now)
+        self.checked(None, headers, body, now.into())
     }
 
     fn checked<H: HeaderLookup + ?Sized>(
@@ -319,7 +331,7 @@ impl Verifier {
         request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
-        now: OffsetDateTime,
+        now: Now<'_>,
     ) -> Result<Verified, VerifyError> {
         self.keys_for(request, headers)
             .and_then(|keys| self.check(request, headers, body, now, keys))
@@ -366,7 +378,8 @@ impl Verifier {
         if !scheme.signed_token {
             return Ok(None);
         }
-        let token = headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
+        let token =
+            headers::single(headers, &scheme.names.signature)?.ok_or(Reason::MissingSignature)?;
         signed_token::key_id(token).map(Some)
     }
 
@@ -376,21 +389,22 @@ impl Verifier {
         &self,
         headers: &H,
         body: &[u8],
-        now: OffsetDateTime,
+        now: Now<'_>,
         keys: Arc<KeySet>,
     ) -> Result<Verified, Reason> {
         let scheme = &self.inner.scheme;
-        let token = headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
+        let token =
+            headers::single(headers, &scheme.names.signature)?.ok_or(Reason::MissingSignature)?;
         let checked = signed_token::check(token, &keys, body)?;
         let issued = i128::from(checked.issued_at).saturating_mul(1_000_000_000);
-        self.inner.window.check(issued, now)?;
+        self.inner.window.check(issued, now.unix_nanos())?;
         let key = keys.keys.get(checked.key_index);
+        let id = self.digest_id(b"", body);
         Ok(Verified {
-            scheme: Arc::clone(&scheme.name),
-            event_id: self.digest_id(b"", body),
+            id_len: id.len(),
+            id_and_timestamp: id,
             id_origin: IdOrigin::Digest,
             id_signed: true,
-            signed_timestamp: None,
             timestamp: Some(issued),
             secret_index: checked.key_index,
             secret_label: key.and_then(|k| k.label.clone()),
@@ -414,24 +428,26 @@ impl Verifier {
         request: Option<&RequestContext<'_>>,
         headers: &H,
         body: &[u8],
-        now: OffsetDateTime,
+        now: Now<'_>,
         keys: Arc<KeySet>,
     ) -> Result<Verified, Reason> {
         let scheme = &self.inner.scheme;
-        if !keys.is_for(scheme) {
+        // Keys built from this scheme (or a clone of it) share its name: no compare then.
+        if !Arc::ptr_eq(&keys.scheme, &scheme.name) && !keys.is_for(scheme) {
             return Err(Reason::ForeignKeys);
         }
         if scheme.signed_token {
             return self.check_token(headers, body, now, keys);
         }
+        let names = &scheme.names;
         let signature =
-            headers::single(headers, &scheme.signature)?.ok_or(Reason::MissingSignature)?;
+            headers::single(headers, &names.signature)?.ok_or(Reason::MissingSignature)?;
         // A timestamp parameter is read in the same pass over the header as the signatures.
         let mut candidates = Tags::default();
         let mut read = None;
         let signed_timestamp = match &scheme.timestamp {
-            Some(Source::Headers(names)) => {
-                Some(headers::single(headers, names)?.ok_or(Reason::MissingTimestamp)?)
+            Some(Source::Headers(_)) => {
+                Some(headers::single(headers, &names.timestamp)?.ok_or(Reason::MissingTimestamp)?)
             }
             Some(Source::Param(key)) => {
                 // A scheme with a timestamp parameter has signatures (checked when it is
@@ -452,7 +468,7 @@ impl Verifier {
             .map(|raw| window::parse(raw, scheme.unit))
             .transpose()?;
         let header_id = match &scheme.id {
-            Some(Source::Headers(names)) => match headers::single(headers, names)? {
+            Some(Source::Headers(_)) => match headers::single(headers, &names.id)? {
                 Some(id) => Some(check_id(id)?),
                 None if scheme.id_required => return Err(Reason::MissingId),
                 None => None,
@@ -486,10 +502,10 @@ impl Verifier {
             );
         }
         if let Some(nanos) = timestamp {
-            self.inner.window.check(nanos, now)?;
+            self.inner.window.check(nanos, now.unix_nanos())?;
         }
         let (event_id, id_origin) = match (header_id, body_id) {
-            (Some(id), _) => (id.to_owned(), IdOrigin::Header),
+            (Some(id), _) => (ShortText::from(id), IdOrigin::Header),
             (None, Some(id)) => {
                 check_id(id.as_bytes()).map_err(|_| Reason::BodyIdSyntax)?;
                 (id, IdOrigin::Body)
@@ -504,14 +520,18 @@ impl Verifier {
             IdOrigin::Body => scheme.algorithm != Algorithm::SharedToken,
             IdOrigin::Digest => true,
         };
-        // Kept only where the replay guard will need it for the content digest.
-        let signed_timestamp = (!id_signed && !ts_bytes.is_empty()).then(|| ts_bytes.into());
+        // The timestamp is kept beside the id only where the replay guard will need it for
+        // the content digest. A timestamp that parsed is UTF-8 (digits, or RFC 3339 text).
+        let id_len = event_id.len();
+        let mut id_and_timestamp = event_id;
+        if !id_signed {
+            id_and_timestamp.push_str(std::str::from_utf8(ts_bytes).unwrap_or_default());
+        }
         Ok(Verified {
-            scheme: Arc::clone(&scheme.name),
-            event_id,
+            id_and_timestamp,
+            id_len,
             id_origin,
             id_signed,
-            signed_timestamp,
             timestamp,
             secret_index,
             secret_label: key.and_then(|k| k.label.clone()),
@@ -627,11 +647,12 @@ impl Verifier {
     /// id the signature does not cover ([`Verified::id_is_signed`]), so a captured request
     /// resent under a new id is still recognised. `body` must be the verified body.
     pub fn content_digest(&self, verified: &Verified, body: &[u8]) -> String {
-        let timestamp = verified.signed_timestamp.as_deref().unwrap_or_default();
-        self.digest_id(timestamp, body)
+        let timestamp = verified.signed_timestamp().as_bytes();
+        self.digest_id(timestamp, body).as_str().to_owned()
     }
 
-    fn digest_id(&self, timestamp: &[u8], body: &[u8]) -> String {
+    /// `sha256:<hex>` of the signed content without the id (or of the body), in place.
+    fn digest_id(&self, timestamp: &[u8], body: &[u8]) -> ShortText {
         let scheme = &self.inner.scheme;
         let mut hasher = Sha256::new();
         match scheme.id_digest {
@@ -650,7 +671,12 @@ impl Verifier {
                 }
             }
         }
-        format!("sha256:{}", const_hex::encode(hasher.finalize()))
+        let mut hex = [0u8; 64];
+        let mut id = ShortText::from("sha256:");
+        if const_hex::encode_to_slice(hasher.finalize(), &mut hex).is_ok() {
+            id.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+        }
+        id
     }
 }
 
@@ -664,13 +690,16 @@ fn key_reason(error: KeyError) -> Reason {
 
 /// An event id must be 1 to [`MAX_ID_LEN`] bytes of UTF-8 without control characters.
 fn check_id(raw: &[u8]) -> Result<&str, Reason> {
+    if raw.is_empty() || raw.len() > MAX_ID_LEN {
+        return Err(Reason::IdSyntax);
+    }
     let id = std::str::from_utf8(raw).map_err(|_| Reason::IdSyntax)?;
-    // One branch-free pass over the bytes (it vectorizes); chars only for non-ASCII ids.
-    let ascii_control = id
-        .bytes()
-        .fold(false, |seen, b| seen | (b < 0x20) | (b == 0x7f));
-    let control = ascii_control || (!id.is_ascii() && id.chars().any(char::is_control));
-    if id.is_empty() || id.len() > MAX_ID_LEN || control {
+    // One branch-free pass over the bytes (it vectorizes) finds ASCII control characters
+    // and whether any byte is not ASCII; chars are looked at only then.
+    let (ascii_control, non_ascii) = raw.iter().fold((false, false), |(control, wide), &b| {
+        (control | (b < 0x20) | (b == 0x7f), wide | (b >= 0x80))
+    });
+    if ascii_control || (non_ascii && id.chars().any(char::is_control)) {
         return Err(Reason::IdSyntax);
     }
     Ok(id)

@@ -283,17 +283,15 @@ fn read_place<H: HeaderLookup + ?Sized>(
         Place::Query(name) => {
             query::param(request.query(), name).map_err(|()| Reason::ChallengeSyntax)
         }
-        Place::Header(name) => {
-            let names = [Box::<str>::from(name.as_ref())];
-            match headers::single(headers, &names) {
-                Ok(value) => Ok(value
-                    .and_then(|v| std::str::from_utf8(v).ok())
-                    .map(|v| v.trim().to_owned())),
-                Err(_) => Err(Reason::ChallengeSyntax),
-            }
-        }
+        Place::Header(name) => match headers::one(headers, name) {
+            Ok(value) => Ok(value
+                .and_then(|v| std::str::from_utf8(v).ok())
+                .map(|v| v.trim().to_owned())),
+            Err(_) => Err(Reason::ChallengeSyntax),
+        },
         Place::Field(path) => Ok(body_fields::fields(body, [Some(path), None])
             .ok()
-            .and_then(|[value, _]| value)),
+            .and_then(|[value, _]| value)
+            .map(|value| value.as_str().to_owned())),
     }
 }

@@ -236,6 +236,7 @@ impl Handshake {
                 let Some(plain) = plain.filter(|p| reply::echoable(p)) else {
                     return Some(Err(Reason::ChallengeSyntax));
                 };
+                let plain = plain.as_str();
                 let encrypted = keyed_hex(plain.as_bytes());
                 let body = serde_json::json!({ "plainToken": plain, "encryptedToken": encrypted });
                 Some(Ok(HandshakeReply::json(self.clone(), body.to_string())))

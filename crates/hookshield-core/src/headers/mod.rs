@@ -9,6 +9,14 @@
 //! A header sent with an empty (or all-whitespace) value counts as absent: an empty
 //! signature header is `401 missing_header` in every scheme, and where a scheme reads
 //! alternative names (`webhook-…` or `svix-…`) the next one is looked at.
+//!
+//! A scheme's header names are [`HeaderName`]s, checked and parsed when it is built: the
+//! verifier looks them up with [`HeaderLookup::named_values`], so a map that keeps a
+//! parsed name (`http::HeaderMap`, actix-web's map) never parses one per request.
+
+mod name;
+
+pub use name::HeaderName;
 
 use crate::error::Reason;
 
@@ -21,6 +29,12 @@ pub const MAX_HEADER_VALUE: usize = 8 * 1024;
 /// Names are matched ASCII case-insensitively. Implemented for `http::HeaderMap` (feature
 /// `http`), for slices, arrays and `Vec`s of `(name, value)` pairs, and for references.
 ///
+/// The verifier asks by [`HeaderName`] ([`named_values`](Self::named_values)), which by
+/// default asks [`header_values`](Self::header_values) with the name's text. A map that
+/// parses names before looking them up should override it to use a parsed form of the
+/// name kept with it (`http::HeaderMap` does, with the `http` feature; actix-web's map
+/// through [`HeaderName::parsed`]), so no request pays for parsing the scheme's names.
+///
 /// ```
 /// use hookshield_core::HeaderLookup;
 ///
@@ -30,11 +44,21 @@ pub const MAX_HEADER_VALUE: usize = 8 * 1024;
 pub trait HeaderLookup {
     /// Every value of the header `name`, in the order received.
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a;
+
+    /// Every value of the header `name`, in the order received: the same values as
+    /// [`header_values`](Self::header_values) of its text, which it defaults to.
+    fn named_values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.header_values(name.as_str())
+    }
 }
 
 impl<T: HeaderLookup + ?Sized> HeaderLookup for &T {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         (**self).header_values(name)
+    }
+
+    fn named_values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+        (**self).named_values(name)
     }
 }
 
@@ -58,12 +82,22 @@ impl<K: AsRef<str>, V: AsRef<[u8]>> HeaderLookup for Vec<(K, V)> {
     }
 }
 
+/// Looks names up by the `http::HeaderName` each [`HeaderName`] keeps: hashed, never
+/// parsed.
 #[cfg(feature = "http")]
 impl HeaderLookup for http::HeaderMap {
     fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.get_all(name)
             .into_iter()
             .map(http::HeaderValue::as_bytes)
+    }
+
+    fn named_values<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let values = match name.http() {
+            Some(parsed) => self.get_all(parsed),
+            None => self.get_all(name.as_str()),
+        };
+        values.into_iter().map(http::HeaderValue::as_bytes)
     }
 }
 
@@ -73,23 +107,28 @@ impl HeaderLookup for http::HeaderMap {
 /// as absent); an error when the header is repeated or too long.
 pub(crate) fn single<'a, H: HeaderLookup + ?Sized>(
     headers: &'a H,
-    names: &'a [Box<str>],
+    names: &'a [HeaderName],
 ) -> Result<Option<&'a [u8]>, Reason> {
     for name in names {
-        if let Some(value) = one(headers, name)? {
+        if let Some(value) = only(headers.named_values(name))? {
             return Ok(Some(value));
         }
     }
     Ok(None)
 }
 
-/// The one value of header `name`: `Ok(None)` when it is absent or sent empty (or all
-/// whitespace); an error when it is repeated or too long.
+/// The one value of header `name`, named by text (a name given at request time): the
+/// rule of [`single`].
 pub(crate) fn one<'a, H: HeaderLookup + ?Sized>(
     headers: &'a H,
     name: &'a str,
 ) -> Result<Option<&'a [u8]>, Reason> {
-    let mut values = headers.header_values(name);
+    only(headers.header_values(name))
+}
+
+/// The one value among `values`: `Ok(None)` when there is none or it is empty (or all
+/// whitespace); an error when there are more, or it is too long.
+fn only<'a>(mut values: impl Iterator<Item = &'a [u8]>) -> Result<Option<&'a [u8]>, Reason> {
     let Some(value) = values.next() else {
         return Ok(None);
     };
@@ -114,8 +153,8 @@ pub(crate) fn is_valid_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn names(n: &[&str]) -> Vec<Box<str>> {
-        n.iter().map(|s| Box::from(*s)).collect()
+    fn names(n: &[&str]) -> Vec<HeaderName> {
+        n.iter().map(|s| HeaderName::new(s).unwrap()).collect()
     }
 
     #[test]
@@ -146,6 +185,18 @@ mod tests {
             http::HeaderValue::from_static("sha256=00"),
         );
         assert_eq!(map.header_values("X-Hub-Signature-256").count(), 1);
+        let name = HeaderName::new("X-Hub-Signature-256").unwrap();
+        assert_eq!(map.named_values(&name).count(), 1);
+        assert_eq!(single(&map, &[name]), Ok(Some(&b"sha256=00"[..])));
+    }
+
+    #[test]
+    fn references_and_pairs_look_names_up_by_text() {
+        let h = vec![("X-A", "1"), ("x-a", "2"), ("x-b", "3")];
+        let name = HeaderName::new("x-A").unwrap();
+        assert_eq!((&&h).named_values(&name).count(), 2);
+        assert_eq!(one(&h, "X-B"), Ok(Some(&b"3"[..])));
+        assert_eq!(one(&h, "x-a"), Err(Reason::RepeatedHeader));
     }
 
     #[test]
