@@ -23,8 +23,11 @@ trap 'scripts/redis.sh stop' EXIT
 echo "# hookshield benchmarks, $(date -u), $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(rustc --version)"
 
 echo; echo "## verify vs the bare HMAC"
-cargo bench -p hookshield-core --bench verify >/dev/null
+# With `http`: the pair groups and the user's path (an http::HeaderMap, the system clock).
+cargo bench -p hookshield-core --features http --bench verify >/dev/null
 python3 scripts/bench_ratios.py
+echo; echo "### the user's path: through an http::HeaderMap on the system clock"
+python3 scripts/bench_ratios.py headermap
 
 echo; echo "## peers"
 cargo bench -p hookshield-bench-peers --bench peers >/dev/null
