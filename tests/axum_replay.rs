@@ -416,3 +416,37 @@ async fn a_store_full_of_events_in_flight_is_503_and_forgets_none() {
         assert_eq!(calls.get(), runs + 1, "{provider:?}: the retry ran once");
     }
 }
+
+/// A store asked for one id keeps [`MIN_CAPACITY`](hookshield::replay::MIN_CAPACITY):
+/// Civo's unsigned id holds two entries per event (the id and the content digest), so a
+/// store of one refused every Civo event with 503, retries included (found by an
+/// outside-in test).
+#[tokio::test]
+async fn a_store_asked_for_one_id_still_handles_events_with_unsigned_ids() {
+    use hookshield::replay::MemoryStore;
+
+    for provider in PROVIDERS {
+        let calls = Calls::default();
+        let handler = {
+            let calls = calls.clone();
+            post(move |_: Bytes| async move {
+                calls.hit();
+                (StatusCode::OK, "handled")
+            })
+        };
+        let layer = WebhookLayer::from(provider.receiver().with_replay_store(MemoryStore::new(1)));
+        let url = url(serve(layered(handler, layer)).await);
+        for n in 0..3 {
+            let body = format!(r#"{{"event":"volume.attached","n":{n}}}"#).into_bytes();
+            let headers = provider.sign(&body, &format!("evt-one-{n}"));
+            let reply = send(&client(), &url, &headers, body.clone()).await;
+            assert_eq!(
+                (reply.status, reply.text()),
+                (200, "handled"),
+                "{provider:?}: event {n}"
+            );
+            assert_duplicate(&send(&client(), &url, &headers, body).await);
+        }
+        assert_eq!(calls.get(), 3, "{provider:?}: each event ran once");
+    }
+}

@@ -365,7 +365,7 @@ pub(crate) fn shortest_ttl(verifier: &Verifier) -> Duration {
 mod tests {
     use super::*;
     use crate::ErrorKind;
-    use crate::replay::{MemoryStore, OwnerToken};
+    use crate::replay::{MIN_CAPACITY, MemoryStore, OwnerToken};
 
     /// A store that never answers.
     #[derive(Debug)]
@@ -456,14 +456,19 @@ mod tests {
     /// of an event must not both run.
     #[tokio::test]
     async fn a_full_store_is_refused_even_failing_open() {
-        let guard = ReplayGuard::new(MemoryStore::new(1), "ns", Duration::from_secs(60))
+        let store = MemoryStore::new(MIN_CAPACITY);
+        let guard = ReplayGuard::new(store, "ns", Duration::from_secs(60))
             .unwrap()
             .with_fail_open(true);
-        let Ok(Admission::Run(_held)) = guard.admit("evt-1").await else {
-            panic!("the first id is admitted");
-        };
+        let mut held = Vec::new();
+        for id in ["evt-1", "evt-2"] {
+            let Ok(Admission::Run(ticket)) = guard.admit(id).await else {
+                panic!("{id} is admitted");
+            };
+            held.push(ticket);
+        }
         for _ in 0..2 {
-            let refused = guard.admit("evt-2").await.unwrap_err();
+            let refused = guard.admit("evt-3").await.unwrap_err();
             assert_eq!(refused.kind(), ErrorKind::ReplayStoreUnavailable);
         }
     }

@@ -22,7 +22,7 @@ mod ticket;
 
 pub(crate) use guard::shortest_ttl;
 pub use guard::{Admission, DEFAULT_LEASE, ReplayGuard};
-pub use memory::{DEFAULT_CAPACITY, MAX_CAPACITY, MemoryStore};
+pub use memory::{DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY, MemoryStore};
 #[cfg(feature = "moka")]
 #[cfg_attr(docsrs, doc(cfg(feature = "moka")))]
 pub use moka_store::MokaStore;

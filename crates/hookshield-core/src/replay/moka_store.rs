@@ -104,9 +104,9 @@ impl Expiry<u128, Done> for Ttl {
 
 impl MokaStore {
     /// A store keeping at most `max_ids` handled ids, and at most `max_ids` in flight
-    /// (at least one of each).
+    /// (at least [`MIN_CAPACITY`](super::MIN_CAPACITY) of each).
     pub fn new(max_ids: u64) -> Self {
-        let max_ids = max_ids.max(1);
+        let max_ids = max_ids.max(super::MIN_CAPACITY);
         Self {
             done: Cache::builder()
                 .max_capacity(max_ids)

@@ -18,6 +18,11 @@ pub const DEFAULT_CAPACITY: u64 = 100_000;
 /// [`MemoryStore::new`] keeps at most this many; [`MemoryStore::try_new`] refuses more.
 pub const MAX_CAPACITY: u64 = 100_000_000;
 
+/// The fewest ids a replay store of hookshield keeps, whatever it is asked for: one event
+/// may hold two reservations at once (its id and, where the signature does not cover the
+/// id, its content digest), so a store of one would refuse every such event, for ever.
+pub const MIN_CAPACITY: u64 = 2;
+
 /// Ids per shard that [`MemoryStore`] aims for: enough that the newest ids are spread
 /// evenly over the shards, so none fills much earlier than the others.
 const IDS_PER_SHARD: usize = 1024;
@@ -84,9 +89,10 @@ struct Inner {
 struct Padded(Mutex<Shard>);
 
 impl MemoryStore {
-    /// A store keeping at least `max_ids` ids (at least one, at most [`MAX_CAPACITY`]),
-    /// allocated now. Like any collection, it aborts the process when the memory cannot be
-    /// had (about 75 bytes per id): [`try_new`](Self::try_new) reports it instead.
+    /// A store keeping at least `max_ids` ids (at least [`MIN_CAPACITY`], at most
+    /// [`MAX_CAPACITY`]), allocated now. Like any collection, it aborts the process when
+    /// the memory cannot be had (about 75 bytes per id): [`try_new`](Self::try_new)
+    /// reports it instead.
     pub fn new(max_ids: u64) -> Self {
         match Self::try_new(max_ids.min(MAX_CAPACITY)) {
             Ok(store) => store,
@@ -94,7 +100,8 @@ impl MemoryStore {
         }
     }
 
-    /// A store keeping at least `max_ids` ids (at least one), allocated now; refused with
+    /// A store keeping at least `max_ids` ids (at least [`MIN_CAPACITY`]), allocated now;
+    /// refused with
     /// [`ConfigError::StoreTooLarge`] above [`MAX_CAPACITY`] or when the memory cannot be
     /// had (on systems that overcommit memory, such as Linux by default, a store too large
     /// for the machine is granted and the process is killed when it touches the memory:
@@ -104,8 +111,8 @@ impl MemoryStore {
         if max_ids > MAX_CAPACITY {
             return Err(too_large);
         }
-        let ids = usize::try_from(max_ids).map_err(|_| ConfigError::StoreTooLarge(max_ids))?;
-        let ids = ids.max(1);
+        let ids = usize::try_from(max_ids.max(MIN_CAPACITY))
+            .map_err(|_| ConfigError::StoreTooLarge(max_ids))?;
         let shards = shard_count(ids);
         let per_shard = ids.div_ceil(shards);
         let shards = (0..shards)
@@ -250,7 +257,8 @@ mod tests {
         assert_eq!(shard_count(2048), 2);
         assert_eq!(shard_count(100_000), 64);
         assert_eq!(shard_count(usize::MAX), 64);
-        assert_eq!(MemoryStore::new(0).capacity(), 1);
+        assert_eq!(MemoryStore::new(0).capacity(), MIN_CAPACITY);
+        assert_eq!(MemoryStore::new(1).capacity(), MIN_CAPACITY);
         assert_eq!(MemoryStore::new(100_000).capacity(), 64 * 1563);
         assert!(matches!(
             MemoryStore::try_new(MAX_CAPACITY + 1),
