@@ -20,6 +20,11 @@
 #   PIN=0 scripts/load_bench.sh                # let server and wrk share every CPU
 #   FRAMEWORK=actix scripts/load_bench.sh      # the actix-web server (examples/load_server_actix.rs)
 #
+# QUOTA=40 limits the server to 40% of one CPU (a cgroup CPU quota, 10 ms period; needs
+# root and the cgroup `cpu` controller, v1 or v2), so that the server, not wrk, sets the
+# pace even where wrk cannot saturate a whole CPU's worth of server: requests/s ratios
+# are then ratios of the server's capacity. "server busy" is then out of the quota.
+#
 # PIN=1 (the default, with 2 or more CPUs) runs the server on CPU 0 and wrk on the other
 # CPUs, so wrk's own work does not eat into the server's. The server's Tokio runtime sizes
 # itself to the CPUs it may use. Besides requests/s, the table gives the server's CPU time
@@ -35,6 +40,7 @@ CONNECTIONS=${CONNECTIONS:-64}
 PORT=${PORT:-18088}
 MODES=${MODES:-bare verify memory moka}
 PIN=${PIN:-1}
+QUOTA=${QUOTA:-}
 RATE_CAP=${RATE_CAP:-200000}
 SECRET=load-bench-secret
 URL="http://127.0.0.1:${PORT}/webhook"
@@ -114,6 +120,27 @@ assert len(body) == 1024 and json.loads(body)
 EOF
 }
 
+# limit_server PID: puts the server under the QUOTA (see above), if one is asked for.
+limit_server() {
+    [ -n "$QUOTA" ] || return 0
+    local dir
+    if [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then
+        dir=/sys/fs/cgroup/cpu/hookshield-load
+        mkdir -p "$dir"
+        echo 10000 >"$dir/cpu.cfs_period_us"
+        echo $((QUOTA * 100)) >"$dir/cpu.cfs_quota_us"
+    elif grep -qw cpu /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+        dir=/sys/fs/cgroup/hookshield-load
+        echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+        mkdir -p "$dir"
+        echo "$((QUOTA * 100)) 10000" >"$dir/cpu.max"
+    else
+        echo "QUOTA needs root and the cgroup cpu controller" >&2
+        exit 2
+    fi
+    echo "$1" >"$dir/cgroup.procs"
+}
+
 wait_for_port() {
     for _ in $(seq 1 100); do
         if (exec 3<>"/dev/tcp/127.0.0.1/${PORT}") 2>/dev/null; then return 0; fi
@@ -151,6 +178,7 @@ for mode in $MODES; do
     echo "== $mode" >&2
     LOAD_SECRET=$SECRET "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
     server_pid=$!
+    limit_server "$server_pid"
     wait_for_port
     if ! kill -0 "$server_pid" 2>/dev/null; then
         echo "FAIL: $mode: the server exited (is port $PORT taken?)" >&2
@@ -195,7 +223,7 @@ done
 
 echo
 echo "$CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); server on CPUs ${server_cpus:-all}, wrk on ${wrk_cpus:-all}"
-echo "$FRAMEWORK: wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
+echo "$FRAMEWORK: ${QUOTA:+server limited to $QUOTA% of one CPU; }wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
 echo
 echo "| mode | requests/s | ratio to bare | p50 | p99 | p99 ratio to bare | server CPU / request | ratio to bare | server busy |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
