@@ -1,9 +1,9 @@
 //! Reading the payload under the limit and the body budget.
 
 use actix_web::dev::Payload;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
-use hookshield_core::{BodyBudget, Reason};
+use hookshield_core::{BodyBudget, BodyJoin, Reason};
 
 /// The whole payload, or [`Reason::BodyTooLarge`] as soon as it grows past `limit` (the
 /// rest is not read), or [`Reason::BodyUnreadable`].
@@ -21,7 +21,7 @@ pub(crate) async fn read(
     if let (Some(hold), Some(declared)) = (&mut hold, declared) {
         hold.grow_to(declared).await;
     }
-    let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
+    let mut body = BodyJoin::expecting(declared.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|error| {
             tracing::debug!(%error, "webhook body could not be read");
@@ -33,7 +33,7 @@ pub(crate) async fn read(
         if let Some(hold) = &mut hold {
             hold.grow_to(body.len().saturating_add(chunk.len())).await;
         }
-        body.extend_from_slice(&chunk);
+        body.push(chunk);
     }
-    Ok(body.freeze())
+    Ok(body.into_bytes())
 }

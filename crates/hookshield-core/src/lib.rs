@@ -134,7 +134,7 @@ pub use keys::resolver::{
 };
 #[cfg(feature = "receiver")]
 pub use receiver::{
-    BodyBudget, BodyHold, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
+    BodyBudget, BodyHold, BodyJoin, DEFAULT_BODY_BUDGET, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT,
     DEFAULT_RETRY_AFTER, DUPLICATE_BODY, Receiver, Step, read_within, verify_standalone,
 };
 pub use request::{PublicUrl, RequestContext};

@@ -1,7 +1,7 @@
 //! Reading the raw body under the limit and the body budget.
 
-use bytes::{Buf, Bytes, BytesMut};
-use hookshield_core::{BodyBudget, Reason};
+use bytes::{Buf, Bytes};
+use hookshield_core::{BodyBudget, BodyJoin, Reason};
 use http_body::Body;
 use http_body_util::BodyExt;
 
@@ -27,10 +27,7 @@ where
     let mut hold = budget.hold();
     hold.grow_to(declared.unwrap_or(0)).await;
     let mut body = std::pin::pin!(body);
-    // One chunk is kept as it came; a second one starts a copy.
-    let mut first: Option<Bytes> = None;
-    let mut joined = BytesMut::new();
-    let mut length = 0usize;
+    let mut joined = BodyJoin::expecting(declared.unwrap_or(0));
     loop {
         // The body's error type need not be `Send`: it is turned into a reason at once.
         let next = body.frame().await.map(|frame| {
@@ -44,22 +41,11 @@ where
             continue; // trailers
         };
         let size = data.remaining();
-        if size > limit.saturating_sub(length) {
+        if size > limit.saturating_sub(joined.len()) {
             return Err(Reason::BodyTooLarge);
         }
-        length = length.saturating_add(size);
-        hold.grow_to(length).await;
-        let chunk = data.copy_to_bytes(size);
-        match first.take() {
-            None if joined.is_empty() => first = Some(chunk),
-            earlier => {
-                if let Some(earlier) = earlier {
-                    joined.reserve(declared.unwrap_or(length).max(length));
-                    joined.extend_from_slice(&earlier);
-                }
-                joined.extend_from_slice(&chunk);
-            }
-        }
+        hold.grow_to(joined.len().saturating_add(size)).await;
+        joined.push(data.copy_to_bytes(size));
     }
-    Ok(first.unwrap_or_else(|| joined.freeze()))
+    Ok(joined.into_bytes())
 }

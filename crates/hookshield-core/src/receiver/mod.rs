@@ -1,10 +1,12 @@
 //! The receiving pipeline the adapters share: [`Receiver`] (body limit, deadline and
 //! budget, verifier, handshake, replay guard, how duplicates are answered), the body
-//! deadline on its own ([`read_within`]), and verification without replay protection for
+//! deadline on its own ([`read_within`]), a body's chunks joined without a copy when
+//! there is one ([`BodyJoin`]), and verification without replay protection for
 //! standalone extractors ([`verify_standalone`]).
 
 mod body_budget;
 mod body_deadline;
+mod body_join;
 mod standalone;
 
 use std::future::Future;
@@ -12,6 +14,7 @@ use std::time::Duration;
 
 pub use body_budget::{BodyBudget, BodyHold, DEFAULT_BODY_BUDGET};
 pub use body_deadline::read_within;
+pub use body_join::BodyJoin;
 pub use standalone::verify_standalone;
 
 use crate::error::{ConfigError, Reason, VerifyError};
