@@ -17,7 +17,9 @@
 //! - `redis`: the layer with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature `redis`).
 //!
 //! The handler does the same trivial work in every mode: it reads the body's length and
-//! answers 204. `LOAD_SECRET` (default `load-bench-secret`) is the GitHub secret.
+//! answers 204. `LOAD_SECRET` (default `load-bench-secret`) is the GitHub secret;
+//! `LOAD_SIGNED_ID=1` signs the delivery id with the body (`{id}.{body}`), so no content
+//! digest is kept.
 
 use std::error::Error;
 use std::hint::black_box;
@@ -27,11 +29,14 @@ use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
 use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
-use hookshield::{Receiver, Verifier, presets};
+use hookshield::{Receiver, Verifier};
 
+#[path = "support/load_scheme.rs"]
+mod load_scheme;
 #[path = "support/no_replay.rs"]
 mod no_replay;
 
+use load_scheme::load_scheme;
 use no_replay::NoReplay;
 
 /// The route every mode serves.
@@ -57,7 +62,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mode = args.next().unwrap_or_default();
     let port: u16 = args.next().as_deref().unwrap_or("8088").parse()?;
     let secret = std::env::var("LOAD_SECRET").unwrap_or_else(|_| "load-bench-secret".to_owned());
-    let verifier = Verifier::builder(presets::github())
+    let verifier = Verifier::builder(load_scheme())
         .encoded_secret(&secret)
         .build()?;
 

@@ -17,6 +17,8 @@
 //!   `redis`).
 //!
 //! One middleware (one store) is shared by every worker, as a real receiver would.
+//! `LOAD_SIGNED_ID=1` signs the delivery id with the body (`{id}.{body}`), so no content
+//! digest is kept.
 
 use std::error::Error;
 use std::hint::black_box;
@@ -26,11 +28,14 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use bytes::Bytes;
 use hookshield::actix::{VerifiedWebhook, WebhookMiddleware};
 use hookshield::replay::ReplayStore;
-use hookshield::{Receiver, Verifier, presets};
+use hookshield::{Receiver, Verifier};
 
+#[path = "support/load_scheme.rs"]
+mod load_scheme;
 #[path = "support/no_replay.rs"]
 mod no_replay;
 
+use load_scheme::load_scheme;
 use no_replay::NoReplay;
 
 /// The route every mode serves.
@@ -56,7 +61,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let mode = args.next().unwrap_or_default();
     let port: u16 = args.next().as_deref().unwrap_or("8088").parse()?;
     let secret = std::env::var("LOAD_SECRET").unwrap_or_else(|_| "load-bench-secret".to_owned());
-    let verifier = Verifier::builder(presets::github())
+    let verifier = Verifier::builder(load_scheme())
         .encoded_secret(&secret)
         .build()?;
     match mode.as_str() {

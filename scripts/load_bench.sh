@@ -20,6 +20,11 @@
 #   PIN=0 scripts/load_bench.sh                # let server and wrk share every CPU
 #   FRAMEWORK=actix scripts/load_bench.sh      # the actix-web server (examples/load_server_actix.rs)
 #
+# SIGNED_ID=1 signs each delivery id with its body (`{id}.{body}`, the servers' scheme
+# under LOAD_SIGNED_ID=1): the replay guard then keys events by id alone, without the
+# content digest GitHub's unsigned ids need (a second SHA-256 pass and a second
+# reservation).
+#
 # QUOTA=40 limits the server to 40% of one CPU (a cgroup CPU quota, 10 ms period; needs
 # root and the cgroup `cpu` controller, v1 or v2), so that the server, not wrk, sets the
 # pace even where wrk cannot saturate a whole CPU's worth of server: requests/s ratios
@@ -41,6 +46,7 @@ PORT=${PORT:-18088}
 MODES=${MODES:-bare verify memory moka}
 PIN=${PIN:-1}
 QUOTA=${QUOTA:-}
+SIGNED_ID=${SIGNED_ID:-0}
 RATE_CAP=${RATE_CAP:-200000}
 SECRET=load-bench-secret
 URL="http://127.0.0.1:${PORT}/webhook"
@@ -100,9 +106,10 @@ trap 'exit 130' INT TERM
 # delivery serial) and the signature of each, for RATE_CAP requests/s over DURATION.
 prepare() {
     mkdir -p "$1"
-    python3 - "$1" "$SECRET" "$2" "$3" "$RATE_CAP" <<'EOF'
+    python3 - "$1" "$SECRET" "$2" "$3" "$RATE_CAP" "$SIGNED_ID" <<'EOF'
 import hmac, json, math, re, sys
 out, secret, tag, duration, cap = sys.argv[1], sys.argv[2].encode(), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+signed_id = sys.argv[6] == "1"
 seconds = float(re.fullmatch(r"([0-9.]+)s?", duration).group(1))
 head = b'{"action":"opened","delivery":"'
 tail_start = b'","zen":"'
@@ -114,8 +121,10 @@ open(f"{out}/tail", "wb").write(tail)
 prefix = b"%08x-" % tag
 with open(f"{out}/signatures", "w") as sigs:
     for serial in range(math.ceil(seconds * cap)):
-        body = head + prefix + b"%012x" % serial + tail
-        sigs.write("sha256=" + hmac.digest(secret, body, "sha256").hex() + "\n")
+        delivery = prefix + b"%012x" % serial
+        body = head + delivery + tail
+        signed = delivery + b"." + body if signed_id else body
+        sigs.write("sha256=" + hmac.digest(secret, signed, "sha256").hex() + "\n")
 assert len(body) == 1024 and json.loads(body)
 EOF
 }
@@ -176,7 +185,7 @@ tag=$(( $(date +%s) % 100000 * 100 ))
 failed=0
 for mode in $MODES; do
     echo "== $mode" >&2
-    LOAD_SECRET=$SECRET "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
+    LOAD_SECRET=$SECRET LOAD_SIGNED_ID=$SIGNED_ID "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
     server_pid=$!
     limit_server "$server_pid"
     wait_for_port
@@ -223,7 +232,7 @@ done
 
 echo
 echo "$CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); server on CPUs ${server_cpus:-all}, wrk on ${wrk_cpus:-all}"
-echo "$FRAMEWORK: ${QUOTA:+server limited to $QUOTA% of one CPU; }wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries"
+echo "$FRAMEWORK: ${QUOTA:+server limited to $QUOTA% of one CPU; }wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency (after a $WARMUP warm-up), 1 KiB signed github deliveries$(if [ "$SIGNED_ID" = 1 ]; then echo ", id signed"; fi)"
 echo
 echo "| mode | requests/s | ratio to bare | p50 | p99 | p99 ratio to bare | server CPU / request | ratio to bare | server busy |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
