@@ -46,8 +46,8 @@
 //! # Features
 //!
 //! - `receiver` (default): [`Receiver`], [`replay`] and the in-memory
-//!   [`MemoryStore`](replay::MemoryStore); pulls in tokio, hashbrown and moka (for the key
-//!   cache). Without it, [`Verifier`] and [`Signer`] need none of them.
+//!   [`MemoryStore`](replay::MemoryStore); pulls in tokio, hashbrown, bytes and moka (for
+//!   the key cache). Without it, [`Verifier`] and [`Signer`] need none of them.
 //! - `moka`: `replay::MokaStore`, the replay store on a moka cache.
 //! - `http`: [`HeaderLookup`] for `http::HeaderMap` (http 1.x).
 //! - `conformance`: `replay::conformance`, the checks every replay store must pass, and the

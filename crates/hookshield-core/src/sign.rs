@@ -237,7 +237,7 @@ impl Signer {
             _ => None,
         };
         headers.push((
-            first(&scheme.signature),
+            scheme.signature_header().to_owned(),
             scheme.layout.render(&signatures, alt, param),
         ));
         Ok(SignedHeaders { headers })
@@ -276,7 +276,7 @@ impl Signer {
             ))?;
         let token = format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(signature));
         Ok(SignedHeaders {
-            headers: vec![(first(&self.scheme.signature), token)],
+            headers: vec![(self.scheme.signature_header().to_owned(), token)],
         })
     }
 
@@ -349,6 +349,7 @@ fn keyed(scheme: &Scheme, secret: &Secret) -> Result<Keyed, ConfigError> {
     Keyed::new(scheme.algorithm, secret)
 }
 
+/// The first of a header's names: the one a signer sends.
 fn first(names: &[Box<str>]) -> String {
     names.first().map(ToString::to_string).unwrap_or_default()
 }

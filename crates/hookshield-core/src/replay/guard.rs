@@ -195,8 +195,8 @@ impl<S: ReplayStore> ReplayGuard<S> {
     /// **Fail open** when the store cannot answer: run the handler without replay
     /// protection (logged at error level) instead of answering 503. A store that answers
     /// it is full of events in flight ([`StoreError::Full`]) is still answered 503: it is
-    /// up, and running copies of an event unprotected is what it refused. Off by default: failing
-    /// closed loses nothing (the provider retries later) and runs nothing twice, while
+    /// up, and running copies of an event unprotected is what it refused. Off by default:
+    /// failing closed loses nothing (the provider retries later) and runs nothing twice, while
     /// failing open may run an event twice, or run a replayed copy, during the outage.
     #[must_use]
     pub fn with_fail_open(mut self, fail_open: bool) -> Self {

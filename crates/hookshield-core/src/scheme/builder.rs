@@ -381,7 +381,6 @@ impl SchemeBuilder {
         Ok(Scheme {
             name: self.name.into(),
             algorithm: self.algorithm,
-            signature: self.signature,
             names,
             layout: self.layout,
             encoding: self.encoding,

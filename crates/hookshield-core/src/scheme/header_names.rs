@@ -5,9 +5,9 @@ use crate::headers::HeaderName;
 use crate::scheme::value_source::Source;
 
 /// The names of the headers a verifier reads for a scheme, each checked and parsed once:
-/// the signature's, and the timestamp's and the event id's where those are headers (none
-/// otherwise). The texts the scheme reports (`Scheme::signature_headers`,
-/// `ValueSource::Headers`) stay beside them as configured.
+/// the signature's (which `Scheme::signature_headers` reports), and the timestamp's and
+/// the event id's where those are headers (none otherwise; `ValueSource::Headers` reports
+/// those texts as configured).
 #[derive(Debug, Clone)]
 pub(crate) struct HeaderNames {
     pub(crate) signature: Box<[HeaderName]>,

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::ConfigError;
+use crate::headers::HeaderName;
 use crate::scheme::algorithm::Algorithm;
 use crate::scheme::builder::SchemeBuilder;
 use crate::scheme::encoding::Encoding;
@@ -36,8 +37,8 @@ pub(crate) const MAX_NAME_LEN: usize = 128;
 pub struct Scheme {
     pub(crate) name: Arc<str>,
     pub(crate) algorithm: Algorithm,
-    pub(crate) signature: Vec<Box<str>>,
-    /// The signature's, timestamp's and id's header names, parsed for lookups.
+    /// The signature's header names (the first one first), and the timestamp's and id's
+    /// where those are headers, parsed for lookups.
     pub(crate) names: HeaderNames,
     pub(crate) layout: Layout,
     pub(crate) encoding: Encoding,
@@ -107,9 +108,10 @@ impl Scheme {
 
     /// The (first) name of the signature header.
     pub fn signature_header(&self) -> &str {
-        self.signature
+        self.names
+            .signature
             .first()
-            .map(AsRef::as_ref)
+            .map(HeaderName::as_str)
             .unwrap_or_default()
     }
 
@@ -120,7 +122,7 @@ impl Scheme {
 
     /// Every name the signature header may come under, the first one first.
     pub fn signature_headers(&self) -> impl Iterator<Item = &str> {
-        self.signature.iter().map(AsRef::as_ref)
+        self.names.signature.iter().map(HeaderName::as_str)
     }
 
     /// Whether requests carry a timestamp that is checked against the window (a signed
