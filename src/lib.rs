@@ -1,4 +1,10 @@
 #![doc = include_str!("../README.md")]
+#![doc = "\n## Metrics\n\nFeature `metrics` (not on by default): every adapter counts \
+    requests by outcome (`hookshield_requests_total`), times verification and handlers \
+    (`hookshield_verify_seconds`, `hookshield_handler_seconds`) and gauges the events in \
+    flight (`hookshield_in_flight`) through the [`metrics`](https://docs.rs/metrics) facade \
+    crate: install any recorder. The names, labels and an example are in \
+    `hookshield::metrics`; the `route` label is set with `Receiver::with_metrics_route`."]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[doc(inline)]

@@ -25,6 +25,8 @@ pub mod actix_app;
 #[cfg(feature = "actix")]
 pub mod harness;
 pub mod keys;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 mod raw;
 pub mod response;
 

@@ -64,7 +64,9 @@
 //! ([`RejectionResponder`]). Each rejection or handshake answer it gives carries the
 //! [`Rejection`](hookshield_core::Rejection) in its extensions; every refusal emits a
 //! `tracing` event (target `hookshield::rejection`) and each request runs in a
-//! `hookshield.receive` span.
+//! `hookshield.receive` span. With `hookshield-core`'s `metrics` feature, the receiver
+//! also counts each request once by its outcome (413 and 408 included) and times it,
+//! through the `metrics` crate (see `hookshield_core::metrics`).
 //!
 //! Without the middleware, the plain extractors answer 500 `webhook_not_configured`;
 //! verifying alone takes the explicit [`Standalone`] form, with a `web::Data<Verifier>`

@@ -52,6 +52,9 @@
 //! - `http`: [`HeaderLookup`] for `http::HeaderMap` (http 1.x).
 //! - `conformance`: `replay::conformance`, the checks every replay store must pass, and the
 //!   `replay_store_conformance!` test macro.
+//! - `metrics` (implies `receiver`): the [`Receiver`] counts requests by outcome, times
+//!   verification and handlers, and gauges the events in flight, through the `metrics`
+//!   facade crate; the `metrics` module lists the names and labels.
 //!
 //! ```
 //! use hookshield_core::{presets, ErrorKind, Secret, SignOptions, Signer, Verifier};
@@ -109,6 +112,9 @@
 mod error;
 pub mod headers;
 mod keys;
+#[cfg(feature = "metrics")]
+#[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+pub mod metrics;
 pub mod presets;
 #[cfg(feature = "receiver")]
 #[cfg_attr(docsrs, doc(cfg(feature = "receiver")))]

@@ -89,7 +89,10 @@
 //! ([`RejectionResponder`]). Each rejection or handshake answer of the layer carries the
 //! [`Rejection`] in its extensions, for a logging or metrics
 //! layer outside; every refusal also emits a `tracing` event (target
-//! `hookshield::rejection`), and each request runs in a `hookshield.receive` span.
+//! `hookshield::rejection`), and each request runs in a `hookshield.receive` span. With
+//! `hookshield-core`'s `metrics` feature, the receiver also counts each request once by its
+//! outcome (413 and 408 included) and times it, through the `metrics` crate (see
+//! `hookshield_core::metrics`).
 //!
 //! [tower]: https://docs.rs/tower
 

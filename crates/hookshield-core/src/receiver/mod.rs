@@ -10,6 +10,8 @@ mod body_join;
 mod standalone;
 
 use std::future::Future;
+#[cfg(feature = "metrics")]
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use body_budget::{BodyBudget, BodyHold, DEFAULT_BODY_BUDGET};
@@ -19,6 +21,8 @@ pub use standalone::verify_standalone;
 
 use crate::error::{ConfigError, Reason, VerifyError};
 use crate::headers::HeaderLookup;
+#[cfg(feature = "metrics")]
+use crate::metrics::{Answer, Instruments};
 use crate::replay::{Admission, MemoryStore, ReplayGuard, ReplayStore, Ticket, shortest_ttl};
 use crate::request::RequestContext;
 use crate::scheme::handshake::HandshakeReply;
@@ -46,7 +50,8 @@ pub const DUPLICATE_BODY: &str = r#"{"duplicate":true}"#;
 ///
 /// Every refusal emits a `tracing` event (target [`REJECTION_TARGET`](crate::REJECTION_TARGET),
 /// fields `scheme`, `code`, `status`, `reason`), and so does every duplicate answered;
-/// adapters run each request inside [`span`](Self::span).
+/// adapters run each request inside [`span`](Self::span). With the `metrics` feature,
+/// each request is also counted by outcome and timed (see the `metrics` module).
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -76,6 +81,9 @@ pub struct Receiver<S = MemoryStore> {
     duplicate_status: u16,
     retry_after: Duration,
     handshakes: bool,
+    /// The metric keys of this endpoint, shared by clones and by the tickets in flight.
+    #[cfg(feature = "metrics")]
+    metrics: Arc<Instruments>,
 }
 
 impl<S> Clone for Receiver<S> {
@@ -89,6 +97,8 @@ impl<S> Clone for Receiver<S> {
             duplicate_status: self.duplicate_status,
             retry_after: self.retry_after,
             handshakes: self.handshakes,
+            #[cfg(feature = "metrics")]
+            metrics: Arc::clone(&self.metrics),
         }
     }
 }
@@ -114,6 +124,11 @@ impl Receiver<MemoryStore> {
     /// duplicates answered 200, handshakes answered.
     pub fn new(verifier: Verifier) -> Self {
         let guard = ReplayGuard::for_verifier(MemoryStore::default(), &verifier);
+        #[cfg(feature = "metrics")]
+        let metrics = Arc::new(Instruments::for_namespace(
+            guard.namespace(),
+            verifier.scheme().name(),
+        ));
         Self {
             verifier,
             guard,
@@ -123,6 +138,8 @@ impl Receiver<MemoryStore> {
             duplicate_status: 200,
             retry_after: DEFAULT_RETRY_AFTER,
             handshakes: true,
+            #[cfg(feature = "metrics")]
+            metrics,
         }
     }
 }
@@ -156,14 +173,69 @@ impl<S: ReplayStore> Receiver<S> {
             duplicate_status: self.duplicate_status,
             retry_after: self.retry_after,
             handshakes: self.handshakes,
+            #[cfg(feature = "metrics")]
+            metrics: self.metrics,
         }
+        .route_follows_namespace()
     }
 
     /// The replay namespace (default: the scheme's name). Two endpoints of one provider
-    /// with different secrets sharing a store need different namespaces.
+    /// with different secrets sharing a store need different namespaces. It is also the
+    /// `route` label of the metrics (feature `metrics`), unless `with_metrics_route` names
+    /// one.
     pub fn with_namespace(mut self, namespace: &str) -> Result<Self, ConfigError> {
         self.guard = self.guard.with_namespace(namespace)?;
-        Ok(self)
+        Ok(self.route_follows_namespace())
+    }
+
+    /// The `route` label of every metric this receiver records (feature `metrics`; see
+    /// the `metrics` module), to tell endpoints apart on a dashboard: say `"billing"` or
+    /// `"/webhooks/stripe"`. By default it is the replay namespace
+    /// ([`with_namespace`](Self::with_namespace); itself, by default, the scheme's name),
+    /// and follows it when the namespace changes; once named here, it stays. Keep it to a
+    /// fixed name per endpoint: each distinct route is a time series of its own.
+    ///
+    /// ```
+    /// use hookshield_core::{presets, Receiver, Verifier};
+    ///
+    /// let verifier = Verifier::builder(presets::stripe()).encoded_secret("whsec_x").build()?;
+    /// let receiver = Receiver::new(verifier);
+    /// assert_eq!(receiver.metrics_route(), "stripe");
+    /// let receiver = receiver.with_namespace("stripe-eu")?;
+    /// assert_eq!(receiver.metrics_route(), "stripe-eu");
+    /// let receiver = receiver.with_metrics_route("billing").with_namespace("stripe-us")?;
+    /// assert_eq!(receiver.metrics_route(), "billing");
+    /// # Ok::<(), hookshield_core::ConfigError>(())
+    /// ```
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn with_metrics_route(mut self, route: &str) -> Self {
+        self.metrics = Arc::new(Instruments::named(route, self.scheme_name()));
+        self
+    }
+
+    /// The `route` label of this receiver's metrics; see
+    /// [`with_metrics_route`](Self::with_metrics_route).
+    #[cfg(feature = "metrics")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "metrics")))]
+    pub fn metrics_route(&self) -> &str {
+        self.metrics.route()
+    }
+
+    /// Rebuilds the metric keys when their route is the replay namespace and that changed.
+    #[cfg(feature = "metrics")]
+    fn route_follows_namespace(mut self) -> Self {
+        let namespace = self.guard.namespace();
+        if !self.metrics.is_named() && self.metrics.route() != namespace {
+            let metrics = Instruments::for_namespace(namespace, self.scheme_name());
+            self.metrics = Arc::new(metrics);
+        }
+        self
+    }
+
+    #[cfg(not(feature = "metrics"))]
+    fn route_follows_namespace(self) -> Self {
+        self
     }
 
     /// How long handled ids are remembered (default: the scheme's recommended TTL, which
@@ -309,7 +381,7 @@ impl<S: ReplayStore> Receiver<S> {
     {
         read_within(self.body_timeout, read)
             .await
-            .map_err(|error| self.refused(error))
+            .map_err(|error| self.refused_unread(error))
     }
 
     /// The span adapters run each request in (`hookshield.receive`, field `scheme`), so
@@ -326,6 +398,14 @@ impl<S: ReplayStore> Receiver<S> {
     fn refused(&self, error: VerifyError) -> VerifyError {
         error.record(self.scheme_name());
         error
+    }
+
+    /// A refusal before the body was all read (declared length, body limit, deadline):
+    /// emits its event and counts the request, which never reaches [`run`](Self::run).
+    fn refused_unread(&self, error: VerifyError) -> VerifyError {
+        #[cfg(feature = "metrics")]
+        self.metrics.answered(Answer::Refused(error.kind()));
+        self.refused(error)
     }
 
     /// The status answered to a duplicate of an event already handled.
@@ -351,7 +431,7 @@ impl<S: ReplayStore> Receiver<S> {
             .and_then(|v| v.trim().parse::<u64>().ok());
         let limit = u64::try_from(self.body_limit).unwrap_or(u64::MAX);
         match declared {
-            Some(length) if length > limit => Err(self.refused(Reason::BodyTooLarge.into())),
+            Some(length) if length > limit => Err(self.refused_unread(Reason::BodyTooLarge.into())),
             Some(length) => Ok(usize::try_from(length).ok()),
             None => Ok(None),
         }
@@ -383,7 +463,38 @@ impl<S: ReplayStore> Receiver<S> {
         self.run(Some(request), headers, body).await
     }
 
+    /// [`decide`](Self::decide), counted and timed (feature `metrics`).
     async fn run<H: HeaderLookup + ?Sized>(
+        &self,
+        request: Option<&RequestContext<'_>>,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<Step<S>, VerifyError> {
+        #[cfg(feature = "metrics")]
+        {
+            let started = std::time::Instant::now();
+            let decided = self.decide(request, headers, body).await;
+            self.metrics.verified(started);
+            let answer = match decided {
+                Ok(Step::Run(ticket, verified)) => {
+                    // Counted when its ticket settles.
+                    return Ok(Step::Run(ticket.measured(self.metrics.admit()), verified));
+                }
+                Ok(Step::Handshake(_)) => Answer::Handshake,
+                Ok(Step::Duplicate) => Answer::Duplicate,
+                Err(error) => Answer::Refused(error.kind()),
+            };
+            self.metrics.answered(answer);
+            decided
+        }
+        #[cfg(not(feature = "metrics"))]
+        {
+            self.decide(request, headers, body).await
+        }
+    }
+
+    /// The provider's challenge, verification, the signed handshake, replay admission.
+    async fn decide<H: HeaderLookup + ?Sized>(
         &self,
         request: Option<&RequestContext<'_>>,
         headers: &H,

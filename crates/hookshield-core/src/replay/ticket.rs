@@ -14,9 +14,16 @@ use super::store::{OwnerToken, ReplayKey, ReplayStore, StoreError};
 /// Where the guard also reserved a digest of the signed content
 /// ([`ReplayGuard::admit_with_digest`](super::ReplayGuard::admit_with_digest)), both are
 /// settled together: a handler failure releases both, so the provider's retry runs.
+///
+/// With the `metrics` feature, a ticket the [`Receiver`](crate::Receiver) issued also
+/// records how its event ended (`handled` on commit, `handler_failed` on release or
+/// drop), once, when it settles; see the `metrics` module.
 #[must_use = "an unsettled ticket releases its event id when dropped"]
 pub struct Ticket<S: ReplayStore> {
     armed: Option<Armed<S>>,
+    /// The receiver's metrics of this event (feature `metrics`), settled with it, once.
+    #[cfg(feature = "metrics")]
+    metrics: Option<crate::metrics::Admitted>,
 }
 
 /// What a live ticket holds: the store, the TTL to commit with, and its reservations.
@@ -109,6 +116,24 @@ impl<S: ReplayStore> Ticket<S> {
                 id,
                 content: content.map(Box::new),
             }),
+            #[cfg(feature = "metrics")]
+            metrics: None,
+        }
+    }
+
+    /// The same ticket, settling `metrics` with it (the receiver's, for an event it
+    /// admitted).
+    #[cfg(feature = "metrics")]
+    pub(crate) fn measured(mut self, metrics: crate::metrics::Admitted) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    /// Records how the event ended (`handled`: committed), once: later calls do nothing.
+    #[cfg(feature = "metrics")]
+    fn settle_metrics(&mut self, handled: bool) {
+        if let Some(metrics) = self.metrics.take() {
+            metrics.settle(handled);
         }
     }
 
@@ -125,7 +150,11 @@ impl<S: ReplayStore> Ticket<S> {
 
     /// A ticket holding nothing (the guard failed open): settling it does nothing.
     pub(super) fn unprotected() -> Self {
-        Self { armed: None }
+        Self {
+            armed: None,
+            #[cfg(feature = "metrics")]
+            metrics: None,
+        }
     }
 
     /// The event id this ticket holds.
@@ -143,6 +172,8 @@ impl<S: ReplayStore> Ticket<S> {
     /// TTL. `Ok(false)` means a reservation had lapsed or been taken over (the handler
     /// outlived its lease).
     pub async fn commit(mut self) -> Result<bool, StoreError> {
+        #[cfg(feature = "metrics")]
+        self.settle_metrics(true);
         match self.armed.take() {
             Some(armed) => armed.commit().await,
             None => Ok(false),
@@ -152,6 +183,8 @@ impl<S: ReplayStore> Ticket<S> {
     /// The handler failed: forget the id (and the content digest) so the provider's retry
     /// runs. A store error is logged too: the reservation then lapses after its lease.
     pub async fn release(mut self) -> Result<bool, StoreError> {
+        #[cfg(feature = "metrics")]
+        self.settle_metrics(false);
         match self.armed.take() {
             Some(armed) => armed.release().await,
             None => Ok(false),
@@ -171,6 +204,8 @@ impl<S: ReplayStore> Ticket<S> {
 
 impl<S: ReplayStore> Drop for Ticket<S> {
     fn drop(&mut self) {
+        #[cfg(feature = "metrics")]
+        self.settle_metrics(false);
         let Some(armed) = self.armed.take() else {
             return;
         };
