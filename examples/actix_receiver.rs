@@ -80,6 +80,10 @@ async fn main() -> Result<(), Box<dyn Error>> {
     .client_disconnect_timeout(Duration::from_secs(2))
     // At most 1024 connections per worker; the others wait in the kernel's backlog.
     .max_connections(1024)
+    // SIGTERM, SIGINT (Ctrl-C) or SIGQUIT: actix-web stops accepting and lets the requests
+    // in hand finish for this long; the ones still running are dropped, which releases
+    // their event ids for the provider's retry.
+    .shutdown_timeout(30)
     .bind(&addr)?;
     for bound in server.addrs() {
         println!("{preset} webhooks on http://{bound}{path}");

@@ -29,7 +29,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use hookshield::Receiver;
-use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
+use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer, shutdown_signal};
 
 async fn handle(webhook: VerifiedWebhook) -> StatusCode {
     let verified = &webhook.verified;
@@ -71,9 +71,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
         .header_read_timeout(Duration::from_secs(10))
         .idle_timeout(Duration::from_secs(5))
         .max_connections(1024)
-        .serve_with_shutdown(listener, app, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        // Ctrl-C or SIGTERM: stop accepting, let the requests in hand finish (30 s at
+        // most), drop the rest (their event ids are released for the provider's retry).
+        .serve_with_shutdown(listener, app, shutdown_signal())
         .await?;
     Ok(())
 }

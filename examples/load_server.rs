@@ -28,7 +28,7 @@ use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::post;
 use bytes::Bytes;
-use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer};
+use hookshield::axum::{Server, VerifiedWebhook, WebhookLayer, shutdown_signal};
 use hookshield::{Receiver, Verifier};
 
 #[path = "support/load_scheme.rs"]
@@ -95,9 +95,9 @@ async fn main() -> Result<(), Box<dyn Error>> {
     // connection cap), so the benchmark measures what a deployment runs. wrk keeps its
     // connections busy: the 5 s idle deadline does not close them.
     Server::new()
-        .serve_with_shutdown(listener, app, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        // Ctrl-C or SIGTERM: stop accepting, let the requests in hand finish (30 s at
+        // most), drop the rest (their event ids are released for the provider's retry).
+        .serve_with_shutdown(listener, app, shutdown_signal())
         .await?;
     Ok(())
 }

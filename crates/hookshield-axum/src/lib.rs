@@ -90,6 +90,6 @@ pub use hookshield_tower::WebhookLayer;
 pub use rejection::WebhookRejection;
 pub use serve::{
     DEFAULT_HEADER_READ_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_CONNECTIONS,
-    DEFAULT_SHUTDOWN_TIMEOUT, Server,
+    DEFAULT_SHUTDOWN_TIMEOUT, Server, shutdown_signal,
 };
 pub use standalone::Standalone;

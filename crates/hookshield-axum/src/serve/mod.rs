@@ -3,6 +3,7 @@
 
 mod connection;
 mod idle;
+mod signal;
 
 use std::future::{Future, pending};
 use std::io;
@@ -18,6 +19,7 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use self::connection::{Deadlines, connection};
+pub use self::signal::shutdown_signal;
 
 /// Default of [`Server::header_read_timeout`]: 10 s.
 pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
