@@ -29,6 +29,9 @@ pub(crate) enum Command {
     /// (stdout) and per rejection or handshake (stderr). For asana without --secret-env,
     /// the first X-Hook-Secret handover teaches the secret (in memory, once).
     Listen(ListenArgs),
+    /// Run a verifying gateway: the routes of a config file, each forwarding what it verified
+    /// to an HTTP upstream or a Redis stream, exactly once.
+    Serve(ServeArgs),
     /// Sign a body as the provider would (its URL included) and POST it to a receiver;
     /// print the answer's status and body as JSON.
     Send(SendArgs),
@@ -220,6 +223,29 @@ pub(crate) struct ListenArgs {
     pub(crate) trust_forwarded_headers: bool,
     #[command(flatten)]
     pub(crate) handshake: HandshakeArgs,
+    /// Serve Prometheus metrics (`/metrics`), `/healthz` and `/readyz` (the replay store
+    /// reachable) on this address.
+    #[arg(long = "metrics-addr", value_name = "IP:PORT")]
+    pub(crate) metrics_addr: Option<std::net::SocketAddr>,
+}
+
+/// `hookshield serve`.
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The gateway's configuration (TOML): `[server]` and one `[[route]]` per endpoint.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: PathBuf,
+    /// Check the configuration (presets, keys, URLs, timeouts) and exit: 0 when it is
+    /// sound, 2 with the route and field at fault otherwise.
+    #[arg(long)]
+    pub(crate) check: bool,
+    /// Listen here instead of the file's `[server] addr`.
+    #[arg(long, value_name = "IP:PORT")]
+    pub(crate) addr: Option<std::net::SocketAddr>,
+    /// Serve Prometheus metrics (`/metrics`), `/healthz` and `/readyz` here (instead of
+    /// the file's `[server] metrics_addr`).
+    #[arg(long = "metrics-addr", value_name = "IP:PORT")]
+    pub(crate) metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, Args)]

@@ -25,6 +25,7 @@ use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
 
 use crate::UsageError;
+use crate::admin::{Admin, Check};
 use crate::args::ListenArgs;
 use crate::verify::metadata;
 use crate::{handshake, learned, request_url, secret_source};
@@ -34,6 +35,11 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
         return Err(UsageError("--path must start with /".to_owned()));
     }
     let (verifier, scheme) = verifier(args)?;
+    // Before the receiver is built, so every metric it records is kept.
+    let admin = match args.metrics_addr {
+        Some(addr) => Some((Admin::install()?, addr)),
+        None => None,
+    };
     let mut receiver = Receiver::new(verifier)
         .with_body_limit(args.body_limit)
         .map_err(|e| UsageError(format!("--body-limit: {e}")))?;
@@ -51,9 +57,13 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
     let runtime = tokio::runtime::Runtime::new()?;
     // The Redis store's connection runs on the runtime: build it inside.
     let _entered = runtime.enter();
+    let mut checks = Vec::new();
     let app = match args.replay_store.as_deref() {
         None | Some("memory") => route(&args.path, receiver, scheme.name()),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
+            if admin.is_some() {
+                checks.push(Check::redis(&scheme.name().into(), url)?);
+            }
             let store = RedisStore::builder(url)
                 .build()
                 .map_err(|e| UsageError(format!("--replay-store: {e}")))?;
@@ -72,10 +82,19 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
         let addr = listener.local_addr()?;
         eprintln!("hookshield: listening on http://{addr}{}", args.path);
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let admin = match admin {
+            Some((admin, addr)) => Some(admin.spawn(addr, checks, stopped).await?),
+            None => None,
+        };
         notes(args, &scheme);
         server
-            .serve_with_shutdown(listener, app, shutdown())
+            .serve_with_shutdown(listener, app, hookshield_axum::shutdown_signal())
             .await?;
+        let _ = stop.send(true);
+        if let Some(admin) = admin {
+            let _ = admin.await;
+        }
         Ok(ExitCode::SUCCESS)
     })
 }
@@ -253,26 +272,4 @@ async fn handle(webhook: VerifiedWebhook) -> StatusCode {
     line.insert("body_size".into(), json!(webhook.body.len()));
     println!("{}", serde_json::Value::Object(line));
     StatusCode::NO_CONTENT
-}
-
-/// Ctrl-C or SIGTERM.
-async fn shutdown() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
 }

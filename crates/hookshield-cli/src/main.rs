@@ -10,6 +10,7 @@
 //!                   [--public-url URL] [--trust-forwarded-headers] [--handshake-token TOKEN | --handshake-token-env VAR]
 //! hookshield send   --preset NAME (--secret-env VAR | --private-key-env VAR)... --url URL [--signed-url URL]
 //!                   [--content-type TYPE] [--id ID] [--now UNIX_SECONDS] [--body-file PATH]
+//! hookshield serve  --config FILE [--check] [--addr IP:PORT] [--metrics-addr IP:PORT]
 //! hookshield presets [--json]
 //! hookshield keygen --preset NAME [--json]
 //! ```
@@ -32,6 +33,14 @@
 //! handshake it answers). Secrets come from an environment variable (`--secret-env`) or a file
 //! (`--secret-file`), never from a flag value, so they stay out of shell history; in the
 //! provider's text form (`whsec_…` for Standard Webhooks).
+//!
+//! `serve` is a verifying gateway: each `[[route]]` of its TOML file is a path verified by a
+//! preset (or a scheme the file describes) with keys from environment variables or files,
+//! whose events go to an HTTP upstream or a Redis stream; an event's id is committed once
+//! the output took it and released otherwise, so the provider's retry is delivered.
+//! `--check` validates the file and exits (2 with the route and field at fault). `serve`
+//! and `listen` serve Prometheus metrics, `/healthz` and `/readyz` at `--metrics-addr`,
+//! and stop gracefully on SIGTERM or Ctrl-C.
 //!
 //! Key pairs: Discord, SendGrid and Plaid sign with a private key, and Standard Webhooks
 //! (and its family) may add `v1a` entries signed with one. `verify` and `listen` take the
@@ -62,6 +71,7 @@
 //! 403 `challenge_refused`, exit 1), and a verified signed handshake carries its answer in
 //! the metadata (`"handshake":{…}`).
 
+mod admin;
 mod args;
 mod handshake;
 mod headers_arg;
@@ -72,6 +82,7 @@ mod presets;
 mod request_url;
 mod secret_source;
 mod send;
+mod serve;
 mod sign;
 mod verify;
 
@@ -98,6 +109,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => verify::run(args),
         Command::Listen(args) => listen::run(args),
         Command::Send(args) => send::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Presets(args) => presets::run(args),
         Command::Keygen(args) => keygen::run(args),
     };

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use hookshield_core::{
-    Algorithm, ConfigError, KeySet, PrivateKey, PublicKey, Scheme, Secret, SecretFormat, Signer,
-    Verifier, VerifierBuilder, WHPK_PREFIX,
+    Algorithm, ConfigError, KeySet, PrivateKey, PublicKey, Scheme, SchemeBuilder, Secret,
+    SecretFormat, Signer, Verifier, VerifierBuilder, WHPK_PREFIX,
 };
 use zeroize::Zeroizing;
 
@@ -66,29 +66,49 @@ pub(crate) fn key_pair_presets() -> String {
 /// the presets that verify with them), each labelled by its source, and the preset's
 /// scheme (to tell what else the verifier needs).
 pub(crate) fn verifier(args: &SchemeArgs) -> Result<(VerifierBuilder, Scheme), UsageError> {
-    let builder = args.scheme()?;
+    let keys = KeySources {
+        vars: &args.secret_env,
+        files: &args.secret_file,
+        var_field: "--secret-env",
+        usage: "--secret-env VAR or --secret-file PATH",
+    };
+    verifier_from(args.scheme()?, &keys)
+}
+
+/// Where a verifier's keys come from, and what the user calls those places (flags on the
+/// command line, fields in a config file).
+pub(crate) struct KeySources<'a> {
+    pub(crate) vars: &'a [String],
+    pub(crate) files: &'a [PathBuf],
+    /// How the variables are named to the user, e.g. `--secret-env`.
+    pub(crate) var_field: &'a str,
+    /// How to give a key, e.g. `--secret-env VAR or --secret-file PATH`.
+    pub(crate) usage: &'a str,
+}
+
+/// The verifier builder for `builder`'s scheme with every key `keys` names, each checked.
+pub(crate) fn verifier_from(
+    builder: SchemeBuilder,
+    keys: &KeySources<'_>,
+) -> Result<(VerifierBuilder, Scheme), UsageError> {
     let scheme = builder.clone().build()?;
-    let keys = read_all(&args.secret_env, "--secret-env", &args.secret_file)?;
-    if keys.is_empty() {
+    let named = read_all(keys.vars, keys.var_field, keys.files)?;
+    if named.is_empty() {
         let what = match key_pair(&scheme) {
             Some((_, None)) => "the public key",
             Some((_, Some(_))) => "the secret or public key",
             None => "the secret",
         };
-        return Err(UsageError(format!(
-            "give {what} with --secret-env VAR or --secret-file PATH"
-        )));
+        return Err(UsageError(format!("give {what} with {}", keys.usage)));
     }
     let mut verifier = Verifier::builder(builder);
-    for named in &keys {
+    for named in &named {
         check_verifying_key(&scheme, named)?;
         verifier = verifier.labeled_encoded_secret(&named.label, &named.text);
     }
     Ok((verifier, scheme))
 }
 
-/// Whether the verifier will read `named` (exactly as it does: the scheme's secret format,
-/// or a public key); a usage error naming its source and what is expected otherwise.
 fn check_verifying_key(scheme: &Scheme, named: &Named) -> Result<(), UsageError> {
     let Err(err) = KeySet::builder().encoded_secret(&named.text).build(scheme) else {
         return Ok(());

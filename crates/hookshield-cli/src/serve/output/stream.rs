@@ -1,0 +1,175 @@
+//! `type = "redis-stream"`: the verified event, added to a Redis stream with `XADD … MAXLEN
+//! ~`, once.
+//!
+//! The entry and a marker (`<stream>:hookshield-added:<namespace>:<id>`, kept for the
+//! route's TTL) are written by one script, atomically: when Redis added the entry but its
+//! answer was lost (a timeout, a dropped connection), the gateway releases the id and the
+//! provider's retry finds the marker, so it is answered as delivered without a second
+//! entry. The marker is set after `XADD` succeeds, so an `XADD` that fails leaves nothing
+//! behind.
+//!
+//! Fields of each entry: `id`, `route`, `scheme`, `timestamp` (Unix seconds, when signed),
+//! `method`, `query`, `headers` (a JSON array of `[name, value]` pairs, in order), `body`
+//! (the raw bytes).
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{Client, Script};
+use serde_json::json;
+
+use super::{Delivery, Event, Failure, redact};
+
+/// The default deadline of one `XADD` (and of a connection to Redis).
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default `MAXLEN ~` bound: about this many entries are kept.
+pub(crate) const DEFAULT_MAXLEN: u64 = 100_000;
+
+/// `KEYS[1]` the stream, `KEYS[2]` the marker; `ARGV[1]` the marker's TTL in ms,
+/// `ARGV[2]` the `MAXLEN ~` bound, then field/value pairs. Returns the entry's id, or
+/// `false` when the marker says the event was already added.
+const ADD_ONCE: &str = r"
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+return id
+";
+
+/// Adds events to one stream.
+pub(crate) struct StreamAdd {
+    connection: ConnectionManager,
+    script: Script,
+    stream: String,
+    maxlen: u64,
+    /// How long the marker of an added event is kept: the route's replay TTL.
+    ttl: Duration,
+    shown: String,
+}
+
+impl std::fmt::Debug for StreamAdd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamAdd")
+            .field("url", &self.shown)
+            .field("stream", &self.stream)
+            .field("maxlen", &self.maxlen)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StreamAdd {
+    /// Connects lazily (the gateway starts while Redis is down); must be called inside a
+    /// Tokio runtime.
+    pub(crate) fn new(
+        url: &str,
+        stream: &str,
+        maxlen: u64,
+        timeout: Duration,
+        ttl: Duration,
+    ) -> Result<Self, String> {
+        let shown = redact(url);
+        if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
+            return Err(format!("field `url`: {shown} is not a redis:// URL"));
+        }
+        if stream.is_empty() {
+            return Err("field `stream`: empty".to_owned());
+        }
+        if maxlen == 0 {
+            return Err("field `maxlen`: must be at least 1".to_owned());
+        }
+        if timeout.is_zero() {
+            return Err("field `timeout`: must be longer than 0s".to_owned());
+        }
+        let client = Client::open(url).map_err(|e| format!("field `url`: {shown}: {e}"))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(timeout))
+            .set_response_timeout(Some(timeout))
+            .set_number_of_retries(1);
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| format!("field `url`: {shown}: {e}"))?;
+        Ok(Self {
+            connection,
+            script: Script::new(ADD_ONCE),
+            stream: stream.to_owned(),
+            maxlen,
+            ttl,
+            shown,
+        })
+    }
+
+    pub(crate) async fn deliver(&self, event: Event<'_>) -> Delivery {
+        let verified = event.verified;
+        let marker = format!(
+            "{}:hookshield-added:{}:{}",
+            self.stream,
+            event.namespace,
+            verified.event_id()
+        );
+        let headers: Vec<(&str, &str)> = event
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+            .collect();
+        let mut invocation = self.script.key(&self.stream);
+        invocation
+            .key(marker)
+            .arg(
+                u64::try_from(self.ttl.as_millis())
+                    .unwrap_or(u64::MAX)
+                    .max(1),
+            )
+            .arg(self.maxlen)
+            .arg("id")
+            .arg(verified.event_id())
+            .arg("route")
+            .arg(event.route)
+            .arg("scheme")
+            .arg(verified.scheme())
+            .arg("method")
+            .arg(event.method.as_str())
+            .arg("query")
+            .arg(event.query.unwrap_or_default())
+            .arg("headers")
+            .arg(json!(headers).to_string());
+        if let Some(at) = verified.timestamp() {
+            invocation.arg("timestamp").arg(at.unix_timestamp());
+        }
+        invocation.arg("body").arg(event.body.as_ref());
+        let mut connection = self.connection.clone();
+        let added: Result<Option<String>, _> = invocation.invoke_async(&mut connection).await;
+        match added {
+            Ok(entry) => {
+                // No entry: an earlier attempt added it, and its answer was lost.
+                // The stream and the entry's id stay private: the provider learns only that
+                // the event was taken.
+                let body = match entry {
+                    Some(_) => json!({"delivered": true}),
+                    None => json!({"delivered": true, "added_earlier": true}),
+                };
+                let mut response = Response::new(Body::from(body.to_string()));
+                *response.status_mut() = StatusCode::OK;
+                response.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                Delivery::Accepted(response)
+            }
+            Err(error) => {
+                tracing::warn!(route = event.route, redis = %self.shown, %error,
+                    "XADD failed; the event's id is released for the provider's retry");
+                Delivery::Refused(Failure::OutputUnavailable)
+            }
+        }
+    }
+
+    pub(crate) async fn ready(&self) -> Result<(), String> {
+        let mut connection = self.connection.clone();
+        redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("{}: {e}", self.shown))
+    }
+}
