@@ -231,4 +231,10 @@ async fn credentials_in_urls_are_not_shown() {
                   [route.output]\ntype = \"http\"\nurl = \"http://127.0.0.1:9/\"\n";
     let message = refused(config, &[], &["route \"s\"", "field `replay_store`"]).await;
     assert!(!message.contains("pa55word"), "{message}");
+
+    // Credentials in an upstream URL would travel with every event: refused, not shown.
+    let config = "[[route]]\nname = \"u\"\npath = \"/u\"\npreset = \"github\"\nsecret_env = \"GH_SECRET\"\n\
+                  [route.output]\ntype = \"http\"\nurl = \"http://user:pa55word@127.0.0.1:9/\"\n";
+    let message = refused(config, &[], &["route \"u\"", "field `url`", "credentials"]).await;
+    assert!(!message.contains("pa55word"), "{message}");
 }

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use super::config::{OutputConfig, RouteConfig};
 use super::event_headers::Stripped;
-use super::output::{self, Delivery, Event, HttpForward, Output, StreamAdd};
+use super::output::{self, Delivery, Event, Failure, HttpForward, Output, StreamAdd};
 use super::verifier;
 use crate::UsageError;
 
@@ -40,6 +40,75 @@ pub(crate) struct RouteState {
     namespace: Arc<str>,
     pub(crate) output: Output,
     stripped: Stripped,
+    metrics: OutputMetrics,
+}
+
+/// The route's output metrics, registered once (with the recorder installed by then).
+#[derive(Debug)]
+struct OutputMetrics {
+    seconds: metrics::Histogram,
+    delivered: metrics::Counter,
+    upstream_status: metrics::Counter,
+    upstream_timeout: metrics::Counter,
+    upstream_unreachable: metrics::Counter,
+    output_unavailable: metrics::Counter,
+}
+
+impl OutputMetrics {
+    fn new(route: &str, output: &'static str) -> Self {
+        let counter = |result: Option<Failure>| {
+            let result = result.map_or("delivered", Failure::code);
+            metrics::counter!(crate::admin::OUTPUT_TOTAL,
+                "route" => route.to_owned(), "output" => output, "result" => result)
+        };
+        Self {
+            seconds: metrics::histogram!(crate::admin::OUTPUT_SECONDS,
+                "route" => route.to_owned(), "output" => output),
+            delivered: counter(None),
+            upstream_status: counter(Some(Failure::UpstreamStatus(0))),
+            upstream_timeout: counter(Some(Failure::UpstreamTimeout)),
+            upstream_unreachable: counter(Some(Failure::UpstreamUnreachable)),
+            output_unavailable: counter(Some(Failure::OutputUnavailable)),
+        }
+    }
+
+    /// Counts `delivery` by its result.
+    fn count(&self, delivery: &Delivery) {
+        let counter = match delivery {
+            Delivery::Accepted(_) => &self.delivered,
+            Delivery::Refused(Failure::UpstreamStatus(_)) => &self.upstream_status,
+            Delivery::Refused(Failure::UpstreamTimeout) => &self.upstream_timeout,
+            Delivery::Refused(Failure::UpstreamUnreachable) => &self.upstream_unreachable,
+            Delivery::Refused(Failure::OutputUnavailable) => &self.output_unavailable,
+        };
+        counter.increment(1);
+    }
+}
+
+/// One line per event handed to the output: stdout when delivered, stderr otherwise.
+#[derive(serde::Serialize)]
+struct EventLine<'a> {
+    route: &'a str,
+    event_id: &'a str,
+    scheme: &'a str,
+    output: &'static str,
+    result: &'static str,
+}
+
+impl EventLine<'_> {
+    fn print(&self, delivered: bool) {
+        use std::io::Write as _;
+        let Ok(mut line) = serde_json::to_vec(self) else {
+            return;
+        };
+        line.push(b'\n');
+        // A closed stdout or stderr (a log pipe gone) must not fail the delivery.
+        let _ = if delivered {
+            std::io::stdout().lock().write_all(&line)
+        } else {
+            std::io::stderr().lock().write_all(&line)
+        };
+    }
 }
 
 /// Builds `route`; must run inside a Tokio runtime (Redis connections are made lazily on
@@ -78,6 +147,7 @@ pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
     let state = Arc::new(RouteState {
         name: route.name.as_str().into(),
         namespace: namespace.as_str().into(),
+        metrics: OutputMetrics::new(&route.name, output.kind()),
         output,
         stripped: Stripped::new(&scheme),
     });
@@ -195,38 +265,26 @@ async fn deliver(
     };
     let started = Instant::now();
     let delivery = route.output.deliver(event).await;
+    route.metrics.seconds.record(started.elapsed());
+    route.metrics.count(&delivery);
     let result = match &delivery {
         Delivery::Accepted(_) => "delivered",
         Delivery::Refused(failure) => failure.code(),
     };
-    let labels = [
-        ("route", route.name.to_string()),
-        ("output", route.output.kind().to_owned()),
-    ];
-    metrics::histogram!(crate::admin::OUTPUT_SECONDS, &labels).record(started.elapsed());
-    metrics::counter!(
-        crate::admin::OUTPUT_TOTAL,
-        &[
-            ("route", route.name.to_string()),
-            ("output", route.output.kind().to_owned()),
-            ("result", result.to_owned()),
-        ]
-    )
-    .increment(1);
-    let line = json!({
-        "route": &*route.name,
-        "event_id": verified.event_id(),
-        "scheme": verified.scheme(),
-        "output": route.output.kind(),
-        "result": result,
-    });
+    let line = EventLine {
+        route: &route.name,
+        event_id: verified.event_id(),
+        scheme: verified.scheme(),
+        output: route.output.kind(),
+        result,
+    };
     match delivery {
         Delivery::Accepted(response) => {
-            println!("{line}");
+            line.print(true);
             response
         }
         Delivery::Refused(failure) => {
-            eprintln!("{line}");
+            line.print(false);
             failure.response()
         }
     }

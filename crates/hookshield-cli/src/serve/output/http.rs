@@ -1,12 +1,19 @@
-//! `type = "http"`: the verified request, forwarded to an upstream URL.
+//! `type = "http"`: the verified request, forwarded to an upstream URL over HTTP/1.1 on a
+//! pool of kept-alive connections (hyper's client: no redirects followed, no proxy from the
+//! environment).
 
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::uri::{PathAndQuery, Uri};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
 use bytes::{Bytes, BytesMut};
-use reqwest::{Client, Url, redirect};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 
 use super::{Delivery, Event, Failure, redact};
 
@@ -17,99 +24,139 @@ pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 const ANSWER_LIMIT: usize = 64 * 1024;
 /// The connection to the upstream must be made within this, or the timeout if shorter.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long an idle pooled connection to the upstream is kept.
+const POOL_IDLE: Duration = Duration::from_secs(30);
 
 /// Forwards events to one upstream.
 #[derive(Debug)]
 pub(crate) struct HttpForward {
-    client: Client,
-    url: Url,
+    client: Client<HttpConnector, Full<Bytes>>,
+    /// The upstream's scheme and authority (`http://host:port`).
+    base: Uri,
+    /// The upstream URL's path, and its query if it has one.
+    path: String,
+    query: Option<String>,
+    timeout: Duration,
     /// For logs: the URL without credentials.
     shown: String,
 }
 
 impl HttpForward {
-    /// Refuses a URL that is not `http://` (this build has no TLS client) or has no host.
+    /// Refuses a URL that is not `http://` (this build has no TLS client), has no host,
+    /// or carries credentials (they would go to the upstream on every request).
     pub(crate) fn new(url: &str, timeout: Duration) -> Result<Self, String> {
         let shown = redact(url);
-        let parsed = Url::parse(url).map_err(|e| format!("{shown}: {e}"))?;
-        if parsed.scheme() != "http" || parsed.host_str().is_none() {
+        let uri: Uri = url.parse().map_err(|e| format!("{shown}: {e}"))?;
+        let authority = uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default();
+        if uri.scheme_str() != Some("http") || uri.host().is_none_or(str::is_empty) {
             return Err(format!(
                 "{shown}: an upstream is an http:// URL with a host (this build forwards \
                  over plain HTTP: keep the upstream on a private network or loopback)"
             ));
         }
+        if authority.contains('@') {
+            return Err(format!(
+                "{shown}: credentials in an upstream URL are not sent"
+            ));
+        }
         if timeout.is_zero() {
             return Err("field `timeout`: must be longer than 0s".to_owned());
         }
-        let client = Client::builder()
-            // A redirect would carry the event (and its headers) to another host.
-            .redirect(redirect::Policy::none())
-            // Proxies from the environment are not asked for: events go where the file says.
-            .no_proxy()
-            .timeout(timeout)
-            .connect_timeout(CONNECT_TIMEOUT.min(timeout))
+        let base = Uri::builder()
+            .scheme("http")
+            .authority(authority.as_str())
+            .path_and_query("/")
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("{shown}: {e}"))?;
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        connector.set_connect_timeout(Some(CONNECT_TIMEOUT.min(timeout)));
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(POOL_IDLE)
+            .build(connector);
         Ok(Self {
             client,
-            url: parsed,
+            base,
+            path: uri.path().to_owned(),
+            query: uri.query().filter(|q| !q.is_empty()).map(str::to_owned),
+            timeout,
             shown,
         })
     }
 
-    pub(crate) async fn deliver(&self, event: Event<'_>) -> Delivery {
-        let mut url = self.url.clone();
-        if let Some(query) = event.query.filter(|q| !q.is_empty()) {
-            let joined = match url.query() {
-                Some(own) if !own.is_empty() => format!("{own}&{query}"),
-                _ => query.to_owned(),
-            };
-            url.set_query(Some(&joined));
+    /// The upstream URL for a request that came with `query`: the upstream's own query
+    /// first, then the received one.
+    fn target(&self, query: Option<&str>) -> Result<Uri, String> {
+        let query = query.filter(|q| !q.is_empty());
+        let path_and_query = match (&self.query, query) {
+            (None, None) => PathAndQuery::try_from(self.path.as_str()),
+            (Some(own), None) => PathAndQuery::try_from(format!("{}?{own}", self.path)),
+            (None, Some(received)) => PathAndQuery::try_from(format!("{}?{received}", self.path)),
+            (Some(own), Some(received)) => {
+                PathAndQuery::try_from(format!("{}?{own}&{received}", self.path))
+            }
         }
-        let sent = self
-            .client
-            .request(event.method.clone(), url)
-            .headers(event.headers)
-            .body(event.body)
-            .send()
-            .await;
-        let answer = match sent {
+        .map_err(|e| e.to_string())?;
+        let mut parts = self.base.clone().into_parts();
+        parts.path_and_query = Some(path_and_query);
+        Uri::from_parts(parts).map_err(|e| e.to_string())
+    }
+
+    pub(crate) async fn deliver(&self, event: Event<'_>) -> Delivery {
+        let uri = match self.target(event.query) {
+            Ok(uri) => uri,
+            Err(error) => {
+                tracing::warn!(route = event.route, %error, "no upstream URL for this query");
+                return Delivery::Refused(Failure::UpstreamUnreachable);
+            }
+        };
+        let mut request = Request::new(Full::new(event.body));
+        *request.method_mut() = event.method.clone();
+        *request.uri_mut() = uri;
+        *request.headers_mut() = event.headers;
+        match tokio::time::timeout(self.timeout, self.exchange(request, event.route)).await {
+            Ok(delivery) => delivery,
+            Err(_) => {
+                tracing::warn!(route = event.route, upstream = %self.shown, timeout = ?self.timeout,
+                    "upstream did not answer in time");
+                Delivery::Refused(Failure::UpstreamTimeout)
+            }
+        }
+    }
+
+    /// Sends `request` and reads the answer (the caller bounds both with the timeout).
+    async fn exchange(&self, request: Request<Full<Bytes>>, route: &str) -> Delivery {
+        let answer = match self.client.request(request).await {
             Ok(answer) => answer,
-            Err(error) => return Delivery::Refused(self.failed(error, event.route)),
+            Err(error) => {
+                tracing::warn!(route, upstream = %self.shown, %error, "upstream not reached");
+                return Delivery::Refused(Failure::UpstreamUnreachable);
+            }
         };
         let status = answer.status();
         if !status.is_success() {
-            tracing::warn!(route = event.route, upstream = %self.shown, %status, "upstream refused the event");
+            tracing::warn!(route, upstream = %self.shown, %status, "upstream refused the event");
             return Delivery::Refused(Failure::UpstreamStatus(status.as_u16()));
         }
         let content_type = answer.headers().get(header::CONTENT_TYPE).cloned();
         // The upstream has the event: from here on it counts as delivered, whatever
         // becomes of its answer's body.
-        let body = read_answer(answer).await.unwrap_or_else(|| {
-            tracing::warn!(route = event.route, upstream = %self.shown,
+        let body = read_answer(answer.into_body()).await.unwrap_or_else(|| {
+            tracing::warn!(route, upstream = %self.shown,
                 "upstream answer too long or cut short; relayed without its body");
             Bytes::new()
         });
         Delivery::Accepted(relay(status, content_type, body))
     }
 
-    fn failed(&self, error: reqwest::Error, route: &str) -> Failure {
-        let failure = if error.is_timeout() {
-            Failure::UpstreamTimeout
-        } else {
-            Failure::UpstreamUnreachable
-        };
-        // reqwest's error names the URL: without its credentials.
-        let error = error.without_url();
-        tracing::warn!(route, upstream = %self.shown, %error, "upstream not reached");
-        failure
-    }
-
     /// Whether a TCP connection to the upstream can be made now.
     pub(crate) async fn ready(&self) -> Result<(), String> {
-        let host = self.url.host_str().unwrap_or_default();
-        let port = self.url.port_or_known_default().unwrap_or(80);
+        let host = self.base.host().unwrap_or_default();
         let host = host.trim_start_matches('[').trim_end_matches(']');
+        let port = self.base.port_u16().unwrap_or(80);
         match tokio::time::timeout(
             CONNECT_TIMEOUT,
             tokio::net::TcpStream::connect((host, port)),
@@ -127,21 +174,18 @@ impl HttpForward {
 }
 
 /// The upstream's answer body, or `None` past [`ANSWER_LIMIT`] or on a read error.
-async fn read_answer(mut answer: reqwest::Response) -> Option<Bytes> {
-    if answer
-        .content_length()
-        .is_some_and(|n| n > ANSWER_LIMIT as u64)
-    {
-        return None;
-    }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = answer.chunk().await.ok()? {
-        if body.len().saturating_add(chunk.len()) > ANSWER_LIMIT {
+async fn read_answer(mut body: Incoming) -> Option<Bytes> {
+    let mut read = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame.ok()?.into_data() else {
+            continue; // trailers
+        };
+        if read.len().saturating_add(data.len()) > ANSWER_LIMIT {
             return None;
         }
-        body.extend_from_slice(&chunk);
+        read.extend_from_slice(&data);
     }
-    Some(body.freeze())
+    Some(read.freeze())
 }
 
 /// The upstream's 2xx, relayed with its content type and body.
