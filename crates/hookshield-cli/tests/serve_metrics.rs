@@ -179,3 +179,57 @@ async fn health_and_readiness_follow_the_upstream() {
     assert_eq!(failing[0]["route"], "down");
     assert_eq!(failing[0]["part"], "output");
 }
+
+#[tokio::test]
+async fn listen_serves_metrics_too() {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(gateway::BIN)
+        .args(["listen", "--preset", "github", "--secret-env", "GH_SECRET"])
+        .args([
+            "--addr",
+            "127.0.0.1:0",
+            "--path",
+            "/l",
+            "--metrics-addr",
+            "127.0.0.1:0",
+        ])
+        .envs(gateway::SECRETS.iter().copied())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let (mut listen, mut metrics) = (None, None);
+    while listen.is_none() || metrics.is_none() {
+        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+            .await
+            .unwrap()
+            .unwrap()
+            .expect("listen printed its addresses");
+        if let Some(url) = line.strip_prefix("hookshield: listening on ") {
+            listen = Some(url.to_owned());
+        } else if let Some(rest) = line.strip_prefix("hookshield: metrics on http://") {
+            metrics = Some(rest.split('/').next().unwrap().to_owned());
+        }
+    }
+    let client = reqwest::Client::new();
+    let body = b"{}";
+    let headers = sign("github", "l-1", None, body);
+    let answer = post(&client, &listen.unwrap(), &headers, body, JSON)
+        .await
+        .unwrap();
+    assert_eq!(answer.status, 204);
+    let text = client
+        .get(format!("http://{}/metrics", metrics.unwrap()))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let handled =
+        "hookshield_requests_total{route=\"github\",scheme=\"github\",outcome=\"handled\"}";
+    assert_eq!(sample(&text, handled), 1.0, "{text}");
+    child.start_kill().unwrap();
+}
