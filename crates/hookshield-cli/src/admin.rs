@@ -16,8 +16,11 @@ use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use serde_json::json;
 
+use tokio::sync::watch;
+
 use crate::UsageError;
 use crate::serve::{RouteState, redact};
+use crate::stopping::Phase;
 
 /// Counter: events handed to an output, by `route`, `output` and `result` (`delivered`,
 /// `upstream_status`, `upstream_timeout`, `upstream_unreachable`, `output_unavailable`).
@@ -87,14 +90,8 @@ impl Check {
                 connection,
                 shown,
             } => {
-                let mut connection = connection.clone();
-                let ping = async move {
-                    redis::cmd("PING")
-                        .query_async::<String>(&mut connection)
-                        .await
-                        .map(|_| ())
-                        .map_err(|e| format!("{shown}: {e}"))
-                };
+                let ping =
+                    async move { ping(connection).await.map_err(|e| format!("{shown}: {e}")) };
                 (
                     route,
                     "replay_store",
@@ -114,6 +111,7 @@ impl Check {
 struct AdminState {
     metrics: PrometheusHandle,
     checks: Arc<[Check]>,
+    phase: watch::Receiver<Phase>,
 }
 
 /// The operator's endpoints, once [`install`](Self::install)ed: the recorder every metric
@@ -132,23 +130,32 @@ impl Admin {
         })
     }
 
-    /// Binds `addr`, says so on stderr, and serves the endpoints until `stopped` turns
-    /// true.
+    /// Binds `addr`, says so on stderr, and serves the endpoints until `phase` is
+    /// [`Phase::Stopped`]; readiness is 503 from [`Phase::Draining`] on.
     pub(crate) async fn spawn(
         self,
         addr: SocketAddr,
         checks: Vec<Check>,
-        mut stopped: tokio::sync::watch::Receiver<bool>,
+        phase: watch::Receiver<Phase>,
     ) -> Result<tokio::task::JoinHandle<std::io::Result<()>>, UsageError> {
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| UsageError(format!("cannot listen on {addr}: {e}")))?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            UsageError(format!(
+                "cannot listen on {addr} (the metrics address): {e}"
+            ))
+        })?;
         let bound = listener.local_addr()?;
         eprintln!("hookshield: metrics on http://{bound}/metrics, health on /healthz and /readyz");
+        let mut stopped = phase.clone();
         let signal = async move {
-            let _ = stopped.wait_for(|stop| *stop).await;
+            let _ = stopped.wait_for(|phase| *phase == Phase::Stopped).await;
         };
-        Ok(tokio::spawn(serve(listener, self.metrics, checks, signal)))
+        Ok(tokio::spawn(serve(
+            listener,
+            self.metrics,
+            checks,
+            phase,
+            signal,
+        )))
     }
 }
 
@@ -157,6 +164,7 @@ async fn serve(
     listener: tokio::net::TcpListener,
     metrics: PrometheusHandle,
     checks: Vec<Check>,
+    phase: watch::Receiver<Phase>,
     signal: impl std::future::Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
     let upkeep = metrics.clone();
@@ -170,6 +178,7 @@ async fn serve(
     let state = AdminState {
         metrics,
         checks: checks.into(),
+        phase,
     };
     let app = Router::new()
         .route("/metrics", get(render))
@@ -192,6 +201,15 @@ async fn render(State(state): State<AdminState>) -> Response {
 }
 
 async fn ready(State(state): State<AdminState>) -> Response {
+    if *state.phase.borrow() != Phase::Serving {
+        let body = json!({"ready": false, "draining": true});
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.to_string(),
+        )
+            .into_response();
+    }
     let outcomes = futures_util::future::join_all(state.checks.iter().map(Check::run)).await;
     let failing: Vec<_> = outcomes.into_iter().filter_map(Result::err).collect();
     let status = if failing.is_empty() {
@@ -206,4 +224,20 @@ async fn ready(State(state): State<AdminState>) -> Response {
         body.to_string(),
     )
         .into_response()
+}
+
+/// `PING` on `connection`, tried once more when the first attempt finds the connection
+/// broken (Redis restarted since it was last used: the manager reconnects on that failure).
+pub(crate) async fn ping(connection: &ConnectionManager) -> Result<(), redis::RedisError> {
+    let mut connection = connection.clone();
+    let first = redis::cmd("PING")
+        .query_async::<String>(&mut connection)
+        .await;
+    match first {
+        Err(e) if e.is_io_error() || e.is_connection_dropped() => redis::cmd("PING")
+            .query_async::<String>(&mut connection)
+            .await
+            .map(|_| ()),
+        other => other.map(|_| ()),
+    }
 }

@@ -27,6 +27,7 @@ use serde_json::json;
 use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ListenArgs;
+use crate::stopping::Lifecycle;
 use crate::verify::metadata;
 use crate::{handshake, learned, request_url, secret_source};
 
@@ -82,16 +83,16 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
         let addr = listener.local_addr()?;
         eprintln!("hookshield: listening on http://{addr}{}", args.path);
-        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let lifecycle = Lifecycle::new();
         let admin = match admin {
-            Some((admin, addr)) => Some(admin.spawn(addr, checks, stopped).await?),
+            Some((admin, addr)) => Some(admin.spawn(addr, checks, lifecycle.watch()).await?),
             None => None,
         };
         notes(args, &scheme);
         server
-            .serve_with_shutdown(listener, app, hookshield_axum::shutdown_signal())
+            .serve_with_shutdown(listener, app, lifecycle.stop_signal())
             .await?;
-        let _ = stop.send(true);
+        lifecycle.stopped();
         if let Some(admin) = admin {
             let _ = admin.await;
         }

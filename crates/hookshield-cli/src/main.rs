@@ -84,6 +84,7 @@ mod secret_source;
 mod send;
 mod serve;
 mod sign;
+mod stopping;
 mod verify;
 
 use std::process::ExitCode;

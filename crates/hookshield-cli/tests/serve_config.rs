@@ -238,3 +238,104 @@ async fn credentials_in_urls_are_not_shown() {
     let message = refused(config, &[], &["route \"u\"", "field `url`", "credentials"]).await;
     assert!(!message.contains("pa55word"), "{message}");
 }
+
+#[tokio::test]
+async fn paths_a_provider_cannot_call_or_axum_cannot_route_are_refused() {
+    for path in [
+        "/:id",
+        "/hooks/:tenant",
+        "/a b",
+        "/\u{e9}",
+        "/x\ty",
+        "hooks",
+        "/{id}",
+        "/*rest",
+    ] {
+        let config = route("p", path, "preset = \"github\"\nsecret_env = \"GH_SECRET\"")
+            .replace(&format!("path = \"{path}\""), &format!("path = {path:?}"));
+        refused(&config, &[], &["route \"p\"", "field `path`"]).await;
+    }
+}
+
+#[tokio::test]
+async fn no_mistake_shows_what_may_be_a_secret() {
+    let pasted = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let cases = [
+        // A secret where a variable's name goes, or a file's.
+        format!("preset = \"stripe\"\nsecret_env = \"{pasted}\""),
+        format!("preset = \"stripe\"\nsecret_file = \"{pasted}\""),
+        format!("preset = \"meta\"\nsecret_env = \"GH_SECRET\"\nhandshake_token_env = \"{pasted}\""),
+        // Credentials in a public URL.
+        "preset = \"twilio\"\nsecret_env = \"TWILIO_TOKEN\"\npublic_url = \"https://user:whsec_PUBPASS@hooks.example.com\"".to_owned(),
+    ];
+    for extra in &cases {
+        let message = refused(&route("s", "/s", extra), &[], &["route \"s\""]).await;
+        assert!(!message.contains("whsec_"), "{message}");
+    }
+    // TOML that does not parse: the line is not echoed, only where it is.
+    for text in [
+        format!("[[route]]\nsecret_env = {pasted}\n"),
+        "[[route]]\nurl = \"http://u:whsec_PASSWORD16@127.0.0.1:1\n".to_owned(),
+    ] {
+        let message = refused(&text, &[], &["not valid TOML", "line 2"]).await;
+        assert!(!message.contains("whsec_"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn each_field_is_named_in_its_own_mistake() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "preset = \"github\"\nsecret_file = \"/nonexistent/secret\"",
+            &["field `secret_file`"],
+        ),
+        (
+            "preset = \"meta\"\nsecret_env = \"GH_SECRET\"\nhandshake_token_env = \"NOT_SET_X\"",
+            &["field `handshake_token_env`", "NOT_SET_X"],
+        ),
+        (
+            "preset = \"meta\"\nsecret_env = \"GH_SECRET\"\nhandshake_token_env = \"lower\"",
+            &["field `handshake_token_env`"],
+        ),
+        (
+            "preset = \"github\"\nsecret_env = [\"GH_SECRET\", 5]",
+            &["secret_env", "a string or an array of strings"],
+        ),
+    ];
+    for (extra, needles) in cases {
+        let mut all = vec!["route \"f\""];
+        all.extend_from_slice(needles);
+        refused(&route("f", "/f", extra), &[], &all).await;
+    }
+}
+
+#[tokio::test]
+async fn a_relative_secret_file_is_read_beside_the_config() {
+    let dir = std::env::temp_dir().join(format!("hookshield-rel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("gh.secret"), "gh-secret\n").unwrap();
+    let config = dir.join("gateway.toml");
+    std::fs::write(
+        &config,
+        route(
+            "rel",
+            "/rel",
+            "preset = \"github\"\nsecret_file = \"./gh.secret\"",
+        ),
+    )
+    .unwrap();
+    // Run from elsewhere: the file is still found.
+    let out = tokio::process::Command::new(gateway::BIN)
+        .args(["serve", "--check", "--config"])
+        .arg(&config)
+        .current_dir("/")
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -247,3 +247,107 @@ async fn sigterm_past_the_shutdown_deadline_drops_the_request_in_hand() {
         "the connection was dropped unanswered"
     );
 }
+
+/// An upstream that answers 200 with `Content-Length: 1000`, sends 10 bytes of it and
+/// stalls: it has the event all the same.
+async fn stalling_upstream() -> (
+    std::net::SocketAddr,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = std::sync::Arc::clone(&requests);
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let seen = std::sync::Arc::clone(&seen);
+            tokio::spawn(async move {
+                let mut buf = vec![0; 65536];
+                let _ = socket.read(&mut buf).await;
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = socket
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789")
+                    .await;
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            });
+        }
+    });
+    (addr, requests)
+}
+
+#[tokio::test]
+async fn an_upstream_that_answers_2xx_then_stalls_has_the_event_once() {
+    let (addr, requests) = stalling_upstream().await;
+    let config = format!(
+        "[server]\naddr = \"127.0.0.1:0\"\n[[route]]\nname = \"gh\"\npath = \"/g\"\npreset = \"github\"\n\
+         secret_env = \"GH_SECRET\"\n[route.output]\ntype = \"http\"\nurl = \"http://{addr}/\"\ntimeout = \"500ms\"\n"
+    );
+    let gateway = Gateway::start(&config).await;
+    let body = b"{}";
+    let headers = sign("github", "d-stall", None, body);
+    let first = post(&client(), &gateway.url("/g"), &headers, body, JSON)
+        .await
+        .unwrap();
+    assert_eq!(
+        (first.status, first.body.as_str()),
+        (200, ""),
+        "delivered, relayed without the body"
+    );
+    let again = post(&client(), &gateway.url("/g"), &headers, body, JSON)
+        .await
+        .unwrap();
+    assert_eq!(again.body, r#"{"duplicate":true}"#);
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_provider_that_hangs_up_mid_delivery_does_not_cut_it_off() {
+    let upstream = Upstream::start().await;
+    let gateway = Gateway::start(&config(&upstream, "", "")).await;
+    upstream.set(Mode::Slow(1500));
+    let url = gateway.url("/hooks/github");
+    let body = b"{\"gone\":1}";
+    let headers = sign("github", "d-gone", None, body);
+    // The provider gives up long before the upstream answers.
+    let impatient = reqwest::Client::builder()
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    assert!(post(&impatient, &url, &headers, body, JSON).await.is_err());
+    // Its retry, while the first copy is still with the upstream: in flight.
+    upstream.set(Mode::Accept);
+    let retry = post(&client(), &url, &headers, body, JSON).await.unwrap();
+    assert_eq!(retry.status, 409, "{retry:?}");
+    // Once the first delivery finished, the event is done: a duplicate, delivered once.
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let later = post(&client(), &url, &headers, body, JSON).await.unwrap();
+    assert_eq!(
+        (later.status, later.body.as_str()),
+        (200, r#"{"duplicate":true}"#)
+    );
+    assert_eq!(upstream.delivered("d-gone"), 1);
+}
+
+#[tokio::test]
+async fn a_second_signal_stops_at_once() {
+    let upstream = Upstream::start().await;
+    let mut gateway = Gateway::start(&config(&upstream, "", "timeout = \"20s\"")).await;
+    upstream.set(Mode::Slow(10_000));
+    let url = gateway.url("/hooks/github");
+    let headers = sign("github", "d-twice", None, b"{}");
+    let _request = tokio::spawn(async move { post(&client(), &url, &headers, b"{}", JSON).await });
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while upstream.received.load(std::sync::atomic::Ordering::SeqCst) < 1 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    gateway.terminate();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    gateway.terminate();
+    let status = gateway.wait(Duration::from_secs(5)).await;
+    assert_eq!(status.code(), Some(130), "{status}");
+}

@@ -233,3 +233,41 @@ async fn listen_serves_metrics_too() {
     assert_eq!(sample(&text, handled), 1.0, "{text}");
     child.start_kill().unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readiness_turns_503_while_draining() {
+    let upstream = Upstream::start().await;
+    let config = format!(
+        "[server]\naddr = \"127.0.0.1:0\"\nmetrics_addr = \"127.0.0.1:0\"\n\
+         [[route]]\nname = \"gh\"\npath = \"/g\"\npreset = \"github\"\nsecret_env = \"GH_SECRET\"\n\
+         [route.output]\ntype = \"http\"\nurl = \"{}\"\n",
+        upstream.url("/up")
+    );
+    let mut gateway = Gateway::start(&config).await;
+    let admin = gateway.metrics.unwrap();
+    let ready = || async move {
+        reqwest::get(format!("http://{admin}/readyz"))
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(ready().await, 200);
+    upstream.set(Mode::Slow(1500));
+    let url = gateway.url("/g");
+    let headers = sign("github", "d-drain", None, b"{}");
+    let request =
+        tokio::spawn(
+            async move { post(&reqwest::Client::new(), &url, &headers, b"{}", JSON).await },
+        );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while upstream.received.load(std::sync::atomic::Ordering::SeqCst) < 1 {
+        assert!(tokio::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    gateway.terminate();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(ready().await, 503, "a draining gateway is not ready");
+    assert_eq!(request.await.unwrap().unwrap().status, 200);
+    assert!(gateway.wait(Duration::from_secs(10)).await.success());
+}

@@ -145,11 +145,20 @@ async fn redis_killed_and_restarted_is_503_then_each_event_once() {
     assert!(down.retry_after.is_some());
 
     redis.restart().await;
-    // The connections come back on their own; the provider's retries are handled.
-    for (gateway, headers, body, id) in [
-        (&shared, &a, body_a, "evt_a"),
-        (&memory, &b, body_b, "evt_b"),
-    ] {
+    // The stream's connection comes back at once: the first retry is delivered.
+    let first = post(&client, &memory.url("/s"), &b, body_b, JSON)
+        .await
+        .unwrap();
+    assert_eq!(first.status, 200, "{first:?}");
+    assert!(!first.body.contains("duplicate"), "{first:?}");
+    let again = post(&client, &memory.url("/s"), &b, body_b, JSON)
+        .await
+        .unwrap();
+    assert!(again.body.contains("duplicate"), "{again:?}");
+    assert_eq!(stream_entries(&url, "events", "evt_b").await.len(), 1);
+    // The replay store's connections come back on their own; the provider's retries are
+    // handled.
+    for (gateway, headers, body, id) in [(&shared, &a, body_a, "evt_a")] {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         let answer = loop {
             let answer = post(&client, &gateway.url("/s"), headers, body, JSON)
@@ -187,7 +196,7 @@ async fn a_gateway_killed_mid_request_leaves_a_lease_that_lapses_then_the_retry_
     let config = format!(
         "[server]\naddr = \"127.0.0.1:0\"\n\
          [[route]]\nname = \"gh\"\npath = \"/g\"\npreset = \"github\"\nsecret_env = \"GH_SECRET\"\n\
-         replay_store = \"{}\"\nlease = \"3s\"\n\
+         replay_store = \"{}\"\nlease = \"5s\"\n\
          [route.output]\ntype = \"http\"\nurl = \"{}\"\ntimeout = \"2s\"\n",
         redis.url(),
         upstream.url("/up")
@@ -217,7 +226,7 @@ async fn a_gateway_killed_mid_request_leaves_a_lease_that_lapses_then_the_retry_
         "the dead gateway's lease still holds: {early:?}"
     );
     assert!(early.retry_after.is_some());
-    tokio::time::sleep_until(killed_at + Duration::from_millis(3500)).await;
+    tokio::time::sleep_until(killed_at + Duration::from_millis(5500)).await;
     let retry = post(&client(), &url, &headers, body, JSON).await.unwrap();
     assert_eq!(retry.status, 200, "the lease lapsed: {retry:?}");
     assert!(!retry.body.contains("duplicate"), "{retry:?}");
@@ -272,4 +281,22 @@ async fn an_xadd_whose_answer_is_lost_is_not_added_twice() {
     assert_eq!(retry.status, 200, "{retry:?}");
     assert!(retry.body.contains("\"added_earlier\":true"), "{retry:?}");
     assert_eq!(stream_entries(&url, "events", "evt_lost").await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ttl_too_long_for_redis_still_adds_each_event_once() {
+    let Some(redis) = RedisServer::start().await else {
+        return;
+    };
+    let url = redis.url();
+    let config = stream_route(&url, "memory", "60s")
+        .replace("lease = ", "ttl = \"300000000years\"\nlease = ");
+    let gateway = Gateway::start(&config).await;
+    let body: &[u8] = br#"{"id":"evt_long"}"#;
+    let headers = sign("stripe", "evt_long", None, body);
+    let first = post(&client(), &gateway.url("/s"), &headers, body, JSON)
+        .await
+        .unwrap();
+    assert_eq!(first.status, 200, "{first:?}");
+    assert_eq!(stream_entries(&url, "events", "evt_long").await.len(), 1);
 }

@@ -160,11 +160,22 @@ impl Config {
     pub(crate) fn load(path: &Path) -> Result<Self, UsageError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-        Self::parse(&text).map_err(|UsageError(e)| UsageError(format!("{}: {e}", path.display())))
+        let mut config = Self::parse(&text)
+            .map_err(|UsageError(e)| UsageError(format!("{}: {e}", path.display())))?;
+        // Relative key files are found beside the config file, wherever it is run from.
+        let dir = path.parent().unwrap_or(Path::new(""));
+        for route in &mut config.routes {
+            for file in &mut route.secret_file {
+                if file.is_relative() {
+                    *file = dir.join(&*file);
+                }
+            }
+        }
+        Ok(config)
     }
 
     pub(crate) fn parse(text: &str) -> Result<Self, UsageError> {
-        let mut table: toml::Table = toml::from_str(text)?;
+        let mut table: toml::Table = toml::from_str(text).map_err(|e| syntax(text, &e))?;
         let server = match table.remove("server") {
             Some(value) => ServerConfig::deserialize(value)
                 .map_err(|e| UsageError(format!("[server]: {}", message(&e))))?,
@@ -235,6 +246,26 @@ fn route(index: usize, value: toml::Value) -> Result<RouteConfig, UsageError> {
     Ok(route)
 }
 
+/// A TOML syntax error as its line, column and message, without the line itself: it may
+/// hold a secret written where it should not be.
+fn syntax(text: &str, error: &toml::de::Error) -> UsageError {
+    let at = error.span().map(|span| {
+        let before = text.get(..span.start).unwrap_or_default();
+        let line = before.matches('\n').count().saturating_add(1);
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map_or(0, |l| l.chars().count())
+            .saturating_add(1);
+        format!("line {line}, column {column}: ")
+    });
+    UsageError(format!(
+        "not valid TOML: {}{}",
+        at.unwrap_or_default(),
+        error.message().trim()
+    ))
+}
+
 /// A deserialization error on one line: toml's messages carry a trailing newline.
 fn message(error: &impl std::fmt::Display) -> String {
     error.to_string().trim().replace('\n', " ")
@@ -264,9 +295,11 @@ fn check_unique(routes: &[RouteConfig]) -> Result<(), UsageError> {
 impl RouteConfig {
     /// What the file alone can tell is wrong with this route.
     fn check(&self) -> Result<(), String> {
-        if !self.path.starts_with('/') || self.path.contains(['?', '#', '{', '}', '*']) {
+        if !is_route_path(&self.path) {
             return Err(format!(
-                "field `path`: {:?} must start with / and hold no ?, #, {{, }} or *",
+                "field `path`: {:?} must start with /, be at most {MAX_PATH_LEN} characters \
+                 of letters, digits and -._~!$&'()+,;=@%/, and have no segment starting \
+                 with : (the path as the provider sends it, percent-encoded)",
                 self.path
             ));
         }
@@ -274,10 +307,10 @@ impl RouteConfig {
             .name
             .bytes()
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
-            || self.name.len() > 100
+            || self.name.len() > MAX_PATH_LEN
         {
             return Err(
-                "field `name`: up to 100 printable ASCII characters, no quotes or backslashes"
+                "field `name`: up to 1024 printable ASCII characters, no quotes or backslashes"
                     .to_owned(),
             );
         }
@@ -292,36 +325,59 @@ impl RouteConfig {
             }
             _ => {}
         }
-        for var in self.secret_env.iter().chain(&self.handshake_token_env) {
+        let vars = self.secret_env.iter().map(|var| ("secret_env", var));
+        let token = self
+            .handshake_token_env
+            .iter()
+            .map(|var| ("handshake_token_env", var));
+        for (field, var) in vars.chain(token) {
             if !is_env_name(var) {
                 return Err(format!(
-                    "field `secret_env`: {} is not an environment variable name (letters, \
-                     digits and _); secrets are not written in the config file",
-                    shown(var)
+                    "field `{field}`: not an environment variable name (upper-case letters, \
+                     digits and _, at most 64); a value that is not one may be a secret \
+                     pasted in by mistake, so it is not shown"
                 ));
+            }
+        }
+        for file in &self.secret_file {
+            let text = file.to_string_lossy();
+            if !text.contains('/') {
+                return Err(
+                    "field `secret_file`: a path with a / in it (./name for a file beside the \
+                     config); a value without one may be a secret pasted in by mistake, so it \
+                     is not shown"
+                        .to_owned(),
+                );
             }
         }
         Ok(())
     }
 }
 
-/// A variable name as it may be shown: a value that is no name may be a secret pasted in
-/// by mistake, so only its length is.
-fn shown(var: &str) -> String {
-    if var.len() <= 64 && is_env_name(var) {
-        format!("{var:?}")
-    } else {
-        format!("a value of {} characters", var.chars().count())
-    }
+/// The longest route path (and name).
+const MAX_PATH_LEN: usize = 1024;
+
+/// `[A-Z_][A-Z0-9_]*`, at most 64 characters: the conventional form of a variable's name,
+/// which a pasted secret (mixed case, `+/=`, `whsec_…`) almost never has; only such names
+/// are shown in messages.
+fn is_env_name(var: &str) -> bool {
+    let mut bytes = var.bytes();
+    var.len() <= 64
+        && bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase() || b == b'_')
+        && bytes.all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
-/// `[A-Za-z_][A-Za-z0-9_]*`.
-pub(crate) fn is_env_name(var: &str) -> bool {
-    let mut bytes = var.bytes();
-    bytes
-        .next()
-        .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+/// A path a provider can call and axum can route: `/`, then RFC 3986 path characters
+/// (percent-encoded as sent), no segment starting with `:` (axum's old capture syntax).
+fn is_route_path(path: &str) -> bool {
+    path.starts_with('/')
+        && path.len() <= MAX_PATH_LEN
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()+,;=@%/".contains(&b))
+        && !path.split('/').any(|segment| segment.starts_with(':'))
 }
 
 /// A duration written as humantime text: `30s`, `5m`, `72h`.
@@ -336,18 +392,20 @@ fn duration<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Duratio
 fn one_or_many<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: Deserialize<'de>,
+    T: From<String>,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany<T> {
-        One(T),
-        Many(Vec<T>),
+    let invalid = || de::Error::custom("expected a string or an array of strings");
+    match toml::Value::deserialize(deserializer)? {
+        toml::Value::String(one) => Ok(vec![T::from(one)]),
+        toml::Value::Array(many) => many
+            .into_iter()
+            .map(|value| match value {
+                toml::Value::String(text) => Ok(T::from(text)),
+                _ => Err(invalid()),
+            })
+            .collect(),
+        _ => Err(invalid()),
     }
-    Ok(match OneOrMany::deserialize(deserializer)? {
-        OneOrMany::One(one) => vec![one],
-        OneOrMany::Many(many) => many,
-    })
 }
 
 impl OutputConfig {

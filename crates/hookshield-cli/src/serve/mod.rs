@@ -6,6 +6,7 @@
 //! (presets, keys, URLs, timeouts) without serving.
 
 mod config;
+mod detached;
 mod event_headers;
 mod output;
 mod route;
@@ -18,9 +19,11 @@ use axum::Router;
 use hookshield_axum::Server;
 
 use self::config::{Config, ServerConfig};
+use self::detached::Tracker;
 use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ServeArgs;
+use crate::stopping::Lifecycle;
 
 pub(crate) use self::output::redact;
 pub(crate) use self::route::RouteState;
@@ -33,10 +36,16 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
     if let Some(addr) = args.metrics_addr {
         config.server.metrics_addr = Some(addr);
     }
+    let shutdown_timeout = config
+        .server
+        .shutdown_timeout
+        .unwrap_or(hookshield_axum::DEFAULT_SHUTDOWN_TIMEOUT);
     let server = server(&config.server)
         .map_err(|UsageError(e)| UsageError(format!("{}: [server]: {e}", args.config.display())))?;
-    // Why an output or a replay store failed, on stderr; debug-level detail stays off.
+    // Why an output or a replay store failed: JSON lines on stderr, like the rejections;
+    // debug-level detail stays off.
     let _ = tracing_subscriber::fmt()
+        .json()
         .with_max_level(tracing::Level::WARN)
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -52,6 +61,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
     let mut app = Router::new();
     let mut checks = Vec::new();
     let mut built = Vec::with_capacity(config.routes.len());
+    let detached = Tracker::default();
     for route in &config.routes {
         let at = |UsageError(e)| {
             UsageError(format!(
@@ -60,7 +70,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
                 route.name
             ))
         };
-        let route = route::build(route).map_err(at)?;
+        let route = route::build(route, &detached).map_err(at)?;
         if let Some(url) = &route.replay_redis {
             checks.push(Check::redis(&route.name, url).map_err(at)?);
         }
@@ -91,11 +101,16 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(config.server.addr)
             .await
-            .map_err(|e| UsageError(format!("cannot listen on {}: {e}", config.server.addr)))?;
+            .map_err(|e| {
+                UsageError(format!(
+                    "cannot listen on {} (the gateway's address): {e}",
+                    config.server.addr
+                ))
+            })?;
         let addr = listener.local_addr()?;
-        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let lifecycle = Lifecycle::new();
         let admin = match admin {
-            Some((admin, addr)) => Some(admin.spawn(addr, checks, stopped).await?),
+            Some((admin, addr)) => Some(admin.spawn(addr, checks, lifecycle.watch()).await?),
             None => None,
         };
         eprintln!("hookshield: serving on http://{addr}");
@@ -107,10 +122,29 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
                 route.output.describe()
             );
         }
-        server
-            .serve_with_shutdown(listener, app, hookshield_axum::shutdown_signal())
-            .await?;
-        let _ = stop.send(true);
+        let stopping = std::sync::Mutex::new(None);
+        let signal = async {
+            lifecycle.stop_signal().await;
+            if let Ok(mut at) = stopping.lock() {
+                *at = Some(tokio::time::Instant::now());
+            }
+        };
+        server.serve_with_shutdown(listener, app, signal).await?;
+        // Requests whose provider hung up still run, detached: they get what is left of the
+        // shutdown deadline; those still running then lapse with their lease.
+        let started = stopping
+            .lock()
+            .ok()
+            .and_then(|at| *at)
+            .unwrap_or_else(tokio::time::Instant::now);
+        let left = shutdown_timeout.saturating_sub(started.elapsed());
+        let unfinished = detached.drained(left).await;
+        if unfinished > 0 {
+            eprintln!(
+                "hookshield: {unfinished} detached request(s) cut off at the shutdown deadline"
+            );
+        }
+        lifecycle.stopped();
         if let Some(admin) = admin {
             let _ = admin.await;
         }

@@ -16,6 +16,7 @@ use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
 
 use super::config::{OutputConfig, RouteConfig};
+use super::detached::Tracker;
 use super::event_headers::Stripped;
 use super::output::{self, Delivery, Event, Failure, HttpForward, Output, StreamAdd};
 use super::verifier;
@@ -55,8 +56,19 @@ struct OutputMetrics {
 }
 
 impl OutputMetrics {
+    /// The counters of the results `output` can have; the others are never incremented
+    /// and not registered.
     fn new(route: &str, output: &'static str) -> Self {
+        let http = output == "http";
         let counter = |result: Option<Failure>| {
+            let possible = match result {
+                None => true,
+                Some(Failure::OutputUnavailable) => !http,
+                Some(_) => http,
+            };
+            if !possible {
+                return metrics::Counter::noop();
+            }
             let result = result.map_or("delivered", Failure::code);
             metrics::counter!(crate::admin::OUTPUT_TOTAL,
                 "route" => route.to_owned(), "output" => output, "result" => result)
@@ -111,9 +123,10 @@ impl EventLine<'_> {
     }
 }
 
-/// Builds `route`; must run inside a Tokio runtime (Redis connections are made lazily on
-/// it). Mistakes are reported with the field they concern.
-pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
+/// Builds `route`, its requests detached under `tracker`; must run inside a Tokio runtime
+/// (Redis connections are made lazily on it). Mistakes are reported with the field they
+/// concern.
+pub(crate) fn build(route: &RouteConfig, tracker: &Tracker) -> Result<Built, UsageError> {
     let (verifier, scheme) = verifier::verifier(route)?;
     let namespace = route
         .namespace
@@ -152,7 +165,7 @@ pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
         stripped: Stripped::new(&scheme),
     });
     let (router, replay_redis) = match route.replay_store.as_deref() {
-        None | Some("memory") => (router(receiver, &state), None),
+        None | Some("memory") => (router(receiver, &state, tracker), None),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
             let store = RedisStore::builder(url).build().map_err(|e| {
                 UsageError(format!(
@@ -161,7 +174,7 @@ pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
                 ))
             })?;
             let receiver = receiver.with_replay_store(store);
-            (router(receiver, &state), Some(url.to_owned()))
+            (router(receiver, &state, tracker), Some(url.to_owned()))
         }
         Some(other) => {
             return Err(UsageError(format!(
@@ -209,16 +222,16 @@ fn output(config: &OutputConfig, ttl: Duration, lease: Duration) -> Result<Outpu
             (Output::Stream(add), timeout)
         }
     };
-    // A stream's XADD may be retried once on a new connection: twice its timeout.
-    let worst = match output {
-        Output::Http(_) => timeout,
-        Output::Stream(_) => timeout.saturating_mul(2),
-    };
+    // An upstream has the timeout for its answer's head and as long for its body; a
+    // stream's XADD may be tried twice. Either way, twice the timeout at worst.
+    let worst = timeout.saturating_mul(2);
     if worst >= lease {
         return Err(field(format!(
-            "field `timeout`: {} must end well within the lease ({}): a reservation \
-             that lapses while the output holds the event would let a copy through",
-            humantime::format_duration(timeout),
+            "field `timeout`: an output may hold an event for twice its timeout ({} here), \
+             which must be shorter than the route's lease ({}): a reservation that lapses \
+             while the output holds the event would let a copy through; shorten the \
+             timeout or lengthen `lease`",
+            humantime::format_duration(worst),
             humantime::format_duration(lease)
         )));
     }
@@ -226,14 +239,21 @@ fn output(config: &OutputConfig, ttl: Duration, lease: Duration) -> Result<Outpu
 }
 
 /// GET and POST behind the layer (GETs carry handshakes, and HubSpot signs some).
-fn router<S: ReplayStore>(receiver: Receiver<S>, state: &Arc<RouteState>) -> MethodRouter {
+/// Each request runs detached (see [`Detached`](super::detached::Detached)).
+fn router<S: ReplayStore>(
+    receiver: Receiver<S>,
+    state: &Arc<RouteState>,
+    tracker: &Tracker,
+) -> MethodRouter {
     let name = Arc::clone(&state.name);
     let layer = WebhookLayer::from(receiver)
         .with_rejection_response(move |error: VerifyError| log_rejection(&name, error));
+    let tracker = tracker.clone();
     get(deliver)
         .post(deliver)
         .with_state(Arc::clone(state))
         .layer(layer)
+        .layer(tower_layer::layer_fn(move |inner| tracker.layer(inner)))
 }
 
 /// One JSON line on stderr per refused request, then the rejection table's answer.

@@ -13,6 +13,10 @@ use crate::secret_source::{self, KeySources};
 /// The route's verifier and scheme.
 pub(crate) fn verifier(route: &RouteConfig) -> Result<(Verifier, Scheme), UsageError> {
     let builder = scheme(route)?;
+    for file in &route.secret_file {
+        std::fs::metadata(file)
+            .map_err(|e| UsageError(format!("field `secret_file`: {}: {e}", file.display())))?;
+    }
     let keys = KeySources {
         vars: &route.secret_env,
         files: &route.secret_file,
@@ -30,8 +34,12 @@ pub(crate) fn verifier(route: &RouteConfig) -> Result<(Verifier, Scheme), UsageE
     }
     match &route.public_url {
         Some(url) => {
-            PublicUrl::parse(url)
-                .map_err(|e| UsageError(format!("field `public_url`: {url:?}: {e}")))?;
+            PublicUrl::parse(url).map_err(|e| {
+                UsageError(format!(
+                    "field `public_url`: {}: {e}",
+                    super::output::redact(url)
+                ))
+            })?;
             builder = builder.public_url(url);
         }
         None if scheme.signs_url() && !route.trust_forwarded_headers => {
@@ -45,12 +53,25 @@ pub(crate) fn verifier(route: &RouteConfig) -> Result<(Verifier, Scheme), UsageE
         None => {}
     }
     builder = builder.trust_forwarded_headers(route.trust_forwarded_headers);
+    let token = match &route.handshake_token_env {
+        Some(var) => Some(std::env::var(var).map_err(|_| {
+            UsageError(format!(
+                "field `handshake_token_env`: environment variable {var} is not set or not UTF-8"
+            ))
+        })?),
+        None => None,
+    };
     let token = HandshakeArgs {
-        token: None,
-        token_env: route.handshake_token_env.clone(),
+        token,
+        token_env: None,
     };
     let verifier = crate::handshake::apply(builder, &scheme, &token)
-        .map_err(|UsageError(e)| UsageError(format!("field `handshake_token_env`: {e}")))?
+        .map_err(|UsageError(e)| {
+            UsageError(format!(
+                "field `handshake_token_env`: {}",
+                e.replace("--handshake-token", "a verify token")
+            ))
+        })?
         .build()?;
     Ok((verifier, scheme))
 }

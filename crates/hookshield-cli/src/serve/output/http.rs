@@ -17,7 +17,8 @@ use hyper_util::rt::TokioExecutor;
 
 use super::{Delivery, Event, Failure, redact};
 
-/// The default upstream timeout: the whole exchange, connection to last byte.
+/// The default upstream timeout: from the connection to the answer's status and headers;
+/// the answer's body then has as long again.
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most of an upstream's 2xx answer relayed to the provider (Twilio reads TwiML from
 /// it); a longer answer is relayed without its body.
@@ -117,23 +118,17 @@ impl HttpForward {
         *request.method_mut() = event.method.clone();
         *request.uri_mut() = uri;
         *request.headers_mut() = event.headers;
-        match tokio::time::timeout(self.timeout, self.exchange(request, event.route)).await {
-            Ok(delivery) => delivery,
-            Err(_) => {
-                tracing::warn!(route = event.route, upstream = %self.shown, timeout = ?self.timeout,
-                    "upstream did not answer in time");
-                Delivery::Refused(Failure::UpstreamTimeout)
-            }
-        }
-    }
-
-    /// Sends `request` and reads the answer (the caller bounds both with the timeout).
-    async fn exchange(&self, request: Request<Full<Bytes>>, route: &str) -> Delivery {
-        let answer = match self.client.request(request).await {
-            Ok(answer) => answer,
-            Err(error) => {
+        let route = event.route;
+        let answer = match tokio::time::timeout(self.timeout, self.client.request(request)).await {
+            Ok(Ok(answer)) => answer,
+            Ok(Err(error)) => {
                 tracing::warn!(route, upstream = %self.shown, %error, "upstream not reached");
                 return Delivery::Refused(Failure::UpstreamUnreachable);
+            }
+            Err(_) => {
+                tracing::warn!(route, upstream = %self.shown, timeout = ?self.timeout,
+                    "upstream did not answer in time");
+                return Delivery::Refused(Failure::UpstreamTimeout);
             }
         };
         let status = answer.status();
@@ -144,9 +139,10 @@ impl HttpForward {
         let content_type = answer.headers().get(header::CONTENT_TYPE).cloned();
         // The upstream has the event: from here on it counts as delivered, whatever
         // becomes of its answer's body.
-        let body = read_answer(answer.into_body()).await.unwrap_or_else(|| {
+        let body = tokio::time::timeout(self.timeout, read_answer(answer.into_body()));
+        let body = body.await.ok().flatten().unwrap_or_else(|| {
             tracing::warn!(route, upstream = %self.shown,
-                "upstream answer too long or cut short; relayed without its body");
+                "upstream answer too long, cut short or too slow; relayed without its body");
             Bytes::new()
         });
         Delivery::Accepted(relay(status, content_type, body))

@@ -5,8 +5,8 @@
 //! route's TTL) are written by one script, atomically: when Redis added the entry but its
 //! answer was lost (a timeout, a dropped connection), the gateway releases the id and the
 //! provider's retry finds the marker, so it is answered as delivered without a second
-//! entry. The marker is set after `XADD` succeeds, so an `XADD` that fails leaves nothing
-//! behind.
+//! entry. The marker is set first and removed again if `XADD` fails, so a failed call
+//! leaves nothing behind; that also makes one retry on a fresh connection safe.
 //!
 //! Fields of each entry: `id`, `route`, `scheme`, `timestamp` (Unix seconds, when signed),
 //! `method`, `query`, `headers` (a JSON array of `[name, value]` pairs, in order), `body`
@@ -32,11 +32,17 @@ pub(crate) const DEFAULT_MAXLEN: u64 = 100_000;
 /// `ARGV[2]` the `MAXLEN ~` bound, then field/value pairs. Returns the entry's id, or
 /// `false` when the marker says the event was already added.
 const ADD_ONCE: &str = r"
-if redis.call('EXISTS', KEYS[2]) == 1 then return false end
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
-redis.call('SET', KEYS[2], id, 'PX', ARGV[1])
+if not redis.call('SET', KEYS[2], '', 'NX', 'PX', ARGV[1]) then return false end
+local id = redis.pcall('XADD', KEYS[1], 'MAXLEN', '~', ARGV[2], '*', unpack(ARGV, 3))
+if type(id) == 'table' and id.err then
+  redis.call('DEL', KEYS[2])
+  return id
+end
 return id
 ";
+
+/// The longest a marker is kept (ten years): Redis refuses an expiry that overflows.
+const MAX_MARKER_TTL: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 /// Adds events to one stream.
 pub(crate) struct StreamAdd {
@@ -107,16 +113,17 @@ impl StreamAdd {
             event.namespace,
             verified.event_id()
         );
-        let headers: Vec<(&str, &str)> = event
+        // Values that are not UTF-8 (rare, and never the gateway's own) are kept lossily.
+        let headers: Vec<(&str, std::borrow::Cow<'_, str>)> = event
             .headers
             .iter()
-            .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
+            .map(|(name, value)| (name.as_str(), String::from_utf8_lossy(value.as_bytes())))
             .collect();
         let mut invocation = self.script.key(&self.stream);
         invocation
             .key(marker)
             .arg(
-                u64::try_from(self.ttl.as_millis())
+                u64::try_from(self.ttl.min(MAX_MARKER_TTL).as_millis())
                     .unwrap_or(u64::MAX)
                     .max(1),
             )
@@ -138,7 +145,16 @@ impl StreamAdd {
         }
         invocation.arg("body").arg(event.body.as_ref());
         let mut connection = self.connection.clone();
-        let added: Result<Option<String>, _> = invocation.invoke_async(&mut connection).await;
+        let mut added: Result<Option<String>, redis::RedisError> =
+            invocation.invoke_async(&mut connection).await;
+        // A connection found broken (Redis restarted) is replaced after that failure; one
+        // more try goes out on the new one. The marker makes a second call harmless.
+        if added
+            .as_ref()
+            .is_err_and(|e| e.is_io_error() || e.is_connection_dropped())
+        {
+            added = invocation.invoke_async(&mut connection).await;
+        }
         match added {
             Ok(entry) => {
                 // No entry: an earlier attempt added it, and its answer was lost.
@@ -165,11 +181,8 @@ impl StreamAdd {
     }
 
     pub(crate) async fn ready(&self) -> Result<(), String> {
-        let mut connection = self.connection.clone();
-        redis::cmd("PING")
-            .query_async::<String>(&mut connection)
+        crate::admin::ping(&self.connection)
             .await
-            .map(|_| ())
             .map_err(|e| format!("{}: {e}", self.shown))
     }
 }
