@@ -24,6 +24,8 @@ use super::idle::IdleIo;
 pub(super) struct Deadlines {
     pub(super) header_read: Duration,
     pub(super) idle: Duration,
+    /// Whether a request whose client closed the connection runs to its end.
+    pub(super) finish_abandoned: bool,
 }
 
 /// Serves one connection until it ends, is cut off by a deadline, or is shut down; holds
@@ -54,7 +56,9 @@ pub(super) async fn connection(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(deadlines.header_read)
-        .keep_alive(true);
+        .keep_alive(true)
+        // On: a client's FIN does not end the connection while a request is in hand.
+        .half_close(deadlines.finish_abandoned);
     let mut served = pin!(http.serve_connection(io, service));
     let result = tokio::select! {
         result = served.as_mut() => result,

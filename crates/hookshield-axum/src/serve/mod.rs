@@ -54,7 +54,9 @@ const ACCEPT_BACKOFF_MAX: Duration = Duration::from_secs(1);
 ///   many are open, the server stops accepting until one closes; the others wait in the
 ///   kernel's listen backlog, costing the process nothing;
 /// - a **shutdown deadline** ([`shutdown_timeout`](Self::shutdown_timeout)) for
-///   [`serve_with_shutdown`](Self::serve_with_shutdown).
+///   [`serve_with_shutdown`](Self::serve_with_shutdown);
+/// - optionally, requests handled to their end when their client goes away
+///   ([`finish_abandoned_requests`](Self::finish_abandoned_requests)).
 ///
 /// The request *body* is not the server's business: hookshield's layer reads it under its
 /// own deadline ([`Receiver::with_body_timeout`], 30 s by default) and answers 408
@@ -131,6 +133,7 @@ impl Server {
             deadlines: Deadlines {
                 header_read: DEFAULT_HEADER_READ_TIMEOUT,
                 idle: DEFAULT_IDLE_TIMEOUT,
+                finish_abandoned: false,
             },
             max_connections: DEFAULT_MAX_CONNECTIONS,
             shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
@@ -168,6 +171,20 @@ impl Server {
     /// limit on open files (`ulimit -n`), which counts the listener and every other file.
     pub const fn max_connections(mut self, max: usize) -> Self {
         self.max_connections = max;
+        self
+    }
+
+    /// Whether a request whose client goes away (closes the connection, say on its own
+    /// timeout) is still handled to its end. Off by default: the request is dropped at
+    /// once, and the layer releases its event id, so the provider's retry runs the handler
+    /// again, even while the first run may still be under way (hookshield's layer cannot
+    /// know how far it got). On, the handler finishes and its answer settles the id: a
+    /// retry that comes meanwhile is told 409 (in flight), and one that comes after is a
+    /// duplicate if the handler succeeded. Turn it on when handlers have effects elsewhere
+    /// (forwarding, payments) that should not be cut off or repeated; `hookshield serve`
+    /// does. The answer itself is lost with the client.
+    pub const fn finish_abandoned_requests(mut self, finish: bool) -> Self {
+        self.deadlines.finish_abandoned = finish;
         self
     }
 

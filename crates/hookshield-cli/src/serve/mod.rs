@@ -6,7 +6,6 @@
 //! (presets, keys, URLs, timeouts) without serving.
 
 mod config;
-mod detached;
 mod event_headers;
 mod output;
 mod route;
@@ -19,7 +18,6 @@ use axum::Router;
 use hookshield_axum::Server;
 
 use self::config::{Config, ServerConfig};
-use self::detached::Tracker;
 use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ServeArgs;
@@ -36,10 +34,6 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
     if let Some(addr) = args.metrics_addr {
         config.server.metrics_addr = Some(addr);
     }
-    let shutdown_timeout = config
-        .server
-        .shutdown_timeout
-        .unwrap_or(hookshield_axum::DEFAULT_SHUTDOWN_TIMEOUT);
     let server = server(&config.server)
         .map_err(|UsageError(e)| UsageError(format!("{}: [server]: {e}", args.config.display())))?;
     // Why an output or a replay store failed: JSON lines on stderr, like the rejections;
@@ -61,7 +55,6 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
     let mut app = Router::new();
     let mut checks = Vec::new();
     let mut built = Vec::with_capacity(config.routes.len());
-    let detached = Tracker::default();
     for route in &config.routes {
         let at = |UsageError(e)| {
             UsageError(format!(
@@ -70,7 +63,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
                 route.name
             ))
         };
-        let route = route::build(route, &detached).map_err(at)?;
+        let route = route::build(route).map_err(at)?;
         if let Some(url) = &route.replay_redis {
             checks.push(Check::redis(&route.name, url).map_err(at)?);
         }
@@ -122,28 +115,9 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
                 route.output.describe()
             );
         }
-        let stopping = std::sync::Mutex::new(None);
-        let signal = async {
-            lifecycle.stop_signal().await;
-            if let Ok(mut at) = stopping.lock() {
-                *at = Some(tokio::time::Instant::now());
-            }
-        };
-        server.serve_with_shutdown(listener, app, signal).await?;
-        // Requests whose provider hung up still run, detached: they get what is left of the
-        // shutdown deadline; those still running then lapse with their lease.
-        let started = stopping
-            .lock()
-            .ok()
-            .and_then(|at| *at)
-            .unwrap_or_else(tokio::time::Instant::now);
-        let left = shutdown_timeout.saturating_sub(started.elapsed());
-        let unfinished = detached.drained(left).await;
-        if unfinished > 0 {
-            eprintln!(
-                "hookshield: {unfinished} detached request(s) cut off at the shutdown deadline"
-            );
-        }
+        server
+            .serve_with_shutdown(listener, app, lifecycle.stop_signal())
+            .await?;
         lifecycle.stopped();
         if let Some(admin) = admin {
             let _ = admin.await;
@@ -161,7 +135,9 @@ fn server(config: &ServerConfig) -> Result<Server, UsageError> {
         ))),
         other => Ok(other),
     };
-    let mut server = Server::new();
+    // A provider that hangs up (on its own timeout) does not cut a delivery off: it ends
+    // and settles the event's id, so the provider's retry is then a duplicate.
+    let mut server = Server::new().finish_abandoned_requests(true);
     if let Some(timeout) = nonzero(config.header_timeout, "header_timeout")? {
         server = server.header_read_timeout(timeout);
     }

@@ -16,7 +16,6 @@ use hookshield_tower::{JsonResponder, RejectionBody, RejectionResponder};
 use serde_json::json;
 
 use super::config::{OutputConfig, RouteConfig};
-use super::detached::Tracker;
 use super::event_headers::Stripped;
 use super::output::{self, Delivery, Event, Failure, HttpForward, Output, StreamAdd};
 use super::verifier;
@@ -123,10 +122,9 @@ impl EventLine<'_> {
     }
 }
 
-/// Builds `route`, its requests detached under `tracker`; must run inside a Tokio runtime
-/// (Redis connections are made lazily on it). Mistakes are reported with the field they
-/// concern.
-pub(crate) fn build(route: &RouteConfig, tracker: &Tracker) -> Result<Built, UsageError> {
+/// Builds `route`; must run inside a Tokio runtime (Redis connections are made lazily on
+/// it). Mistakes are reported with the field they concern.
+pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
     let (verifier, scheme) = verifier::verifier(route)?;
     let namespace = route
         .namespace
@@ -165,7 +163,7 @@ pub(crate) fn build(route: &RouteConfig, tracker: &Tracker) -> Result<Built, Usa
         stripped: Stripped::new(&scheme),
     });
     let (router, replay_redis) = match route.replay_store.as_deref() {
-        None | Some("memory") => (router(receiver, &state, tracker), None),
+        None | Some("memory") => (router(receiver, &state), None),
         Some(url) if url.starts_with("redis://") || url.starts_with("rediss://") => {
             let store = RedisStore::builder(url).build().map_err(|e| {
                 UsageError(format!(
@@ -174,7 +172,7 @@ pub(crate) fn build(route: &RouteConfig, tracker: &Tracker) -> Result<Built, Usa
                 ))
             })?;
             let receiver = receiver.with_replay_store(store);
-            (router(receiver, &state, tracker), Some(url.to_owned()))
+            (router(receiver, &state), Some(url.to_owned()))
         }
         Some(other) => {
             return Err(UsageError(format!(
@@ -239,21 +237,14 @@ fn output(config: &OutputConfig, ttl: Duration, lease: Duration) -> Result<Outpu
 }
 
 /// GET and POST behind the layer (GETs carry handshakes, and HubSpot signs some).
-/// Each request runs detached (see [`Detached`](super::detached::Detached)).
-fn router<S: ReplayStore>(
-    receiver: Receiver<S>,
-    state: &Arc<RouteState>,
-    tracker: &Tracker,
-) -> MethodRouter {
+fn router<S: ReplayStore>(receiver: Receiver<S>, state: &Arc<RouteState>) -> MethodRouter {
     let name = Arc::clone(&state.name);
     let layer = WebhookLayer::from(receiver)
         .with_rejection_response(move |error: VerifyError| log_rejection(&name, error));
-    let tracker = tracker.clone();
     get(deliver)
         .post(deliver)
         .with_state(Arc::clone(state))
         .layer(layer)
-        .layer(tower_layer::layer_fn(move |inner| tracker.layer(inner)))
 }
 
 /// One JSON line on stderr per refused request, then the rejection table's answer.
