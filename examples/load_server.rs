@@ -7,6 +7,8 @@
 //! ```
 //!
 //! - `bare`: a plain handler reading the body as `Bytes`: the baseline.
+//! - `proxy`: the body forwarded, unverified, to `LOAD_UPSTREAM` (a `bare` server): what
+//!   proxying alone costs, the floor of `hookshield serve` in front of `bare`.
 //! - `verify`: the same handler behind [`WebhookLayer`] with the GitHub preset, reading the
 //!   body through [`VerifiedWebhook`], with replay protection disabled by [`NoReplay`] (a
 //!   store that admits everything): what signature checking alone costs.
@@ -37,7 +39,10 @@ mod load_scheme;
 mod no_replay;
 
 use load_scheme::load_scheme;
+#[path = "support/proxy.rs"]
+mod proxy;
 use no_replay::NoReplay;
+use proxy::Proxy;
 
 /// The route every mode serves.
 const PATH: &str = "/webhook";
@@ -68,6 +73,15 @@ async fn main() -> Result<(), Box<dyn Error>> {
 
     let route = match mode.as_str() {
         "bare" => post(bare),
+        "proxy" => {
+            let upstream = std::env::var("LOAD_UPSTREAM")
+                .map_err(|_| "mode proxy needs LOAD_UPSTREAM (http://127.0.0.1:PORT/webhook)")?;
+            let proxy = Proxy::new(&upstream)?;
+            post(move |body: Bytes| {
+                let proxy = proxy.clone();
+                async move { proxy.forward(body).await }
+            })
+        }
         "verify" => post(verified).layer(WebhookLayer::from(
             Receiver::new(verifier).with_replay_store(NoReplay),
         )),
@@ -85,7 +99,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 Receiver::new(verifier).with_replay_store(store),
             ))
         }
-        _ => return Err("usage: load_server <bare|verify|memory|moka|redis> [PORT]".into()),
+        _ => return Err("usage: load_server <bare|proxy|verify|memory|moka|redis> [PORT]".into()),
     };
     let app = Router::new().route(PATH, route);
 

@@ -14,6 +14,9 @@
 #           forwarding to the `bare` server as its upstream: both run where the server
 #           runs (and under QUOTA together), so the ratio to `bare` is what putting the
 #           gateway in front of a service costs. Only when MODES asks: MODES="bare gateway"
+#   proxy   the load server forwarding each body, unverified, to the `bare` server the same
+#           way (hyper's pooled client): what any proxy in front of it costs, the floor of
+#           `gateway`. Only when MODES asks: MODES="bare proxy gateway"
 #
 # Every mode is run for the same time with the same wrk settings, after a warm-up, on a
 # fresh server; every answer must be 204 (a non-2xx, a duplicate or a socket error fails
@@ -162,12 +165,17 @@ limit_server() {
     for pid in "$@"; do echo "$pid" >"$dir/cgroup.procs"; done
 }
 
-# start_gateway: the bare server on PORT+1 as the upstream, and `hookshield serve` on PORT
-# forwarding /webhook to it; sets server_pid (the gateway) and upstream_pid.
+# start_upstream: the bare server on PORT+1, the upstream of `proxy` and `gateway`.
+start_upstream() {
+    LOAD_SECRET=$SECRET "${server_on[@]}" "$SERVER" bare "$((PORT + 1))" >&2 &
+    upstream_pid=$!
+}
+
+# start_gateway: `hookshield serve` on PORT forwarding /webhook to the upstream; sets
+# server_pid (the gateway) and upstream_pid.
 start_gateway() {
     local upstream_port=$((PORT + 1))
-    LOAD_SECRET=$SECRET "${server_on[@]}" "$SERVER" bare "$upstream_port" >&2 &
-    upstream_pid=$!
+    start_upstream
     {
         printf '[server]\naddr = "127.0.0.1:%s"\n' "$PORT"
         printf '[[route]]\nname = "load"\npath = "/webhook"\nsecret_env = "LOAD_SECRET"\n'
@@ -226,6 +234,10 @@ for mode in $MODES; do
     echo "== $mode" >&2
     if [ "$mode" = gateway ]; then
         start_gateway
+    elif [ "$mode" = proxy ]; then
+        start_upstream
+        LOAD_UPSTREAM="http://127.0.0.1:$((PORT + 1))/webhook" "${server_on[@]}" "$SERVER" proxy "$PORT" >&2 &
+        server_pid=$!
     else
         LOAD_SECRET=$SECRET LOAD_SIGNED_ID=$SIGNED_ID "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
         server_pid=$!
@@ -301,7 +313,7 @@ import sys
 mode, rps, base = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 # Issue #16: layer + store >= 0.85x bare; the layer alone (verify) >= 0.9x (issues #3, #5);
 # issue #17: the gateway in front of the bare server >= 0.5x the bare server alone.
-target = {"verify": 0.9, "gateway": 0.5}.get(mode, 0.85)
+target = {"verify": 0.9, "gateway": 0.5, "proxy": 0.5}.get(mode, 0.85)
 verdict = "met" if rps >= target * base else "MISSED"
 print(f"{mode}: requests/s >= {target}x bare: {verdict} ({rps / base:.3f}x)")
 ' "$mode" "${RPS[$mode]}" "${RPS[bare]}"
