@@ -28,19 +28,12 @@ use hookshield::Verified;
 use hookshield::tower::WebhookLayer;
 use metrics_util::debugging::DebuggingRecorder;
 use support::metrics::{Recorded, eventually, outcomes};
-use support::{
-    PATH, PerId, Provider, assert_duplicate, assert_in_flight, assert_rejected, client,
-    post_chunked, post_declared, send, serve, try_send, url, without,
-};
+use support::metrics_mix::{body, send_common_mix};
+use support::{PATH, PerId, Provider, assert_in_flight, client, send, serve, try_send, url};
 use tokio::sync::Notify;
 use tower_http::catch_panic::CatchPanicLayer;
 
 const ROUTE: &str = "tower-civo";
-
-/// Civo signs the body alone: each event its own body, or its copies would be one event.
-fn body(id: &str) -> Vec<u8> {
-    format!(r#"{{"event":"instance.created","id":"{id}"}}"#).into_bytes()
-}
 
 /// What the handler does, by the event id's prefix: `fail-` answers 500 on its first
 /// run, `panic-` panics on its first run, `hold-` waits for `proceed`, `slow-` takes 5 s
@@ -100,39 +93,8 @@ async fn the_layer_counts_every_request_once_by_its_outcome() {
         async move { send(&client, &url, &headers, body).await }
     };
 
-    // Handled, then its copy a duplicate.
-    assert_eq!(deliver("evt-1").await.status, 200);
-    assert_duplicate(&deliver("evt-1").await);
-    // A forged body; no signature.
-    let forged = send(
-        &client,
-        &url,
-        &provider.sign(&body("evt-2"), "evt-2"),
-        body("evt-3"),
-    )
-    .await;
-    assert_rejected(&forged, 401, "signature_mismatch");
-    let unsigned = without(
-        provider.sign(&body("evt-4"), "evt-4"),
-        provider.signature_header(),
-    );
-    assert_rejected(
-        &send(&client, &url, &unsigned, body("evt-4")).await,
-        401,
-        "missing_header",
-    );
-    // The handler fails, the retry is handled.
-    assert_eq!(deliver("fail-1").await.status, 500);
-    assert_eq!(deliver("fail-1").await.status, 200);
-    // Too large, declared or chunked (refused while reading); a body that stalls.
-    let headers = provider.sign(&body("big-1"), "big-1");
-    let declared = post_declared(addr, &headers, 2000, b"", Duration::from_secs(5)).await;
-    assert_eq!(declared.status, 413, "{declared:?}");
-    let chunks: [&[u8]; 3] = [&[b'a'; 600], &[b'b'; 600], &[b'c'; 600]];
-    let chunked = post_chunked(addr, &headers, &chunks).await;
-    assert_eq!(chunked.status, 413, "{chunked:?}");
-    let stalled = post_declared(addr, &headers, 100, b"{", Duration::from_secs(5)).await;
-    assert_eq!(stalled.status, 408, "{stalled:?}");
+    // Handled and a duplicate, forged, unsigned, a failure and its retry, 413 twice, 408.
+    send_common_mix(addr, &client).await;
     // In flight: its copy is 409, the gauge says 1.
     let held = tokio::spawn(deliver("hold-1"));
     tokio::time::timeout(Duration::from_secs(5), started.notified())

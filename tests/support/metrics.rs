@@ -3,12 +3,14 @@
 //! A snapshot of a `DebuggingRecorder` drains what it reads (counters and gauges back to
 //! 0, histograms emptied), so [`Recorded`] sums the snapshots it takes: read it as often
 //! as you like. Each test names its own `route`, and reads only that route's series.
+//!
+//! Shared with hookshield-core's own `tests/metrics.rs`, which includes this file.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
-use hookshield::metrics::{HANDLER_SECONDS, IN_FLIGHT, REQUESTS_TOTAL, VERIFY_SECONDS};
+use hookshield_core::metrics::{HANDLER_SECONDS, IN_FLIGHT, REQUESTS_TOTAL, VERIFY_SECONDS};
 use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 
 /// A series: metric name and labels.
@@ -80,20 +82,39 @@ impl Recorded {
             .unwrap_or(0.0)
     }
 
+    /// Samples of histogram `name` with exactly these labels.
+    pub fn histogram(&mut self, name: &str, pairs: &[(&str, &str)]) -> usize {
+        self.update();
+        let series = (name.to_owned(), labels(pairs));
+        self.histograms.get(&series).copied().unwrap_or(0)
+    }
+
+    /// Whether nothing at all was recorded: no series of any kind.
+    pub fn is_empty(&mut self) -> bool {
+        self.update();
+        self.counters.is_empty() && self.gauges.is_empty() && self.histograms.is_empty()
+    }
+
+    /// Samples of every histogram series, whatever the labels.
+    pub fn all_samples(&mut self) -> usize {
+        self.update();
+        self.histograms.values().sum()
+    }
+
     /// The sample counts of `route`'s histograms: `hookshield_verify_seconds`, then
     /// `hookshield_handler_seconds` for `handled` and for `handler_failed`.
     pub fn samples(&mut self, route: &str, scheme: &str) -> (usize, usize, usize) {
-        self.update();
-        let count = |name: &str, outcome: Option<&str>| {
-            let mut pairs = vec![("route", route), ("scheme", scheme)];
-            pairs.extend(outcome.map(|outcome| ("outcome", outcome)));
-            let series = (name.to_owned(), labels(&pairs));
-            self.histograms.get(&series).copied().unwrap_or(0)
-        };
+        let of = [("route", route), ("scheme", scheme)];
+        let handled = [("route", route), ("scheme", scheme), ("outcome", "handled")];
+        let failed = [
+            ("route", route),
+            ("scheme", scheme),
+            ("outcome", "handler_failed"),
+        ];
         let samples = (
-            count(VERIFY_SECONDS, None),
-            count(HANDLER_SECONDS, Some("handled")),
-            count(HANDLER_SECONDS, Some("handler_failed")),
+            self.histogram(VERIFY_SECONDS, &of),
+            self.histogram(HANDLER_SECONDS, &handled),
+            self.histogram(HANDLER_SECONDS, &failed),
         );
         let of_route: usize = self
             .histograms

@@ -14,7 +14,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{MethodRouter, post};
-use hookshield::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
+use hookshield::replay::ReplayStore;
 use hookshield::tower::WebhookLayer;
 use hookshield::{Receiver, Secret, SignOptions, Signer, Verifier, presets};
 use time::OffsetDateTime;
@@ -22,14 +22,18 @@ use tokio::net::TcpListener;
 
 #[cfg(feature = "actix")]
 pub mod actix_app;
+pub mod down_store;
 #[cfg(feature = "actix")]
 pub mod harness;
 pub mod keys;
 #[cfg(feature = "metrics")]
 pub mod metrics;
+#[cfg(feature = "metrics")]
+pub mod metrics_mix;
 mod raw;
 pub mod response;
 
+pub use down_store::DownStore;
 #[allow(unused_imports)] // only axum_layer sends raw requests
 pub use raw::{RawReply, post_chunked, post_declared, read_reply_of, send_declared};
 
@@ -346,29 +350,6 @@ impl PerId {
 
     pub fn snapshot(&self) -> HashMap<String, usize> {
         self.0.lock().unwrap().clone()
-    }
-}
-
-/// A replay store that never answers in time.
-#[derive(Debug, Clone, Copy)]
-pub struct DownStore;
-
-impl ReplayStore for DownStore {
-    async fn reserve(&self, _: ReplayKey<'_>, _: Duration) -> Result<Reservation, StoreError> {
-        Err(StoreError::Timeout)
-    }
-
-    async fn commit(
-        &self,
-        _: ReplayKey<'_>,
-        _: &OwnerToken,
-        _: Duration,
-    ) -> Result<bool, StoreError> {
-        Err(StoreError::Timeout)
-    }
-
-    async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
-        Err(StoreError::Timeout)
     }
 }
 

@@ -11,113 +11,29 @@
     missing_docs
 )]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use hookshield_core::metrics::{
     HANDLER_SECONDS, IN_FLIGHT, OUTCOME_DUPLICATE, OUTCOME_HANDLED, OUTCOME_HANDLER_FAILED,
     OUTCOME_HANDSHAKE, REQUESTS_TOTAL, VERIFY_SECONDS,
 };
-use hookshield_core::replay::{
-    Admission, MemoryStore, OwnerToken, ReplayGuard, ReplayKey, ReplayStore, Reservation,
-    StoreError, Ticket,
-};
+use hookshield_core::replay::{Admission, MemoryStore, ReplayGuard, ReplayStore, Ticket};
 use hookshield_core::{
     ErrorKind, HeaderLookup, Reason, Receiver, Secret, SignOptions, SignedHeaders, Signer, Step,
     Verifier, presets,
 };
-use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
+use metrics_util::debugging::DebuggingRecorder;
 
 const SECRET: &str = "metrics-secret";
 const BODY: &[u8] = br#"{"event":"instance.created"}"#;
 
-/// A metric series: its name and labels.
-type Series = (String, BTreeMap<String, String>);
-
-/// Everything recorded so far. A `DebuggingRecorder` snapshot drains what it reads
-/// (counters and gauges back to 0, histograms emptied), so the snapshots are summed here.
-struct Recorded {
-    snapshotter: Snapshotter,
-    counters: HashMap<Series, u64>,
-    gauges: HashMap<Series, f64>,
-    histograms: HashMap<Series, usize>,
-}
-
-impl Recorded {
-    fn new(recorder: &DebuggingRecorder) -> Self {
-        Self {
-            snapshotter: recorder.snapshotter(),
-            counters: HashMap::new(),
-            gauges: HashMap::new(),
-            histograms: HashMap::new(),
-        }
-    }
-
-    fn update(&mut self) {
-        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
-            let key = key.key();
-            let labels = key
-                .labels()
-                .map(|l| (l.key().to_owned(), l.value().to_owned()))
-                .collect();
-            let series = (key.name().to_owned(), labels);
-            match value {
-                DebugValue::Counter(n) => *self.counters.entry(series).or_default() += n,
-                DebugValue::Gauge(v) => *self.gauges.entry(series).or_default() += v.0,
-                DebugValue::Histogram(samples) => {
-                    *self.histograms.entry(series).or_default() += samples.len();
-                }
-            }
-        }
-    }
-
-    /// `hookshield_requests_total` per outcome, for `route` and `scheme`.
-    fn requests(&mut self, route: &str, scheme: &str) -> BTreeMap<String, u64> {
-        self.update();
-        let mut by_outcome = BTreeMap::new();
-        for ((name, labels), n) in &self.counters {
-            assert_eq!(name, REQUESTS_TOTAL, "an unexpected counter");
-            assert_eq!(labels.len(), 3, "{labels:?}");
-            if labels["route"] == route && labels["scheme"] == scheme && *n > 0 {
-                by_outcome.insert(labels["outcome"].clone(), *n);
-            }
-        }
-        by_outcome
-    }
-
-    fn in_flight(&mut self, route: &str, scheme: &str) -> f64 {
-        self.update();
-        let labels = labels(&[("route", route), ("scheme", scheme)]);
-        self.gauges
-            .get(&(IN_FLIGHT.to_owned(), labels))
-            .copied()
-            .unwrap_or(0.0)
-    }
-
-    /// Samples of histogram `name` with these labels.
-    fn samples(&mut self, name: &str, labels_: &[(&str, &str)]) -> usize {
-        self.update();
-        let series = (name.to_owned(), labels(labels_));
-        self.histograms.get(&series).copied().unwrap_or(0)
-    }
-
-    /// Samples of every histogram series, whatever the labels.
-    fn all_samples(&mut self) -> usize {
-        self.update();
-        self.histograms.values().sum()
-    }
-}
-
-fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
-
-fn outcomes(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
-    pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
-}
+/// `Recorded` (summed `DebuggingRecorder` snapshots) and `outcomes`, shared with the
+/// facade's adapter tests.
+#[path = "../../../tests/support/metrics.rs"]
+#[allow(dead_code, unreachable_pub)]
+mod recorded;
+use recorded::{Recorded, outcomes};
 
 fn civo() -> Receiver {
     Receiver::new(
@@ -218,7 +134,7 @@ async fn each_request_is_counted_once_by_its_outcome() {
     assert_eq!(recorded.requests("civo", "civo"), expected);
     // One verification per `receive`: as many as requests.
     let route = [("route", "civo"), ("scheme", "civo")];
-    assert_eq!(recorded.samples(VERIFY_SECONDS, &route), 8);
+    assert_eq!(recorded.histogram(VERIFY_SECONDS, &route), 8);
     let handled = [
         ("route", "civo"),
         ("scheme", "civo"),
@@ -229,8 +145,8 @@ async fn each_request_is_counted_once_by_its_outcome() {
         ("scheme", "civo"),
         ("outcome", "handler_failed"),
     ];
-    assert_eq!(recorded.samples(HANDLER_SECONDS, &handled), 2);
-    assert_eq!(recorded.samples(HANDLER_SECONDS, &failed), 2);
+    assert_eq!(recorded.histogram(HANDLER_SECONDS, &handled), 2);
+    assert_eq!(recorded.histogram(HANDLER_SECONDS, &failed), 2);
     assert_eq!(recorded.all_samples(), 12, "no other histogram");
     assert_eq!(recorded.in_flight("civo", "civo"), 0.0);
 }
@@ -320,7 +236,7 @@ async fn a_handshake_answered_is_counted_as_handshake() {
         outcomes(&[(OUTCOME_HANDSHAKE, 1)])
     );
     let route = [("route", "slack"), ("scheme", "slack")];
-    assert_eq!(recorded.samples(VERIFY_SECONDS, &route), 1);
+    assert_eq!(recorded.histogram(VERIFY_SECONDS, &route), 1);
     assert_eq!(recorded.in_flight("slack", "slack"), 0.0);
 }
 
@@ -366,27 +282,10 @@ async fn the_route_is_the_replay_namespace_unless_named() {
 }
 
 /// A store that cannot be reached.
-#[derive(Debug)]
-struct Down;
-
-impl ReplayStore for Down {
-    async fn reserve(&self, _: ReplayKey<'_>, _: Duration) -> Result<Reservation, StoreError> {
-        Err(StoreError::Timeout)
-    }
-
-    async fn commit(
-        &self,
-        _: ReplayKey<'_>,
-        _: &OwnerToken,
-        _: Duration,
-    ) -> Result<bool, StoreError> {
-        Err(StoreError::Timeout)
-    }
-
-    async fn release(&self, _: ReplayKey<'_>, _: &OwnerToken) -> Result<bool, StoreError> {
-        Err(StoreError::Timeout)
-    }
-}
+#[path = "../../../tests/support/down_store.rs"]
+#[allow(unreachable_pub)]
+mod down_store;
+use down_store::DownStore as Down;
 
 #[tokio::test]
 async fn a_store_outage_is_counted_and_an_event_run_unprotected_too() {
@@ -427,10 +326,7 @@ async fn a_bare_guard_records_nothing() {
     };
     drop(ticket);
 
-    recorded.update();
-    assert!(recorded.counters.is_empty(), "{:?}", recorded.counters);
-    assert!(recorded.gauges.is_empty(), "{:?}", recorded.gauges);
-    assert_eq!(recorded.all_samples(), 0);
+    assert!(recorded.is_empty(), "a bare guard records nothing");
 }
 
 /// Without a recorder, recording is a no-op: nothing fails.
