@@ -27,7 +27,6 @@ use serde_json::json;
 use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ListenArgs;
-use crate::stopping::Lifecycle;
 use crate::verify::metadata;
 use crate::{handshake, learned, request_url, secret_source};
 
@@ -82,20 +81,11 @@ pub(crate) fn run(args: &ListenArgs) -> Result<ExitCode, UsageError> {
             .await
             .map_err(|e| UsageError(format!("cannot listen on {}: {e}", args.addr)))?;
         let addr = listener.local_addr()?;
-        eprintln!("hookshield: listening on http://{addr}{}", args.path);
-        let lifecycle = Lifecycle::new();
-        let admin = match admin {
-            Some((admin, addr)) => Some(admin.spawn(addr, checks, lifecycle.watch()).await?),
-            None => None,
+        let announce = || {
+            eprintln!("hookshield: listening on http://{addr}{}", args.path);
+            notes(args, &scheme);
         };
-        notes(args, &scheme);
-        server
-            .serve_with_shutdown(listener, app, lifecycle.stop_signal())
-            .await?;
-        lifecycle.stopped();
-        if let Some(admin) = admin {
-            let _ = admin.await;
-        }
+        crate::stopping::serve(server, listener, app, admin, checks, announce).await?;
         Ok(ExitCode::SUCCESS)
     })
 }

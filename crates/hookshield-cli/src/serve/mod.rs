@@ -21,7 +21,6 @@ use self::config::{Config, ServerConfig};
 use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ServeArgs;
-use crate::stopping::Lifecycle;
 
 pub(crate) use self::output::redact;
 pub(crate) use self::route::RouteState;
@@ -101,27 +100,18 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
                 ))
             })?;
         let addr = listener.local_addr()?;
-        let lifecycle = Lifecycle::new();
-        let admin = match admin {
-            Some((admin, addr)) => Some(admin.spawn(addr, checks, lifecycle.watch()).await?),
-            None => None,
+        let announce = || {
+            eprintln!("hookshield: serving on http://{addr}");
+            for route in &config.routes {
+                eprintln!(
+                    "hookshield: route {:?}: {} → {}",
+                    route.name,
+                    route.path,
+                    route.output.describe()
+                );
+            }
         };
-        eprintln!("hookshield: serving on http://{addr}");
-        for route in &config.routes {
-            eprintln!(
-                "hookshield: route {:?}: {} → {}",
-                route.name,
-                route.path,
-                route.output.describe()
-            );
-        }
-        server
-            .serve_with_shutdown(listener, app, lifecycle.stop_signal())
-            .await?;
-        lifecycle.stopped();
-        if let Some(admin) = admin {
-            let _ = admin.await;
-        }
+        crate::stopping::serve(server, listener, app, admin, checks, announce).await?;
         eprintln!("hookshield: stopped");
         Ok(ExitCode::SUCCESS)
     })
