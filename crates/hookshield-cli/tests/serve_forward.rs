@@ -351,3 +351,63 @@ async fn a_second_signal_stops_at_once() {
     let status = gateway.wait(Duration::from_secs(5)).await;
     assert_eq!(status.code(), Some(130), "{status}");
 }
+
+#[tokio::test]
+async fn a_scheme_described_in_the_file_verifies_and_forwards() {
+    use hookshield_core::{Scheme, Secret, SignOptions, Signer};
+    let upstream = Upstream::start().await;
+    let config = format!(
+        "[server]\naddr = \"127.0.0.1:0\"\n[[route]]\nname = \"acme\"\npath = \"/acme\"\n\
+         secret_env = \"GH_SECRET\"\n\
+         [route.scheme]\nname = \"acme\"\nalgorithm = \"hmac-sha512\"\nencoding = \"base64\"\n\
+         signature_header = \"X-Acme-Signature\"\nprefix = \"v1=\"\n\
+         signed_content = \"{{timestamp}}.{{body}}\"\ntimestamp_header = \"X-Acme-Timestamp\"\n\
+         id_header = \"X-Acme-Id\"\n\
+         [route.output]\ntype = \"http\"\nurl = \"{}\"\n",
+        upstream.url("/acme")
+    );
+    let gateway = Gateway::start(&config).await;
+    let scheme = || {
+        Scheme::builder("acme")
+            .algorithm(hookshield_core::Algorithm::HmacSha512)
+            .encoding(hookshield_core::Encoding::Base64)
+            .signature_header("X-Acme-Signature")
+            .prefix("v1=")
+            .signed_content("{timestamp}.{body}")
+            .timestamp_header("X-Acme-Timestamp")
+            .id_header("X-Acme-Id")
+    };
+    let signer = Signer::new(scheme(), Secret::from_text("gh-secret").unwrap()).unwrap();
+    let body = br#"{"order":42}"#;
+    let url = gateway.url("/acme");
+
+    let fresh = signer.sign(body, &SignOptions::new().id("a-1")).unwrap();
+    let answer = post(&client(), &url, &fresh, body, JSON).await.unwrap();
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let (seen, _, _) = upstream.last.lock().unwrap().clone().expect("a delivery");
+    assert_eq!(seen["x-hookshield-event-id"], "a-1");
+    assert_eq!(seen["x-hookshield-scheme"], "acme");
+    assert!(seen.contains_key("x-hookshield-timestamp"));
+    assert!(!seen.contains_key("x-acme-signature"));
+
+    // A signature of another secret, and a stale timestamp, are refused.
+    let forged = Signer::new(scheme(), Secret::from_text("not-it").unwrap())
+        .unwrap()
+        .sign(body, &SignOptions::new().id("a-2"))
+        .unwrap();
+    let answer = post(&client(), &url, &forged, body, JSON).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (401, r#"{"error":"signature_mismatch"}"#)
+    );
+    let an_hour_ago = time::OffsetDateTime::now_utc() - time::Duration::hours(1);
+    let stale = signer
+        .sign(body, &SignOptions::new().id("a-3").timestamp(an_hour_ago))
+        .unwrap();
+    let answer = post(&client(), &url, &stale, body, JSON).await.unwrap();
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (401, r#"{"error":"timestamp_out_of_window"}"#)
+    );
+    assert_eq!(upstream.totals(), (1, 1));
+}
