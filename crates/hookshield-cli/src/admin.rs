@@ -6,21 +6,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
 use hookshield_axum::Server;
+use hookshield_redis::redact_url;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use serde_json::json;
-
 use tokio::sync::watch;
 
-use crate::UsageError;
-use crate::serve::{RouteState, redact};
+use crate::serve::RouteState;
 use crate::stopping::Phase;
+use crate::{UsageError, redis_link};
 
 /// Counter: events handed to an output, by `route`, `output` and `result` (`delivered`,
 /// `upstream_status`, `upstream_timeout`, `upstream_unreachable`, `output_unavailable`).
@@ -64,13 +64,8 @@ pub(crate) enum Check {
 impl Check {
     /// A check of the replay store at `url` for `route`, on a connection of its own.
     pub(crate) fn redis(route: &Arc<str>, url: &str) -> Result<Self, UsageError> {
-        let shown = redact(url);
-        let client = redis::Client::open(url).map_err(|e| UsageError(format!("{shown}: {e}")))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(CHECK_TIMEOUT))
-            .set_response_timeout(Some(CHECK_TIMEOUT))
-            .set_number_of_retries(0);
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
+        let shown = redact_url(url);
+        let connection = redis_link::connect_lazily(url, CHECK_TIMEOUT, 0)
             .map_err(|e| UsageError(format!("{shown}: {e}")))?;
         Ok(Self::Redis {
             route: Arc::clone(route),
@@ -90,8 +85,11 @@ impl Check {
                 connection,
                 shown,
             } => {
-                let ping =
-                    async move { ping(connection).await.map_err(|e| format!("{shown}: {e}")) };
+                let ping = async move {
+                    redis_link::ping(connection)
+                        .await
+                        .map_err(|e| format!("{shown}: {e}"))
+                };
                 (
                     route,
                     "replay_store",
@@ -203,12 +201,7 @@ async fn render(State(state): State<AdminState>) -> Response {
 async fn ready(State(state): State<AdminState>) -> Response {
     if *state.phase.borrow() != Phase::Serving {
         let body = json!({"ready": false, "draining": true});
-        return (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "application/json")],
-            body.to_string(),
-        )
-            .into_response();
+        return (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response();
     }
     let outcomes = futures_util::future::join_all(state.checks.iter().map(Check::run)).await;
     let failing: Vec<_> = outcomes.into_iter().filter_map(Result::err).collect();
@@ -218,26 +211,5 @@ async fn ready(State(state): State<AdminState>) -> Response {
         StatusCode::SERVICE_UNAVAILABLE
     };
     let body = json!({"ready": failing.is_empty(), "failing": failing});
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
-    )
-        .into_response()
-}
-
-/// `PING` on `connection`, tried once more when the first attempt finds the connection
-/// broken (Redis restarted since it was last used: the manager reconnects on that failure).
-pub(crate) async fn ping(connection: &ConnectionManager) -> Result<(), redis::RedisError> {
-    let mut connection = connection.clone();
-    let first = redis::cmd("PING")
-        .query_async::<String>(&mut connection)
-        .await;
-    match first {
-        Err(e) if e.is_io_error() || e.is_connection_dropped() => redis::cmd("PING")
-            .query_async::<String>(&mut connection)
-            .await
-            .map(|_| ()),
-        other => other.map(|_| ()),
-    }
+    (status, Json(body)).into_response()
 }

@@ -79,6 +79,7 @@ mod keygen;
 mod learned;
 mod listen;
 mod presets;
+mod redis_link;
 mod request_url;
 mod secret_source;
 mod send;

@@ -22,4 +22,5 @@ mod redact;
 mod scripts;
 mod store;
 
+pub use redact::redact_url;
 pub use store::{DEFAULT_PREFIX, DEFAULT_TIMEOUT, RedisStore, RedisStoreBuilder};

@@ -1,4 +1,5 @@
-//! Redis URLs as `Debug` shows them: without credentials.
+//! Redis URLs as `Debug` shows them, and as anything that names a Redis URL should:
+//! without credentials.
 
 /// What stands in for a hidden part of a URL, or for a whole URL that does not parse.
 pub(crate) const REDACTED: &str = "REDACTED";
@@ -11,7 +12,7 @@ const PLAIN_PARAMETERS: [&str; 2] = ["db", "protocol"];
 /// `protocol` becomes `REDACTED` (a Unix socket's `user` and `pass`), and a fragment other
 /// than `#insecure` becomes `#REDACTED`. A URL without credentials shows as it parses; one
 /// that does not parse as a Redis URL shows as `REDACTED` alone.
-pub(crate) fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     let Some(mut parsed) = redis::parse_redis_url(url) else {
         return REDACTED.to_owned();
     };

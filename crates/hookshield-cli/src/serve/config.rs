@@ -235,7 +235,7 @@ fn route(index: usize, value: toml::Value) -> Result<RouteConfig, UsageError> {
             )));
         }
     }
-    let mut route = RouteConfig::deserialize(value.clone())
+    let mut route = RouteConfig::deserialize(value)
         .map_err(|e| UsageError(format!("{at}: {}", message(&e))))?;
     if route.name.is_empty() {
         route.name.clone_from(&route.path);
@@ -309,10 +309,10 @@ impl RouteConfig {
             .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
             || self.name.len() > MAX_PATH_LEN
         {
-            return Err(
-                "field `name`: up to 1024 printable ASCII characters, no quotes or backslashes"
-                    .to_owned(),
-            );
+            return Err(format!(
+                "field `name`: up to {MAX_PATH_LEN} printable ASCII characters, no quotes or \
+                 backslashes"
+            ));
         }
         match (&self.preset, &self.scheme) {
             (Some(_), Some(_)) => {
@@ -416,7 +416,7 @@ impl OutputConfig {
             Self::RedisStream(stream) => format!(
                 "stream {:?} on {}",
                 stream.stream,
-                super::output::redact(&stream.url)
+                hookshield_redis::redact_url(&stream.url)
             ),
         }
     }

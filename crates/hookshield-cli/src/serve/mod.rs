@@ -22,7 +22,6 @@ use crate::UsageError;
 use crate::admin::{Admin, Check};
 use crate::args::ServeArgs;
 
-pub(crate) use self::output::redact;
 pub(crate) use self::route::RouteState;
 
 pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
@@ -64,7 +63,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
         };
         let route = route::build(route).map_err(at)?;
         if let Some(url) = &route.replay_redis {
-            checks.push(Check::redis(&route.name, url).map_err(at)?);
+            checks.push(Check::redis(&route.state.name, url).map_err(at)?);
         }
         checks.push(Check::Output(std::sync::Arc::clone(&route.state)));
         built.push(route);
@@ -74,7 +73,7 @@ pub(crate) fn run(args: &ServeArgs) -> Result<ExitCode, UsageError> {
             println!(
                 "{}",
                 serde_json::json!({
-                    "route": &*route.name, "path": route.path, "scheme": route.scheme,
+                    "route": &*route.state.name, "path": route.path, "scheme": route.scheme,
                     "output": route.state.output.kind(),
                 })
             );

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Response, Uri};
+use axum::extract::{FromRequest, Request, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get};
 use hookshield_axum::{VerifiedWebhook, WebhookLayer};
 use hookshield_core::replay::{DEFAULT_LEASE, ReplayStore};
@@ -24,7 +24,6 @@ use crate::UsageError;
 /// A route ready to serve, and what its readiness depends on.
 #[derive(Debug)]
 pub(crate) struct Built {
-    pub(crate) name: Arc<str>,
     pub(crate) path: String,
     pub(crate) scheme: String,
     pub(crate) router: MethodRouter,
@@ -168,7 +167,7 @@ pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
             let store = RedisStore::builder(url).build().map_err(|e| {
                 UsageError(format!(
                     "field `replay_store`: {}: {e}",
-                    output::redact(url)
+                    hookshield_redis::redact_url(url)
                 ))
             })?;
             let receiver = receiver.with_replay_store(store);
@@ -182,7 +181,6 @@ pub(crate) fn build(route: &RouteConfig) -> Result<Built, UsageError> {
         }
     };
     Ok(Built {
-        name: Arc::clone(&state.name),
         path: route.path.clone(),
         scheme: scheme.name().to_owned(),
         router,
@@ -248,7 +246,7 @@ fn router<S: ReplayStore>(receiver: Receiver<S>, state: &Arc<RouteState>) -> Met
 }
 
 /// One JSON line on stderr per refused request, then the rejection table's answer.
-fn log_rejection(route: &str, error: VerifyError) -> Response<RejectionBody> {
+fn log_rejection(route: &str, error: VerifyError) -> axum::http::Response<RejectionBody> {
     eprintln!(
         "{}",
         json!({"route": route, "rejected": error.code(), "status": error.status(), "reason": error.reason().to_string()})
@@ -256,23 +254,28 @@ fn log_rejection(route: &str, error: VerifyError) -> Response<RejectionBody> {
     JsonResponder.reject(error)
 }
 
-/// Hands a verified event to the route's output; the answer's status settles its id.
-async fn deliver(
-    State(route): State<Arc<RouteState>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    webhook: VerifiedWebhook,
-) -> axum::response::Response {
-    let verified = &webhook.verified;
+/// Hands a verified event to the route's output; the answer's status settles its id. The
+/// request's head is taken apart rather than copied by extractors: its headers are
+/// filtered into the forwarded ones once.
+async fn deliver(State(route): State<Arc<RouteState>>, request: Request) -> Response {
+    let (mut head, body) = request.into_parts();
+    // The extractor reads the layer's metadata and body, never these.
+    let headers = std::mem::take(&mut head.headers);
+    let method = std::mem::take(&mut head.method);
+    let uri = std::mem::take(&mut head.uri);
+    let webhook = match VerifiedWebhook::from_request(Request::from_parts(head, body), &()).await {
+        Ok(webhook) => webhook,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let VerifiedWebhook { verified, body } = webhook;
     let event = Event {
         route: &route.name,
         namespace: &route.namespace,
-        verified,
+        verified: &verified,
         method: &method,
         query: uri.query(),
-        headers: route.stripped.forwarded(&headers, verified, &route.name),
-        body: webhook.body.clone(),
+        headers: route.stripped.forwarded(&headers, &verified, &route.name),
+        body,
     };
     let started = Instant::now();
     let delivery = route.output.deliver(event).await;

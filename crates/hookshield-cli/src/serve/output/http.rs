@@ -8,8 +8,8 @@ use axum::body::Body;
 use axum::http::uri::{PathAndQuery, Uri};
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::response::Response;
-use bytes::{Bytes, BytesMut};
-use http_body_util::{BodyExt, Full};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -91,14 +91,16 @@ impl HttpForward {
     /// The upstream URL for a request that came with `query`: the upstream's own query
     /// first, then the received one.
     fn target(&self, query: Option<&str>) -> Result<Uri, String> {
-        let query = query.filter(|q| !q.is_empty());
-        let path_and_query = match (&self.query, query) {
-            (None, None) => PathAndQuery::try_from(self.path.as_str()),
-            (Some(own), None) => PathAndQuery::try_from(format!("{}?{own}", self.path)),
-            (None, Some(received)) => PathAndQuery::try_from(format!("{}?{received}", self.path)),
-            (Some(own), Some(received)) => {
-                PathAndQuery::try_from(format!("{}?{own}&{received}", self.path))
-            }
+        let queries: Vec<&str> = self
+            .query
+            .as_deref()
+            .into_iter()
+            .chain(query.filter(|q| !q.is_empty()))
+            .collect();
+        let path_and_query = if queries.is_empty() {
+            PathAndQuery::try_from(self.path.as_str())
+        } else {
+            PathAndQuery::try_from(format!("{}?{}", self.path, queries.join("&")))
         }
         .map_err(|e| e.to_string())?;
         let mut parts = self.base.clone().into_parts();
@@ -170,18 +172,9 @@ impl HttpForward {
 }
 
 /// The upstream's answer body, or `None` past [`ANSWER_LIMIT`] or on a read error.
-async fn read_answer(mut body: Incoming) -> Option<Bytes> {
-    let mut read = BytesMut::new();
-    while let Some(frame) = body.frame().await {
-        let Ok(data) = frame.ok()?.into_data() else {
-            continue; // trailers
-        };
-        if read.len().saturating_add(data.len()) > ANSWER_LIMIT {
-            return None;
-        }
-        read.extend_from_slice(&data);
-    }
-    Some(read.freeze())
+async fn read_answer(body: Incoming) -> Option<Bytes> {
+    let read = Limited::new(body, ANSWER_LIMIT).collect().await.ok()?;
+    Some(read.to_bytes())
 }
 
 /// The upstream's 2xx, relayed with its content type and body.

@@ -7,9 +7,9 @@ pub(crate) mod stream;
 
 use std::time::Duration;
 
-use axum::body::Body;
+use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use hookshield_core::Verified;
 use serde_json::json;
@@ -111,15 +111,9 @@ impl Failure {
             Self::UpstreamStatus(status) => json!({"error": self.code(), "status": status}),
             _ => json!({"error": self.code()}),
         };
-        let mut response = Response::new(Body::from(body.to_string()));
-        *response.status_mut() = self.status();
-        let headers = response.headers_mut();
-        headers.insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
+        let mut response = (self.status(), Json(body)).into_response();
         if self == Self::OutputUnavailable {
-            headers.insert(
+            response.headers_mut().insert(
                 header::RETRY_AFTER,
                 HeaderValue::from(RETRY_AFTER.as_secs()),
             );
@@ -128,7 +122,8 @@ impl Failure {
     }
 }
 
-/// `url` without its user name and password, for messages.
+/// An HTTP URL without its user name and password, for messages (Redis URLs:
+/// `hookshield_redis::redact_url`).
 pub(crate) fn redact(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(mut parsed) => {

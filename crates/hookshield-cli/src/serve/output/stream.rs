@@ -14,14 +14,15 @@
 
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::{Client, Script};
+use axum::Json;
+use axum::response::IntoResponse;
+use hookshield_redis::redact_url;
+use redis::Script;
+use redis::aio::ConnectionManager;
 use serde_json::json;
 
-use super::{Delivery, Event, Failure, redact};
+use super::{Delivery, Event, Failure};
+use crate::redis_link;
 
 /// The default deadline of one `XADD` (and of a connection to Redis).
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -75,7 +76,7 @@ impl StreamAdd {
         timeout: Duration,
         ttl: Duration,
     ) -> Result<Self, String> {
-        let shown = redact(url);
+        let shown = redact_url(url);
         if !(url.starts_with("redis://") || url.starts_with("rediss://")) {
             return Err(format!("field `url`: {shown} is not a redis:// URL"));
         }
@@ -88,12 +89,7 @@ impl StreamAdd {
         if timeout.is_zero() {
             return Err("field `timeout`: must be longer than 0s".to_owned());
         }
-        let client = Client::open(url).map_err(|e| format!("field `url`: {shown}: {e}"))?;
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(timeout))
-            .set_response_timeout(Some(timeout))
-            .set_number_of_retries(1);
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
+        let connection = redis_link::connect_lazily(url, timeout, 1)
             .map_err(|e| format!("field `url`: {shown}: {e}"))?;
         Ok(Self {
             connection,
@@ -144,17 +140,17 @@ impl StreamAdd {
             invocation.arg("timestamp").arg(at.unix_timestamp());
         }
         invocation.arg("body").arg(event.body.as_ref());
-        let mut connection = self.connection.clone();
-        let mut added: Result<Option<String>, redis::RedisError> =
-            invocation.invoke_async(&mut connection).await;
-        // A connection found broken (Redis restarted) is replaced after that failure; one
-        // more try goes out on the new one. The marker makes a second call harmless.
-        if added
-            .as_ref()
-            .is_err_and(|e| e.is_io_error() || e.is_connection_dropped())
-        {
-            added = invocation.invoke_async(&mut connection).await;
-        }
+        // The marker makes a second call harmless.
+        let invocation = &invocation;
+        let added = redis_link::once_more_if_dropped(|| {
+            let mut connection = self.connection.clone();
+            async move {
+                invocation
+                    .invoke_async::<Option<String>>(&mut connection)
+                    .await
+            }
+        })
+        .await;
         match added {
             Ok(entry) => {
                 // No entry: an earlier attempt added it, and its answer was lost.
@@ -164,13 +160,7 @@ impl StreamAdd {
                     Some(_) => json!({"delivered": true}),
                     None => json!({"delivered": true, "added_earlier": true}),
                 };
-                let mut response = Response::new(Body::from(body.to_string()));
-                *response.status_mut() = StatusCode::OK;
-                response.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-                Delivery::Accepted(response)
+                Delivery::Accepted(Json(body).into_response())
             }
             Err(error) => {
                 tracing::warn!(route = event.route, redis = %self.shown, %error,
@@ -181,7 +171,7 @@ impl StreamAdd {
     }
 
     pub(crate) async fn ready(&self) -> Result<(), String> {
-        crate::admin::ping(&self.connection)
+        redis_link::ping(&self.connection)
             .await
             .map_err(|e| format!("{}: {e}", self.shown))
     }
