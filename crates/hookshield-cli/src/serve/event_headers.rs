@@ -76,7 +76,7 @@ impl Stripped {
 }
 
 /// The gateway's headers for `verified`: event id, scheme, route and signed timestamp.
-pub(crate) fn own(verified: &Verified, route: &str) -> Vec<(HeaderName, HeaderValue)> {
+fn own(verified: &Verified, route: &str) -> Vec<(HeaderName, HeaderValue)> {
     let mut own = Vec::with_capacity(4);
     let mut add = |name: HeaderName, text: &str| {
         // Every id and name the gateway holds is visible ASCII (the verifier refuses the
