@@ -46,3 +46,12 @@ pub mod redis {
     #[doc(inline)]
     pub use hookshield_redis::*;
 }
+
+/// The PostgreSQL replay store and transactional inbox:
+/// [`PgStore`](hookshield_postgres::PgStore), [`Inbox`](hookshield_postgres::Inbox).
+#[cfg(feature = "postgres")]
+#[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
+pub mod postgres {
+    #[doc(inline)]
+    pub use hookshield_postgres::*;
+}

@@ -181,8 +181,12 @@ where
             let headers = ActixHeaders(request.headers());
             let step = receiver.receive_request(&context, &headers, &body).await;
             let ticket = match step {
-                Ok(Step::Run(ticket, verified)) => {
+                Ok(Step::Run(mut ticket, verified)) => {
                     request.extensions_mut().insert(verified);
+                    // For a handler that settles the event in its own transaction.
+                    if let Some(claim) = ticket.claim() {
+                        request.extensions_mut().insert(claim);
+                    }
                     ticket
                 }
                 Ok(Step::Handshake(reply)) => {

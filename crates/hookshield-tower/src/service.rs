@@ -128,7 +128,7 @@ where
         Err(error) => return own(config.reject(error)),
     };
     let context = RequestContext::from(&parts);
-    let (ticket, verified) = match receiver
+    let (mut ticket, verified) = match receiver
         .receive_request(&context, &parts.headers, &bytes)
         .await
     {
@@ -142,6 +142,10 @@ where
 
     let mut request = Request::from_parts(parts, Full::new(bytes));
     request.extensions_mut().insert(verified);
+    // For a handler that settles the event in its own transaction (an inbox).
+    if let Some(claim) = ticket.claim() {
+        request.extensions_mut().insert(claim);
+    }
     // If the inner service panics, or this future is dropped (client gone), the ticket is
     // dropped unsettled and releases the id in the background.
     let result = inner.call(request).await;

@@ -8,8 +8,11 @@
 //! - `MokaStore` (feature `moka`): the same on a moka cache, for users who want moka.
 //! - [`ReplayGuard`]: the pipeline step over a store, with the [`Ticket`] that settles a
 //!   reservation by the handler's outcome, also when the request is dropped.
+//! - [`Claim`]: a ticket's reservations handed to the handler, for a store that settles
+//!   them inside the handler's own database transaction (an inbox).
 //! - `conformance` (feature `conformance`): the checks every store must pass.
 
+mod claim;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 mod fingerprint;
@@ -20,6 +23,7 @@ mod moka_store;
 mod store;
 mod ticket;
 
+pub use claim::Claim;
 pub(crate) use guard::shortest_ttl;
 pub use guard::{Admission, DEFAULT_LEASE, ReplayGuard};
 pub use memory::{DEFAULT_CAPACITY, MAX_CAPACITY, MIN_CAPACITY, MemoryStore};

@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::claim::Claim;
 use super::store::{OwnerToken, ReplayKey, ReplayStore, StoreError};
 
 /// A held reservation. Settle it with [`commit`](Self::commit) or
@@ -18,6 +19,13 @@ use super::store::{OwnerToken, ReplayKey, ReplayStore, StoreError};
 /// With the `metrics` feature, a ticket the [`Receiver`](crate::Receiver) issued also
 /// records how its event ended (`handled` on commit, `handler_failed` on release or
 /// drop), once, when it settles; see the `metrics` module.
+///
+/// **Settled by the handler.** The ticket can hand its reservations to the handler as a
+/// [`Claim`] ([`claim`](Self::claim)). Once the handler marked the claim settled (it wrote
+/// the "done" mark in its own database transaction), [`commit`](Self::commit),
+/// [`release`](Self::release) and [`settle`](Self::settle) all release, owner-checked,
+/// only what is still in flight: nothing when the handler's transaction committed, every
+/// reservation when it rolled back.
 #[must_use = "an unsettled ticket releases its event id when dropped"]
 pub struct Ticket<S: ReplayStore> {
     armed: Option<Armed<S>>,
@@ -33,9 +41,12 @@ struct Armed<S> {
     id: Held,
     /// Boxed: most schemes sign their ids and never hold one.
     content: Option<Box<Held>>,
+    /// The claim handed to the handler, if one was.
+    claim: Option<Claim>,
 }
 
 /// One reservation: its key (namespace and id) and the owner token that proves it.
+#[derive(Clone)]
 pub(super) struct Held {
     namespace: Arc<str>,
     id: Box<str>,
@@ -51,8 +62,16 @@ impl Held {
         }
     }
 
-    fn key(&self) -> ReplayKey<'_> {
+    pub(super) fn key(&self) -> ReplayKey<'_> {
         ReplayKey::new(&self.namespace, &self.id)
+    }
+
+    pub(super) fn id(&self) -> &str {
+        &self.id
+    }
+
+    pub(super) fn owner(&self) -> &OwnerToken {
+        &self.owner
     }
 
     /// Releases the reservation, logging a failure (the lease then ends it).
@@ -82,6 +101,27 @@ impl Held {
 }
 
 impl<S: ReplayStore> Armed<S> {
+    /// Whether the handler settles the reservations in its own transaction.
+    fn settled_by_handler(&self) -> bool {
+        self.claim
+            .as_ref()
+            .is_some_and(Claim::is_settled_by_handler)
+    }
+
+    /// After a handler that settled its claim: releases what its transaction left in flight
+    /// (all of it when the transaction rolled back; nothing when it committed).
+    async fn release_leftovers(&self, handler_succeeded: bool) -> Result<bool, StoreError> {
+        let released = self.release().await;
+        if handler_succeeded && matches!(released, Ok(true)) {
+            tracing::warn!(
+                event_id = %self.id.id,
+                "the handler answered success and marked the event settled, but its \
+                 transaction did not commit the mark: the event id was released"
+            );
+        }
+        released
+    }
+
     async fn commit(&self) -> Result<bool, StoreError> {
         let id = self.id.commit(&*self.store, self.ttl).await;
         match &self.content {
@@ -115,6 +155,7 @@ impl<S: ReplayStore> Ticket<S> {
                 ttl,
                 id,
                 content: content.map(Box::new),
+                claim: None,
             }),
             #[cfg(feature = "metrics")]
             metrics: None,
@@ -162,6 +203,19 @@ impl<S: ReplayStore> Ticket<S> {
         self.armed.as_ref().map_or("", |a| &a.id.id)
     }
 
+    /// The reservations of this ticket as a [`Claim`] for the handler (the same claim on
+    /// every call), or `None` for a ticket that holds nothing (the guard failed open). The
+    /// adapters put it in the request's extensions.
+    pub fn claim(&mut self) -> Option<Claim> {
+        let armed = self.armed.as_mut()?;
+        let claim = armed.claim.get_or_insert_with(|| {
+            let mut held = vec![armed.id.clone()];
+            held.extend(armed.content.as_deref().cloned());
+            Claim::new(armed.ttl, held)
+        });
+        Some(claim.clone())
+    }
+
     /// Whether the ticket also holds a digest of the signed content (the event id is not
     /// covered by the signature).
     pub fn holds_content_digest(&self) -> bool {
@@ -171,10 +225,15 @@ impl<S: ReplayStore> Ticket<S> {
     /// The handler succeeded: remember the id (and the content digest) as done for the
     /// TTL. `Ok(false)` means a reservation had lapsed or been taken over (the handler
     /// outlived its lease).
+    ///
+    /// When the handler settled the [`claim`](Self::claim) itself, this commits nothing:
+    /// it releases what the handler's transaction left in flight and answers whether there
+    /// was any (see [`Ticket`]).
     pub async fn commit(mut self) -> Result<bool, StoreError> {
         #[cfg(feature = "metrics")]
         self.settle_metrics(true);
         match self.armed.take() {
+            Some(armed) if armed.settled_by_handler() => armed.release_leftovers(true).await,
             Some(armed) => armed.commit().await,
             None => Ok(false),
         }
@@ -182,11 +241,13 @@ impl<S: ReplayStore> Ticket<S> {
 
     /// The handler failed: forget the id (and the content digest) so the provider's retry
     /// runs. A store error is logged too: the reservation then lapses after its lease.
+    /// Only the owner's in-flight reservations are released: a mark the handler's own
+    /// transaction committed stays done.
     pub async fn release(mut self) -> Result<bool, StoreError> {
         #[cfg(feature = "metrics")]
         self.settle_metrics(false);
         match self.armed.take() {
-            Some(armed) => armed.release().await,
+            Some(armed) => armed.release_leftovers(false).await,
             None => Ok(false),
         }
     }
