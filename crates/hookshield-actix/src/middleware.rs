@@ -30,9 +30,12 @@ use crate::responder::{JsonResponder, RejectionResponder};
 /// body deadline (408 `body_timeout` when it has not all arrived in time); the
 /// request is verified, the provider's handshake answered, the event id reserved; the
 /// handler gets the verified bytes back as its payload and the
-/// [`Verified`](hookshield_core::Verified) metadata in the request extensions; a 2xx
-/// response commits the id, anything else (an error, a panic, the request being dropped)
-/// releases it so the provider's retry is handled.
+/// [`Verified`](hookshield_core::Verified) metadata and the event's
+/// [`Claim`](hookshield_core::replay::Claim) in the request extensions; a 2xx response
+/// commits the id, anything else (an error, a panic, the request being dropped) releases
+/// it so the provider's retry is handled. A handler that marked the claim settled in its
+/// own transaction (hookshield-postgres's `Inbox`) is not committed after: only what its
+/// transaction left in flight is released.
 ///
 /// **Client disconnects.** By default actix-web keeps serving a request whose client
 /// half-closed the connection, so the handler runs to its end and its status decides

@@ -19,8 +19,12 @@
 //!    is answered 409 with `Retry-After`; a copy of one already handled, 200
 //!    `{"duplicate":true}`; an unreachable store, 503 with `Retry-After`.
 //! 5. The inner service gets the verified bytes (as `Full<Bytes>`) and the
-//!    [`Verified`](hookshield_core::Verified) metadata in the request extensions.
-//! 6. A 2xx answer commits the id as done for the TTL. Any other status, an error, a
+//!    [`Verified`](hookshield_core::Verified) metadata in the request extensions, with the
+//!    event's [`Claim`](hookshield_core::replay::Claim) (its reservations, for a handler
+//!    that marks the event done in its own database transaction: hookshield-postgres's
+//!    `Inbox`).
+//! 6. A 2xx answer commits the id as done for the TTL (unless the handler marked the claim
+//!    settled: then only what its transaction left in flight is released). Any other status, an error, a
 //!    panic (with a panic-catching layer such as tower-http's `CatchPanic` around it), or
 //!    the request future being dropped (the client went away) releases it, so the
 //!    provider's retry is handled.

@@ -26,7 +26,8 @@ pub type WebhookBody<B, R = RejectionBody> = Either<B, R>;
 ///
 /// The inner service receives the request with its body buffered as [`Full<Bytes>`] (the
 /// exact bytes that were verified) and the [`Verified`](hookshield_core::Verified)
-/// metadata in the request extensions.
+/// metadata and the event's [`Claim`](hookshield_core::replay::Claim) in the request
+/// extensions.
 #[derive(Debug)]
 pub struct WebhookService<I, S, R> {
     inner: I,

@@ -25,7 +25,8 @@ use super::store::{OwnerToken, ReplayKey, ReplayStore, StoreError};
 /// the "done" mark in its own database transaction), [`commit`](Self::commit),
 /// [`release`](Self::release) and [`settle`](Self::settle) all release, owner-checked,
 /// only what is still in flight: nothing when the handler's transaction committed, every
-/// reservation when it rolled back.
+/// reservation when it rolled back. Once the handler also said its transaction committed
+/// ([`Claim::mark_committed_by_handler`]), they send nothing at all.
 #[must_use = "an unsettled ticket releases its event id when dropped"]
 pub struct Ticket<S: ReplayStore> {
     armed: Option<Armed<S>>,
@@ -106,6 +107,13 @@ impl<S: ReplayStore> Armed<S> {
         self.claim
             .as_ref()
             .is_some_and(Claim::is_settled_by_handler)
+    }
+
+    /// Whether the handler's transaction with the "done" mark committed: nothing is left.
+    fn committed_by_handler(&self) -> bool {
+        self.claim
+            .as_ref()
+            .is_some_and(Claim::is_committed_by_handler)
     }
 
     /// After a handler that settled its claim: releases what its transaction left in flight
@@ -211,7 +219,7 @@ impl<S: ReplayStore> Ticket<S> {
         let claim = armed.claim.get_or_insert_with(|| {
             let mut held = vec![armed.id.clone()];
             held.extend(armed.content.as_deref().cloned());
-            Claim::new(armed.ttl, held)
+            Claim::new(std::any::TypeId::of::<S>(), armed.ttl, held)
         });
         Some(claim.clone())
     }
@@ -230,12 +238,29 @@ impl<S: ReplayStore> Ticket<S> {
     /// it releases what the handler's transaction left in flight and answers whether there
     /// was any (see [`Ticket`]).
     pub async fn commit(mut self) -> Result<bool, StoreError> {
-        #[cfg(feature = "metrics")]
-        self.settle_metrics(true);
         match self.armed.take() {
-            Some(armed) if armed.settled_by_handler() => armed.release_leftovers(true).await,
-            Some(armed) => armed.commit().await,
-            None => Ok(false),
+            Some(armed) if armed.committed_by_handler() => {
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(true);
+                Ok(true)
+            }
+            Some(armed) if armed.settled_by_handler() => {
+                let released = armed.release_leftovers(true).await;
+                // Handled unless the handler's transaction left its mark uncommitted.
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(!matches!(released, Ok(true)));
+                released
+            }
+            Some(armed) => {
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(true);
+                armed.commit().await
+            }
+            None => {
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(true);
+                Ok(false)
+            }
         }
     }
 
@@ -244,11 +269,21 @@ impl<S: ReplayStore> Ticket<S> {
     /// Only the owner's in-flight reservations are released: a mark the handler's own
     /// transaction committed stays done.
     pub async fn release(mut self) -> Result<bool, StoreError> {
-        #[cfg(feature = "metrics")]
-        self.settle_metrics(false);
         match self.armed.take() {
-            Some(armed) => armed.release_leftovers(false).await,
-            None => Ok(false),
+            Some(armed) if armed.committed_by_handler() => {
+                // The handler's transaction committed the event: it was handled.
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(true);
+                Ok(false)
+            }
+            armed => {
+                #[cfg(feature = "metrics")]
+                self.settle_metrics(false);
+                match armed {
+                    Some(armed) => armed.release_leftovers(false).await,
+                    None => Ok(false),
+                }
+            }
         }
     }
 
@@ -265,11 +300,15 @@ impl<S: ReplayStore> Ticket<S> {
 
 impl<S: ReplayStore> Drop for Ticket<S> {
     fn drop(&mut self) {
+        let committed = self.armed.as_ref().is_some_and(Armed::committed_by_handler);
         #[cfg(feature = "metrics")]
-        self.settle_metrics(false);
+        self.settle_metrics(committed);
         let Some(armed) = self.armed.take() else {
             return;
         };
+        if committed {
+            return;
+        }
         match tokio::runtime::Handle::try_current() {
             Ok(runtime) => {
                 // Failures are logged by `release`; the lease ends the reservation then.
