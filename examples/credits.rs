@@ -81,7 +81,7 @@ async fn serve(url: &str, args: &[String]) -> Result<(), Box<dyn Error>> {
             .ok_or("--crash takes never, before-commit or after-commit")?,
         _ => Crash::Never,
     };
-    let pool = PgPool::connect(url).await?;
+    let pool = credits::connect(url).await?;
     credits::migrate(&pool).await?;
     let app = credits::router(pool, &secret(), crash)?;
     let listener = tokio::net::TcpListener::bind(addr).await?;

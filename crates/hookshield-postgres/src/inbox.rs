@@ -1,18 +1,22 @@
 //! [`Inbox`]: the handler marks its event handled inside its own transaction.
 
+use std::sync::Arc;
+
 use hookshield_core::replay::Claim;
 use hookshield_core::{Reason, Rejection, VerifyError};
 use sqlx::{Postgres, Transaction};
 
-use crate::sql::{self, MARK_HANDLED};
+use crate::sql::{self, MARK_HANDLED, MARK_HANDLED_WITH_CONTENT};
+use crate::store::PgStore;
 
 /// The transactional inbox of one event: [`mark_handled`](Self::mark_handled) writes the
 /// "handled" mark in the handler's own transaction, so the handler's writes and the mark
 /// commit together or not at all.
 ///
 /// Take it as an extractor (features `axum`, `actix`) next to `VerifiedJson`, on a route
-/// behind the webhook layer or middleware whose replay store is a [`PgStore`](crate::PgStore)
-/// on the same database:
+/// behind the webhook layer or middleware whose replay store is a [`PgStore`] on the
+/// **same database** as the transaction (on another, the mark finds no reservation and
+/// answers [`InboxError::NotHeld`]; on another kind of store, [`InboxError::NotPgStore`]):
 ///
 /// - the transaction **commits**: the event is done; the layer does not commit it again,
 ///   and every later copy (a retry after a crash, a lost answer) is answered as a duplicate;
@@ -43,8 +47,7 @@ use crate::sql::{self, MARK_HANDLED};
 ///         .bind(payment.account)
 ///         .execute(&mut *transaction)
 ///         .await?;
-///     inbox.mark_handled(&mut transaction).await?;
-///     transaction.commit().await?;
+///     inbox.commit(transaction).await?; // the "handled" mark, then COMMIT
 ///     Ok(StatusCode::NO_CONTENT)
 /// }
 /// # }
@@ -64,7 +67,9 @@ pub struct Inbox {
 ///
 /// As an axum or actix-web response: [`NotHeld`](Self::NotHeld) is 409
 /// `duplicate_in_flight` and [`Database`](Self::Database) 503
-/// `replay_store_unavailable`, both with `Retry-After`, like the layer's own answers.
+/// `replay_store_unavailable`, both with `Retry-After` (the adapters' default, 10 s: the
+/// handler does not know the receiver's `with_retry_after`), like the layer's own
+/// answers; [`NotPgStore`](Self::NotPgStore) is 500 `webhook_not_configured`.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
 pub enum InboxError {
@@ -72,6 +77,10 @@ pub enum InboxError {
     /// delivery took the event over, or the mark was written already.
     #[error("the event's reservation is no longer held by this request")]
     NotHeld,
+    /// The route's replay store is not a [`PgStore`](crate::PgStore): the event's
+    /// reservations are somewhere the transaction cannot mark (a bug in the app's wiring).
+    #[error("the route's replay store is not a PgStore: the inbox cannot mark the event")]
+    NotPgStore,
     /// The database failed (the mark, or any statement of the handler's, through `?`).
     #[error("the database failed: {0}")]
     Database(#[from] sqlx::Error),
@@ -83,6 +92,7 @@ impl InboxError {
         let reason = match self {
             Self::NotHeld => Reason::DuplicateInFlight,
             Self::Database(_) => Reason::StoreUnavailable,
+            Self::NotPgStore => return Rejection::not_configured(),
         };
         Rejection::from(VerifyError::new(reason))
     }
@@ -96,6 +106,7 @@ impl Inbox {
     }
 
     /// The inbox of an event that runs unprotected (the receiver failed open).
+    #[cfg(any(feature = "axum", feature = "actix"))]
     pub(crate) fn unprotected() -> Self {
         Self { claim: None }
     }
@@ -107,8 +118,11 @@ impl Inbox {
 
     /// Marks the event (its id, and its content digest when it holds one) handled, inside
     /// `transaction`: one statement. Call it after the handler's own writes, right before
-    /// `transaction.commit()`, so the row lock it takes is held briefly; copies arriving
-    /// meanwhile are answered 409 without waiting for it.
+    /// `transaction.commit()`, so the row lock it takes is held briefly. Copies arriving
+    /// meanwhile are answered 409 without waiting for it, while the event's lease holds;
+    /// past the lease, a copy tries to take the event over and waits for the lock (up to
+    /// the store's timeout, then 503), and finds the event done once this transaction
+    /// commits.
     ///
     /// [`InboxError::NotHeld`] means another delivery took the event over (this one
     /// outlived its lease): roll back.
@@ -120,29 +134,70 @@ impl Inbox {
             tracing::warn!("the event runs unprotected (the replay store failed open): no mark");
             return Ok(());
         };
-        let held = claim.reservations();
-        let expected = held.len();
-        let (mut namespaces, mut ids, mut owners) = (
-            Vec::with_capacity(expected),
-            Vec::with_capacity(expected),
-            Vec::with_capacity(expected),
-        );
-        for (key, owner) in held {
-            namespaces.push(key.namespace());
-            ids.push(key.event_id());
-            owners.push(owner.to_hex());
+        if !claim.store_is::<PgStore>() && !claim.store_is::<Arc<PgStore>>() {
+            tracing::error!(
+                "Inbox used on a route whose replay store is not a PgStore: nothing marked"
+            );
+            return Err(InboxError::NotPgStore);
         }
-        let marked = sqlx::query(MARK_HANDLED)
-            .bind(namespaces)
-            .bind(ids)
-            .bind(owners)
-            .bind(sql::millis(claim.ttl()))
-            .execute(&mut **transaction)
-            .await?;
+        let mut held = claim.reservations();
+        let expected = held.len();
+        let ttl = sql::millis(claim.ttl());
+        let marked = match (held.next(), held.next()) {
+            (Some((id, id_owner)), None) => {
+                sqlx::query(MARK_HANDLED)
+                    .bind(id.namespace())
+                    .bind(id.event_id())
+                    .bind(id_owner.to_hex())
+                    .bind(ttl)
+                    .execute(&mut **transaction)
+                    .await?
+            }
+            (Some((id, id_owner)), Some((content, content_owner))) => {
+                sqlx::query(MARK_HANDLED_WITH_CONTENT)
+                    .bind(id.namespace())
+                    .bind(id.event_id())
+                    .bind(id_owner.to_hex())
+                    .bind(ttl)
+                    .bind(content.namespace())
+                    .bind(content.event_id())
+                    .bind(content_owner.to_hex())
+                    .execute(&mut **transaction)
+                    .await?
+            }
+            _ => return Err(InboxError::NotHeld),
+        };
         if usize::try_from(marked.rows_affected()).ok() != Some(expected) {
             return Err(InboxError::NotHeld);
         }
         claim.mark_settled_by_handler();
+        Ok(())
+    }
+
+    /// Marks the event handled in `transaction` (unless [`mark_handled`](Self::mark_handled)
+    /// did already) and commits it. Once the commit succeeded, the layer sends nothing
+    /// after the handler: the cheapest way to finish, one statement in the transaction and
+    /// none after it. (Committing the transaction yourself after `mark_handled` is just as
+    /// safe; the layer then releases, owner-checked, what the transaction may have left in
+    /// flight: one statement more.)
+    ///
+    /// A failed commit leaves it to the layer: the mark either committed or did not, and
+    /// its owner-checked release after the handler tells the two apart.
+    pub async fn commit(
+        &self,
+        mut transaction: Transaction<'_, Postgres>,
+    ) -> Result<(), InboxError> {
+        if !self
+            .claim
+            .as_ref()
+            .is_some_and(Claim::is_settled_by_handler)
+        {
+            self.mark_handled(&mut transaction).await?;
+        }
+        transaction.commit().await?;
+        if let Some(claim) = &self.claim {
+            claim.mark_committed_by_handler();
+        }
         Ok(())
     }
 }

@@ -26,7 +26,11 @@
 //! use hookshield_core::{presets, Receiver, Verifier};
 //! use hookshield_postgres::PgStore;
 //!
-//! let pool = sqlx::PgPool::connect(&std::env::var("DATABASE_URL")?).await?;
+//! // No ping before each checkout: the store's statements are one round trip each.
+//! let pool = sqlx::postgres::PgPoolOptions::new()
+//!     .test_before_acquire(false)
+//!     .connect(&std::env::var("DATABASE_URL")?)
+//!     .await?;
 //! PgStore::migrate(&pool).await?;
 //! let verifier = Verifier::builder(presets::stripe())
 //!     .encoded_secret(&std::env::var("STRIPE_WEBHOOK_SECRET")?)

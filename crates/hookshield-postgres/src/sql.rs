@@ -43,16 +43,23 @@ pub(crate) const RELEASE: &str = "\
 DELETE FROM hookshield_events
 WHERE namespace = $1 AND event_id = $2 AND owner = $3::uuid AND state = 'in_flight'";
 
-/// The inbox mark, inside the handler's transaction: every reservation of the event
-/// (`$1`, `$2`, `$3` are arrays of one or two) marked done, if the owner still holds it.
-/// The row locks it takes are held until the transaction ends, so no other instance can
-/// take the event over meanwhile.
+/// The inbox mark, inside the handler's transaction, of an event that holds one
+/// reservation: marked done if the owner still holds it. The row lock it takes is held
+/// until the transaction ends, so no other instance can take the event over meanwhile.
+/// (Fixed parameters, not arrays: PostgreSQL then keeps one plan for it.)
 pub(crate) const MARK_HANDLED: &str = "\
 UPDATE hookshield_events
 SET state = 'done', expires_at = statement_timestamp() + $4::float8 * interval '1 millisecond'
-WHERE (namespace, event_id, owner) IN (
-        SELECT * FROM unnest($1::text[], $2::text[], $3::text[]::uuid[]))
-  AND state = 'in_flight'";
+WHERE namespace = $1 AND event_id = $2 AND owner = $3::uuid AND state = 'in_flight'";
+
+/// The same for an event that also holds its content digest's reservation (`$5`, `$6`,
+/// `$7`): both marked in one statement.
+pub(crate) const MARK_HANDLED_WITH_CONTENT: &str = "\
+UPDATE hookshield_events
+SET state = 'done', expires_at = statement_timestamp() + $4::float8 * interval '1 millisecond'
+WHERE state = 'in_flight'
+  AND ((namespace = $1 AND event_id = $2 AND owner = $3::uuid)
+    OR (namespace = $5 AND event_id = $6 AND owner = $7::uuid))";
 
 /// Deletes up to `$1` expired rows, oldest first, skipping rows another statement holds.
 pub(crate) const SWEEP: &str = "\

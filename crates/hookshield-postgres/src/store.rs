@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hookshield_core::replay::{OwnerToken, ReplayKey, ReplayStore, Reservation, StoreError};
-use sqlx::PgPool;
+use sqlx::postgres::PgArguments;
+use sqlx::query::Query;
+use sqlx::{PgPool, Postgres};
 
 use crate::late::LateReserves;
 use crate::sql::{self, COMMIT, RELEASE, RESERVE};
@@ -27,9 +29,15 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 /// | release | `DELETE` where the owner's row is in flight | 1 |
 /// | inbox mark (in the handler's transaction) | `UPDATE … SET state = 'done'` for the event's reservations | 1 |
 ///
-/// So an event costs two round trips (reserve + commit), or one plus one statement in the
-/// handler's own transaction with the inbox. Statements are prepared once per connection
-/// (sqlx's statement cache). Leases and TTLs are measured by the database's clock, which
+/// So an event costs two statements (reserve + commit), or one plus one statement in the
+/// handler's own transaction with the inbox ([`Inbox::commit`](crate::Inbox::commit)).
+/// Statements are prepared once per connection (sqlx's statement cache). Each is one round
+/// trip on a connection; sqlx's pool adds its own: a ping when a connection is returned
+/// (in the background) and, unless the pool is built with
+/// [`test_before_acquire(false)`](sqlx::pool::PoolOptions::test_before_acquire), one more
+/// before each checkout, on the request's path. For the store's pool, turn that off: a
+/// dead connection then fails one statement, which is answered 503 and retried by the
+/// provider. Leases and TTLs are measured by the database's clock, which
 /// every instance shares.
 ///
 /// The semantics are those of the other stores (the conformance suite checks them): an
@@ -70,7 +78,10 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 /// use hookshield_core::{presets, Receiver, Verifier};
 /// use hookshield_postgres::PgStore;
 ///
-/// let pool = sqlx::PgPool::connect("postgres://app@127.0.0.1/app").await?;
+/// let pool = sqlx::postgres::PgPoolOptions::new()
+///     .test_before_acquire(false)
+///     .connect("postgres://app@127.0.0.1/app")
+///     .await?;
 /// PgStore::migrate(&pool).await?; // creates hookshield_events if it is missing
 /// let store = PgStore::builder(pool).build()?;
 /// let verifier = Verifier::builder(presets::stripe()).encoded_secret("whsec_…").build()?;
@@ -130,27 +141,16 @@ impl PgStore {
         bounded(self.timeout, statement).await
     }
 
-    /// Runs the owner-checked `COMMIT` or `RELEASE` for `key`; answers whether a row
-    /// changed.
-    async fn settle(
-        &self,
+    /// The owner-checked `statement` for `key`, its first three parameters bound.
+    fn owned<'q>(
         statement: &'static str,
-        key: ReplayKey<'_>,
+        key: ReplayKey<'q>,
         owner: &OwnerToken,
-        ttl: Duration,
-    ) -> Result<bool, StoreError> {
-        let query = sqlx::query(statement)
+    ) -> Query<'q, Postgres, PgArguments> {
+        sqlx::query(statement)
             .bind(key.namespace())
             .bind(key.event_id())
-            .bind(owner.to_hex());
-        // RELEASE has no `$4`; binding it would be an error.
-        let query = if statement == COMMIT {
-            query.bind(sql::millis(ttl))
-        } else {
-            query
-        };
-        let done = self.run(query.execute(&self.pool)).await?;
-        Ok(done.rows_affected() == 1)
+            .bind(owner.to_hex())
     }
 }
 
@@ -160,9 +160,17 @@ pub(crate) async fn bounded<T>(
     statement: impl Future<Output = Result<T, sqlx::Error>>,
 ) -> Result<T, StoreError> {
     match tokio::time::timeout(timeout, statement).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(sqlx::Error::PoolTimedOut)) | Err(_) => Err(StoreError::Timeout),
-        Ok(Err(error)) => Err(StoreError::Unavailable(Box::new(error))),
+        Ok(answer) => answer.map_err(store_error),
+        Err(_) => Err(StoreError::Timeout),
+    }
+}
+
+/// What a statement's failure is to the replay guard: no free connection in time is a
+/// timeout; anything else, the store being unavailable.
+fn store_error(error: sqlx::Error) -> StoreError {
+    match error {
+        sqlx::Error::PoolTimedOut => StoreError::Timeout,
+        error => StoreError::Unavailable(Box::new(error)),
     }
 }
 
@@ -294,9 +302,9 @@ impl ReplayStore for PgStore {
             sql::millis(lease),
         ));
         match tokio::time::timeout(self.timeout, &mut statement).await {
-            Ok(Ok(found)) => Ok(reservation(found, owner)),
-            Ok(Err(sqlx::Error::PoolTimedOut)) => Err(StoreError::Timeout),
-            Ok(Err(error)) => Err(StoreError::Unavailable(Box::new(error))),
+            Ok(answer) => answer
+                .map(|found| reservation(found, owner))
+                .map_err(store_error),
             Err(_) => {
                 // It may still take the id: let it finish, then release what it took.
                 let release = self.clone();
@@ -316,10 +324,14 @@ impl ReplayStore for PgStore {
         owner: &OwnerToken,
         ttl: Duration,
     ) -> Result<bool, StoreError> {
-        self.settle(COMMIT, key, owner, ttl).await
+        let statement = Self::owned(COMMIT, key, owner).bind(sql::millis(ttl));
+        let done = self.run(statement.execute(&self.pool)).await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn release(&self, key: ReplayKey<'_>, owner: &OwnerToken) -> Result<bool, StoreError> {
-        self.settle(RELEASE, key, owner, Duration::ZERO).await
+        let statement = Self::owned(RELEASE, key, owner);
+        let done = self.run(statement.execute(&self.pool)).await?;
+        Ok(done.rows_affected() == 1)
     }
 }

@@ -10,6 +10,9 @@ use tokio::task::JoinHandle;
 use crate::sql::SWEEP;
 use crate::store::bounded;
 
+/// The least time one sweep statement is given.
+const SWEEP_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The most batches one sweep deletes before it waits for the next.
 const MAX_BATCHES: u32 = 100;
 
@@ -46,7 +49,10 @@ impl SweepConfig {
         timeout: Duration,
     ) -> Result<u64, StoreError> {
         let statement = sqlx::query(SWEEP).bind(i64::from(self.batch)).execute(pool);
-        Ok(bounded(timeout, statement).await?.rows_affected())
+        // A batch may take longer than one reserve: give it at least SWEEP_TIMEOUT.
+        Ok(bounded(timeout.max(SWEEP_TIMEOUT), statement)
+            .await?
+            .rows_affected())
     }
 
     /// Deletes batches until one comes back short (or [`MAX_BATCHES`] did); answers how
