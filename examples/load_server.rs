@@ -1,8 +1,8 @@
 //! The server of the loopback load benchmark (`scripts/load_bench.sh`): one axum POST
-//! route on `127.0.0.1:PORT`, in one of five modes.
+//! route on `127.0.0.1:PORT`, in one of these modes.
 //!
 //! ```sh
-//! cargo build --release --example load_server --features redis,moka
+//! cargo build --release --example load_server --features redis,moka,postgres
 //! LOAD_SECRET=s3cret target/release/examples/load_server memory 8088
 //! ```
 //!
@@ -17,6 +17,12 @@
 //!   `{"duplicate":true}`.
 //! - `moka`: the layer with a `MokaStore` of the same capacity (feature `moka`).
 //! - `redis`: the layer with a `RedisStore` on `HOOKSHIELD_REDIS_URL` (feature `redis`).
+//! - `postgres`: the layer with a `PgStore` on `HOOKSHIELD_POSTGRES_URL` (feature
+//!   `postgres`), its pool made by `PgPool::connect` (sqlx's defaults: 10 connections, a
+//!   ping before each statement).
+//! - `postgres-no-ping`: the same with `test_before_acquire(false)`, as the crate's
+//!   documentation recommends: no ping before each statement (sqlx still pings each
+//!   connection it takes back).
 //!
 //! The handler does the same trivial work in every mode: it reads the body's length and
 //! answers 204. `LOAD_SECRET` (default `load-bench-secret`) is the GitHub secret;
@@ -99,7 +105,29 @@ async fn main() -> Result<(), Box<dyn Error>> {
                 Receiver::new(verifier).with_replay_store(store),
             ))
         }
-        _ => return Err("usage: load_server <bare|proxy|verify|memory|moka|redis> [PORT]".into()),
+        "postgres" | "postgres-no-ping" => {
+            let url = std::env::var("HOOKSHIELD_POSTGRES_URL").map_err(
+                |_| "mode postgres needs HOOKSHIELD_POSTGRES_URL (scripts/postgres.sh start)",
+            )?;
+            let pool = if mode == "postgres" {
+                sqlx::PgPool::connect(&url).await?
+            } else {
+                sqlx::postgres::PgPoolOptions::new()
+                    .test_before_acquire(false)
+                    .connect(&url)
+                    .await?
+            };
+            hookshield::postgres::PgStore::migrate(&pool).await?;
+            let store = hookshield::postgres::PgStore::builder(pool).build()?;
+            post(verified).layer(WebhookLayer::from(
+                Receiver::new(verifier).with_replay_store(store),
+            ))
+        }
+        _ => {
+            return Err("usage: load_server \
+                 <bare|proxy|verify|memory|moka|redis|postgres|postgres-no-ping> [PORT]"
+                .into());
+        }
     };
     let app = Router::new().route(PATH, route);
 

@@ -2,8 +2,9 @@
 # Every benchmark of BENCHMARKS.md in one run, on one machine, one after the other:
 #   verify vs the bare HMAC; hookshield vs its peers; the replay stores (MemoryStore,
 #   MokaStore, and the candidate caches); the Redis store (round trips, latency vs
-#   MemoryStore); loopback load on axum and on actix-web (bare / verify / MemoryStore /
-#   MokaStore / Redis).
+#   MemoryStore); the PostgreSQL store (statements and round trips per event, latency vs
+#   a bare SELECT 1); loopback load on axum and on actix-web (bare / verify / MemoryStore /
+#   MokaStore / Redis; PostgreSQL on axum).
 # Installs what it needs (OpenSSL headers, wrk, redis-server) from Debian's packages and
 # starts a throwaway Redis. Everything printed also goes to target/bench-all/<time>.log.
 #
@@ -45,7 +46,10 @@ echo; echo "## Redis store"
 cargo bench -p hookshield-redis --bench store >/dev/null
 python3 scripts/bench_ratios.py redis
 
+echo; echo "## PostgreSQL store"
+PIN=same scripts/postgres_bench.sh
+
 echo; echo "## loopback load"
-MODES="bare verify memory moka redis" scripts/load_bench.sh 2>/dev/null
+MODES="bare verify memory moka redis postgres" scripts/load_bench.sh 2>/dev/null
 FRAMEWORK=actix MODES="bare verify memory moka redis" scripts/load_bench.sh 2>/dev/null
 echo; echo "log: $log"

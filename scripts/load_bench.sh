@@ -10,6 +10,16 @@
 #   moka    WebhookLayer with a MokaStore of the same capacity (feature moka)
 #   redis   WebhookLayer with a RedisStore (a throwaway Redis from scripts/redis.sh, pinned
 #           with the server), only when MODES asks for it: MODES="bare verify memory redis"
+#   postgres          WebhookLayer with a PgStore, its pool from PgPool::connect (sqlx's
+#           defaults: 10 connections, a ping before each statement); only when MODES asks
+#           for it: MODES="bare memory postgres postgres-no-ping" (axum only)
+#   postgres-no-ping  the same, the pool with test_before_acquire(false)
+#           For these the script starts a PostgreSQL cluster of its own (scripts/postgres.sh
+#           start load-bench: loopback, fsync and synchronous_commit off) on the server's
+#           CPUs, drops the store's table before each such mode, and stops the cluster on
+#           exit; LOAD_POSTGRES_URL=postgres://… uses a running server instead (nothing
+#           dropped, nothing pinned). The table then also gives the database's CPU time per
+#           request (all its processes), and each mode is compared with `memory`.
 #   gateway `hookshield serve` (one route, the github preset, the default memory store)
 #           forwarding to the `bare` server as its upstream: both run where the server
 #           runs (and under QUOTA together), so the ratio to `bare` is what putting the
@@ -74,7 +84,18 @@ case "$FRAMEWORK" in
     actix) EXAMPLE=load_server_actix ;;
     *) echo "FRAMEWORK must be axum or actix" >&2; exit 2 ;;
 esac
-cargo build --release --example "$EXAMPLE" --features "$FRAMEWORK,redis,moka" >&2
+postgres_modes=0
+for mode in $MODES; do
+    case "$mode" in postgres | postgres-no-ping) postgres_modes=1 ;; esac
+done
+FEATURES="$FRAMEWORK,redis,moka"
+if [ "$FRAMEWORK" = axum ]; then
+    FEATURES="$FEATURES,postgres"
+elif [ "$postgres_modes" = 1 ]; then
+    echo "the postgres modes need FRAMEWORK=axum" >&2
+    exit 2
+fi
+cargo build --release --example "$EXAMPLE" --features "$FEATURES" >&2
 if [[ " $MODES " == *" gateway "* ]]; then
     cargo build --release -p hookshield-cli >&2
 fi
@@ -103,6 +124,8 @@ THREADS=${THREADS:-$(if [ -n "$wrk_cpus" ]; then echo $((CPUS - 1)); else echo "
 work=$(mktemp -d)
 server_pid=""
 upstream_pid=""
+# The PostgreSQL cluster this script started (its name), if any.
+pg_cluster=""
 stop() { # stop PID
     if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
         kill "$1" 2>/dev/null || true
@@ -112,6 +135,7 @@ stop() { # stop PID
 cleanup() {
     stop "$server_pid"
     stop "$upstream_pid"
+    if [ -n "$pg_cluster" ]; then scripts/postgres.sh stop "$pg_cluster" >/dev/null 2>&1 || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -223,11 +247,35 @@ cpu_ticks() {
 }
 TICKS=$(getconf CLK_TCK)
 
+# The PostgreSQL for the postgres modes: a cluster of our own on the server's CPUs (its
+# backends inherit the affinity), or LOAD_POSTGRES_URL.
+pg_postmaster=""
+if [ "$postgres_modes" = 1 ]; then
+    if [ -n "${LOAD_POSTGRES_URL:-}" ]; then
+        PG_URL=$LOAD_POSTGRES_URL
+    else
+        pg_cluster=load-bench
+        started=$("${server_on[@]}" scripts/postgres.sh start "$pg_cluster")
+        PG_URL=${started#export HOOKSHIELD_POSTGRES_URL=}
+        pg_postmaster=$(head -n 1 "$(cat "target/postgres/$pg_cluster/data")/postmaster.pid")
+        echo "PostgreSQL for the postgres modes: $PG_URL (postmaster $pg_postmaster, CPUs ${server_cpus:-all})" >&2
+    fi
+fi
+
+# "PID TICKS" for the cluster's processes (the postmaster and its children), if it is ours.
+db_ticks() {
+    [ -n "$pg_postmaster" ] || return 0
+    local pid
+    for pid in "$pg_postmaster" $(pgrep -P "$pg_postmaster"); do
+        awk -v pid="$pid" '{ print pid, $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || true
+    done
+}
+
 field() { # field NAME RESULT-LINE
     sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<"$2"
 }
 
-declare -A RPS P50 P99 CPU BUSY
+declare -A RPS P50 P99 CPU BUSY DBCPU
 tag=$(( $(date +%s) % 100000 * 100 ))
 failed=0
 for mode in $MODES; do
@@ -239,6 +287,13 @@ for mode in $MODES; do
         LOAD_UPSTREAM="http://127.0.0.1:$((PORT + 1))/webhook" "${server_on[@]}" "$SERVER" proxy "$PORT" >&2 &
         server_pid=$!
     else
+        if [ "$mode" = postgres ] || [ "$mode" = postgres-no-ping ]; then
+            if [ -n "$pg_cluster" ]; then
+                # Each postgres mode starts on an empty table (the server creates it).
+                psql "$PG_URL" -qc 'DROP TABLE IF EXISTS hookshield_events' >&2
+            fi
+            export HOOKSHIELD_POSTGRES_URL=$PG_URL
+        fi
         LOAD_SECRET=$SECRET LOAD_SIGNED_ID=$SIGNED_ID "${server_on[@]}" "$SERVER" "$mode" "$PORT" >&2 &
         server_pid=$!
     fi
@@ -252,8 +307,10 @@ for mode in $MODES; do
     run_wrk "$WARMUP" "$tag" >/dev/null
     tag=$((tag + 1))
     before=$(cpu_ticks "$server_pid" $upstream_pid)
+    db_before=$(db_ticks)
     result=$(run_wrk "$DURATION" "$tag")
     after=$(cpu_ticks "$server_pid" $upstream_pid)
+    db_after=$(db_ticks)
     stop "$server_pid"
     stop "$upstream_pid"
     server_pid=""
@@ -284,6 +341,16 @@ ticks, hz, requests, seconds = map(float, sys.argv[1:])
 cpu = ticks / hz
 print(f"{cpu / requests * 1e6:.2f} {100 * cpu / seconds:.0f}")
 ' "$((after - before))" "$TICKS" "$(field requests "$result")" "$(field seconds "$result")")
+    # The database's CPU per request (µs), its processes' ticks over the run.
+    if [ -n "$pg_postmaster" ] && { [ "$mode" = postgres ] || [ "$mode" = postgres-no-ping ]; }; then
+        DBCPU[$mode]=$(python3 -c '
+import sys
+before = dict(line.split() for line in sys.argv[1].splitlines() if line)
+after = dict(line.split() for line in sys.argv[2].splitlines() if line)
+ticks = sum(int(t) - int(before.get(pid, 0)) for pid, t in after.items())
+print(f"{ticks / float(sys.argv[3]) / float(sys.argv[4]) * 1e6:.2f}")
+' "$db_before" "$db_after" "$TICKS" "$(field requests "$result")")
+    fi
 done
 
 echo
@@ -304,10 +371,30 @@ print(f"| {mode} | {float(rps):,.0f} | {ratio} | {int(p50) / 1000:.2f} ms | "
       f"{int(p99) / 1000:.2f} ms | {p99_ratio} | {float(cpu):.2f} µs | {cpu_ratio} | {busy}% |")
 EOF
 done
+if [ -n "${RPS[memory]:-}" ] && [ "$postgres_modes" = 1 ]; then
+    echo
+    for mode in $MODES; do
+        case "$mode" in postgres | postgres-no-ping) ;; *) continue ;; esac
+        python3 -c '
+import sys
+mode, rps, cpu, p99, base_rps, base_cpu, base_p99, db = sys.argv[1:]
+line = (f"{mode} vs memory: requests/s {float(rps) / float(base_rps):.3f}×, server CPU / request "
+        f"{float(cpu) / float(base_cpu):.2f}×, p99 {float(p99) / float(base_p99):.2f}×")
+if db:
+    line += (f"; database CPU / request {float(db):.2f} µs, server + database "
+             f"{float(cpu) + float(db):.2f} µs = {(float(cpu) + float(db)) / float(base_cpu):.2f}× "
+             "memory'"'"'s server")
+print(line)
+' "$mode" "${RPS[$mode]}" "${CPU[$mode]}" "${P99[$mode]}" "${RPS[memory]}" "${CPU[memory]}" \
+            "${P99[memory]}" "${DBCPU[$mode]:-}"
+    done
+fi
 if [ -n "${RPS[bare]:-}" ]; then
     echo
     for mode in $MODES; do
         [ "$mode" = bare ] && continue
+        # No target for the PostgreSQL store against bare (issue #18 compares it with memory).
+        case "$mode" in postgres | postgres-no-ping) continue ;; esac
         python3 -c '
 import sys
 mode, rps, base = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])

@@ -11,10 +11,18 @@
 #   scripts/postgres.sh start NAME | down NAME | up NAME | stop NAME
 # `down` stops the server and keeps its data; `up` starts it again on the same port.
 # What each cluster is (its data directory and port) is noted in target/postgres/NAME/.
+#
+# Opt-in: HOOKSHIELD_POSTGRES_PRELOAD=pg_stat_statements (a comma-separated list of the
+# package's modules) sets `shared_preload_libraries` of a cluster at `start`, for a bench
+# that counts statements (scripts/postgres_bench.sh). Unset: nothing preloaded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name=${2:-default}
+preload=${HOOKSHIELD_POSTGRES_PRELOAD:-}
+case "$preload" in
+    *[!A-Za-z0-9_,]*) echo "postgres.sh: HOOKSHIELD_POSTGRES_PRELOAD is module names, comma-separated" >&2; exit 2 ;;
+esac
 case "$name" in
     *[!A-Za-z0-9_-]* | "") echo "postgres.sh: a name is letters, digits, - and _" >&2; exit 2 ;;
 esac
@@ -90,6 +98,9 @@ full_page_writes = off
 max_connections = 200
 shared_buffers = 64MB
 CONF
+    if [ -n "$preload" ]; then
+        echo "shared_preload_libraries = '$preload'" >>"$data/postgresql.conf"
+    fi
     up
     as_owner "$bin/createdb" -h 127.0.0.1 -p "$port" -U hookshield hookshield >&2
     echo "export HOOKSHIELD_POSTGRES_URL=$(url)"

@@ -117,7 +117,7 @@ impl Inbox {
     }
 
     /// Marks the event (its id, and its content digest when it holds one) handled, inside
-    /// `transaction`: one statement. Call it after the handler's own writes, right before
+    /// `transaction`: one statement. Marking again in the same transaction is harmless. Call it after the handler's own writes, right before
     /// `transaction.commit()`, so the row lock it takes is held briefly. Copies arriving
     /// meanwhile are answered 409 without waiting for it, while the event's lease holds;
     /// past the lease, a copy tries to take the event over and waits for the lock (up to
@@ -174,26 +174,22 @@ impl Inbox {
         Ok(())
     }
 
-    /// Marks the event handled in `transaction` (unless [`mark_handled`](Self::mark_handled)
-    /// did already) and commits it. Once the commit succeeded, the layer sends nothing
-    /// after the handler: the cheapest way to finish, one statement in the transaction and
-    /// none after it. (Committing the transaction yourself after `mark_handled` is just as
-    /// safe; the layer then releases, owner-checked, what the transaction may have left in
-    /// flight: one statement more.)
+    /// Marks the event handled in `transaction` and commits it. Once the commit
+    /// succeeded, the layer sends nothing after the handler: the cheapest way to finish,
+    /// one statement in the transaction and none after it. (Committing the transaction
+    /// yourself after `mark_handled` is just as safe; the layer then releases,
+    /// owner-checked, what the transaction may have left in flight: one statement more.)
     ///
+    /// It always marks, also after [`mark_handled`](Self::mark_handled): marking twice in
+    /// one transaction is harmless, and a mark made in an earlier transaction that rolled
+    /// back (a retry after a serialization failure, say) must be made again in this one.
     /// A failed commit leaves it to the layer: the mark either committed or did not, and
     /// its owner-checked release after the handler tells the two apart.
     pub async fn commit(
         &self,
         mut transaction: Transaction<'_, Postgres>,
     ) -> Result<(), InboxError> {
-        if !self
-            .claim
-            .as_ref()
-            .is_some_and(Claim::is_settled_by_handler)
-        {
-            self.mark_handled(&mut transaction).await?;
-        }
+        self.mark_handled(&mut transaction).await?;
         transaction.commit().await?;
         if let Some(claim) = &self.claim {
             claim.mark_committed_by_handler();

@@ -44,20 +44,24 @@ DELETE FROM hookshield_events
 WHERE namespace = $1 AND event_id = $2 AND owner = $3::uuid AND state = 'in_flight'";
 
 /// The inbox mark, inside the handler's transaction, of an event that holds one
-/// reservation: marked done if the owner still holds it. The row lock it takes is held
-/// until the transaction ends, so no other instance can take the event over meanwhile.
+/// reservation: marked done if the owner still holds it in flight, or again if this very
+/// transaction marked it already (its row version's `xmin` is this transaction: marking
+/// twice in one transaction is harmless, while a mark an earlier transaction committed is
+/// not matched). The row lock it takes is held until the transaction ends, so no other
+/// instance can take the event over meanwhile. Needs PostgreSQL 13 (`pg_current_xact_id`).
 /// (Fixed parameters, not arrays: PostgreSQL then keeps one plan for it.)
 pub(crate) const MARK_HANDLED: &str = "\
 UPDATE hookshield_events
 SET state = 'done', expires_at = statement_timestamp() + $4::float8 * interval '1 millisecond'
-WHERE namespace = $1 AND event_id = $2 AND owner = $3::uuid AND state = 'in_flight'";
+WHERE namespace = $1 AND event_id = $2 AND owner = $3::uuid
+  AND (state = 'in_flight' OR (state = 'done' AND xmin = pg_current_xact_id()::xid))";
 
 /// The same for an event that also holds its content digest's reservation (`$5`, `$6`,
 /// `$7`): both marked in one statement.
 pub(crate) const MARK_HANDLED_WITH_CONTENT: &str = "\
 UPDATE hookshield_events
 SET state = 'done', expires_at = statement_timestamp() + $4::float8 * interval '1 millisecond'
-WHERE state = 'in_flight'
+WHERE (state = 'in_flight' OR (state = 'done' AND xmin = pg_current_xact_id()::xid))
   AND ((namespace = $1 AND event_id = $2 AND owner = $3::uuid)
     OR (namespace = $5 AND event_id = $6 AND owner = $7::uuid))";
 

@@ -121,9 +121,10 @@ pub(crate) async fn rolled_back_mark_is_released<A: Adapter>() {
     assert_eq!(handled(&pool, &event.id).await, [2]);
 }
 
-/// The handler finishes with `Inbox::commit`: the claim says its transaction committed,
-/// so the layer leaves the row exactly as the transaction wrote it; a retry is a duplicate
-/// and the business row exists once.
+/// The handler finishes with `Inbox::commit` (after a `mark_handled` of its own: marking
+/// twice in one transaction is harmless): the claim says its transaction committed, so the
+/// layer sends nothing after; the row is done with the handler's owner; a retry is a
+/// duplicate and the business row exists once.
 pub(crate) async fn inbox_commit_leaves_nothing_to_do<A: Adapter>() {
     let Some(pool) = setup().await else { return };
     let handler = Handler::new(&pool, Mode::InboxCommit);
@@ -141,10 +142,6 @@ pub(crate) async fn inbox_commit_leaves_nothing_to_do<A: Adapter>() {
     let rows = event_rows(&pool, &first.keys()).await.unwrap();
     assert_states(&rows, 1, "done");
     assert_owned(&rows, &first.reservations);
-    assert_eq!(
-        rows, first.in_tx,
-        "the layer changed nothing after the handler"
-    );
 
     let retry = event.deliver(&client, &server.url).await;
     assert!(retry.is_duplicate(), "{retry:?}");
