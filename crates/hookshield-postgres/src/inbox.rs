@@ -117,12 +117,14 @@ impl Inbox {
     }
 
     /// Marks the event (its id, and its content digest when it holds one) handled, inside
-    /// `transaction`: one statement. Marking again in the same transaction is harmless. Call it after the handler's own writes, right before
-    /// `transaction.commit()`, so the row lock it takes is held briefly. Copies arriving
-    /// meanwhile are answered 409 without waiting for it, while the event's lease holds;
-    /// past the lease, a copy tries to take the event over and waits for the lock (up to
-    /// the store's timeout, then 503), and finds the event done once this transaction
-    /// commits.
+    /// `transaction`: one statement. Marking again in the same transaction is harmless.
+    ///
+    /// Call it after the handler's own writes, right before the commit (or let
+    /// [`commit`](Self::commit) do both), so the row lock it takes is held briefly. Copies
+    /// arriving meanwhile are answered 409 without waiting for it, while the event's lease
+    /// holds; past the lease, a copy tries to take the event over and waits for the lock
+    /// (up to the store's timeout, then 503), and finds the event done once this
+    /// transaction commits.
     ///
     /// [`InboxError::NotHeld`] means another delivery took the event over (this one
     /// outlived its lease): roll back.
