@@ -12,6 +12,44 @@ async fn setup() -> Option<PgPool> {
     handled_pool(8).await
 }
 
+/// The usual world of a case: its pool, its handler, a Stripe receiver on a [`PgStore`] in
+/// a namespace of its own served by the adapter, a client, and a fresh event.
+pub(crate) struct StripeCase {
+    pool: PgPool,
+    namespace: String,
+    handler: Arc<Handler>,
+    server: Served,
+    client: reqwest::Client,
+    event: StripeEvent,
+}
+
+/// A [`StripeCase`] whose handler works in `mode`, in the namespace `<name>-<random>`.
+async fn stripe_case<A: Adapter>(mode: Mode, name: &str) -> Option<StripeCase> {
+    let pool = setup().await?;
+    let handler = Handler::new(&pool, mode);
+    let namespace = unique(name);
+    let server = A::serve(
+        Some(stripe_receiver(&pool, &namespace)),
+        Arc::clone(&handler),
+    );
+    Some(StripeCase {
+        pool,
+        namespace,
+        handler,
+        server,
+        client: client(),
+        event: StripeEvent::new(),
+    })
+}
+
+/// `attempt`'s reservations are rows, each done and owned by its reservation: the rows.
+async fn assert_done_by(pool: &PgPool, attempt: &Attempt) -> Vec<EventRow> {
+    let rows = event_rows(pool, &attempt.keys()).await.unwrap();
+    assert_states(&rows, 1, "done");
+    assert_owned(&rows, &attempt.reservations);
+    rows
+}
+
 /// Every row of `rows` is in `state`, and there are `count` of them.
 #[track_caller]
 fn assert_states(rows: &[EventRow], count: usize, state: &str) {
@@ -45,14 +83,18 @@ fn assert_owned(rows: &[EventRow], reservations: &[Reserved]) {
 /// transaction wrote (the layer did not commit it again); a retry is a duplicate; the
 /// business row exists once.
 pub(crate) async fn committed_mark_is_done<A: Adapter>() {
-    let Some(pool) = setup().await else { return };
-    let handler = Handler::new(&pool, Mode::Commit);
-    let namespace = unique("inbox-commit");
-    let server = A::serve(
-        Some(stripe_receiver(&pool, &namespace)),
-        Arc::clone(&handler),
-    );
-    let (client, event) = (client(), StripeEvent::new());
+    let Some(StripeCase {
+        pool,
+        namespace,
+        handler,
+        server,
+        client,
+        event,
+        ..
+    }) = stripe_case::<A>(Mode::Commit, "inbox-commit").await
+    else {
+        return;
+    };
 
     let reply = event.deliver(&client, &server.url).await;
     assert_eq!(reply.status, 204, "{reply:?}");
@@ -65,9 +107,7 @@ pub(crate) async fn committed_mark_is_done<A: Adapter>() {
     assert_states(&first.in_tx, 1, "done");
     assert_states(&first.outside, 1, "in_flight");
 
-    let rows = event_rows(&pool, &first.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &first.reservations);
+    let rows = assert_done_by(&pool, &first).await;
     assert_eq!(
         rows, first.in_tx,
         "the row changed after the handler's commit"
@@ -85,14 +125,17 @@ pub(crate) async fn committed_mark_is_done<A: Adapter>() {
 /// gone (released), the retry runs the handler again and commits, and only the
 /// second run's business row exists.
 pub(crate) async fn rolled_back_mark_is_released<A: Adapter>() {
-    let Some(pool) = setup().await else { return };
-    let handler = Handler::new(&pool, Mode::RollbackFirst);
-    let namespace = unique("inbox-rollback");
-    let server = A::serve(
-        Some(stripe_receiver(&pool, &namespace)),
-        Arc::clone(&handler),
-    );
-    let (client, event) = (client(), StripeEvent::new());
+    let Some(StripeCase {
+        pool,
+        handler,
+        server,
+        client,
+        event,
+        ..
+    }) = stripe_case::<A>(Mode::RollbackFirst, "inbox-rollback").await
+    else {
+        return;
+    };
 
     let reply = event.deliver(&client, &server.url).await;
     assert_eq!(reply.status, 500, "{reply:?}");
@@ -111,9 +154,7 @@ pub(crate) async fn rolled_back_mark_is_released<A: Adapter>() {
     let second = handler.attempt(2);
     assert!(second.committed);
     assert_ne!(second.reservations, first.reservations, "a new reservation");
-    let rows = event_rows(&pool, &second.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &second.reservations);
+    assert_done_by(&pool, &second).await;
 
     let again = event.deliver(&client, &server.url).await;
     assert!(again.is_duplicate(), "{again:?}");
@@ -126,22 +167,23 @@ pub(crate) async fn rolled_back_mark_is_released<A: Adapter>() {
 /// layer sends nothing after; the row is done with the handler's owner; a retry is a
 /// duplicate and the business row exists once.
 pub(crate) async fn inbox_commit_leaves_nothing_to_do<A: Adapter>() {
-    let Some(pool) = setup().await else { return };
-    let handler = Handler::new(&pool, Mode::InboxCommit);
-    let namespace = unique("inbox-commit");
-    let server = A::serve(
-        Some(stripe_receiver(&pool, &namespace)),
-        Arc::clone(&handler),
-    );
-    let (client, event) = (client(), StripeEvent::new());
+    let Some(StripeCase {
+        pool,
+        handler,
+        server,
+        client,
+        event,
+        ..
+    }) = stripe_case::<A>(Mode::InboxCommit, "inbox-commit").await
+    else {
+        return;
+    };
 
     let reply = event.deliver(&client, &server.url).await;
     assert_eq!(reply.status, 204, "{reply:?}");
     let first = handler.attempt(1);
     assert!(first.committed && first.committed_by_handler, "{first:?}");
-    let rows = event_rows(&pool, &first.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &first.reservations);
+    assert_done_by(&pool, &first).await;
 
     let retry = event.deliver(&client, &server.url).await;
     assert!(retry.is_duplicate(), "{retry:?}");
@@ -153,22 +195,23 @@ pub(crate) async fn inbox_commit_leaves_nothing_to_do<A: Adapter>() {
 /// but the committed mark stays done (the layer releases only what is in flight), so
 /// the retry is a duplicate and the business row exists once.
 pub(crate) async fn committed_mark_survives_an_error<A: Adapter>() {
-    let Some(pool) = setup().await else { return };
-    let handler = Handler::new(&pool, Mode::CommitThenFail);
-    let namespace = unique("inbox-commit-500");
-    let server = A::serve(
-        Some(stripe_receiver(&pool, &namespace)),
-        Arc::clone(&handler),
-    );
-    let (client, event) = (client(), StripeEvent::new());
+    let Some(StripeCase {
+        pool,
+        handler,
+        server,
+        client,
+        event,
+        ..
+    }) = stripe_case::<A>(Mode::CommitThenFail, "inbox-commit-500").await
+    else {
+        return;
+    };
 
     let reply = event.deliver(&client, &server.url).await;
     assert_eq!(reply.status, 500, "{reply:?}");
     let first = handler.attempt(1);
     assert!(first.committed);
-    let rows = event_rows(&pool, &first.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &first.reservations);
+    let rows = assert_done_by(&pool, &first).await;
     assert_eq!(rows, first.in_tx);
 
     let retry = event.deliver(&client, &server.url).await;
@@ -181,23 +224,24 @@ pub(crate) async fn committed_mark_survives_an_error<A: Adapter>() {
 /// commits the event as usual (done, with the reservation's owner), and the retry is
 /// a duplicate.
 pub(crate) async fn unused_inbox_is_committed_by_the_layer<A: Adapter>() {
-    let Some(pool) = setup().await else { return };
-    let handler = Handler::new(&pool, Mode::Plain);
-    let namespace = unique("inbox-unused");
-    let server = A::serve(
-        Some(stripe_receiver(&pool, &namespace)),
-        Arc::clone(&handler),
-    );
-    let (client, event) = (client(), StripeEvent::new());
+    let Some(StripeCase {
+        pool,
+        handler,
+        server,
+        client,
+        event,
+        ..
+    }) = stripe_case::<A>(Mode::Plain, "inbox-unused").await
+    else {
+        return;
+    };
 
     let reply = event.deliver(&client, &server.url).await;
     assert_eq!(reply.status, 204, "{reply:?}");
     let first = handler.attempt(1);
     assert_eq!(first.mark, None);
     assert_eq!(first.reservations.len(), 1, "{first:?}");
-    let rows = event_rows(&pool, &first.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &first.reservations);
+    assert_done_by(&pool, &first).await;
 
     let retry = event.deliver(&client, &server.url).await;
     assert!(retry.is_duplicate(), "{retry:?}");
@@ -244,9 +288,7 @@ pub(crate) async fn mark_after_takeover_is_not_held<A: Adapter>() {
     assert!(second.committed);
     assert_eq!(first.keys(), second.keys());
     assert_ne!(first.reservations, second.reservations, "not taken over");
-    let rows = event_rows(&pool, &second.keys()).await.unwrap();
-    assert_states(&rows, 1, "done");
-    assert_owned(&rows, &second.reservations);
+    assert_done_by(&pool, &second).await;
     assert_eq!(handled(&pool, &event.id).await, [2]);
 
     let retry = event.deliver(&client, &server.url).await;
