@@ -2,11 +2,12 @@
 //!
 //! - [`PgStore`]: the replay store in a table, `hookshield_events`, shared by every
 //!   instance of a receiver, with the semantics of the other stores (owner tokens, leases,
-//!   TTLs; fail closed with 503 and `Retry-After`, or open if asked), in one round trip per
+//!   TTLs; fail closed with 503 and `Retry-After`, or open if asked), in one statement per
 //!   step. [`PgStore::migrate`] creates the table ([`MIGRATION`] is its SQL, to copy into
 //!   your own migrations instead); expired rows are swept in bounded batches.
 //! - [`Inbox`]: a handler that writes to the same database marks its event handled inside
-//!   its own transaction, so its writes and the mark commit or roll back together. A crash
+//!   its own transaction ([`Inbox::commit`]: the mark, then `COMMIT`), so its writes and
+//!   the mark commit or roll back together. A crash
 //!   after the commit leaves the event done (the provider's retry is a duplicate); a crash
 //!   or error before it leaves no writes and the event free (the retry runs).
 //!   Extractor for axum (feature `axum`) and actix-web (feature `actix`).
@@ -17,7 +18,8 @@
 //! once, even across a crash.
 //!
 //! The store passes the same conformance suite as `MemoryStore`
-//! (`hookshield_core::replay::conformance`), on a real PostgreSQL.
+//! (`hookshield_core::replay::conformance`), on a real PostgreSQL. Needs PostgreSQL 13 or
+//! newer (tested on 15).
 //!
 //! ```no_run
 //! # #[cfg(feature = "axum")] async fn run() -> Result<(), Box<dyn std::error::Error>> {
