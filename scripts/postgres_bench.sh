@@ -33,37 +33,16 @@ NAME=postgres-bench
 dir=$PWD/target/postgres-bench
 mkdir -p "$dir"
 
-PIN=${PIN:-0}
 DURABLE=${DURABLE:-0}
-CPUS=$(nproc)
-# Command prefixes (taskset execs its command; the server's processes inherit it).
-pg_on=()
-bench_on=()
-case "$PIN" in
-    0) ;;
-    same)
-        pg_on=(taskset -c 0)
-        bench_on=(taskset -c 0)
-        ;;
-    1 | split)
-        if [ "$CPUS" -lt 2 ]; then echo "PIN=split needs 2 CPUs or more" >&2; exit 2; fi
-        last=$((CPUS - 1))
-        pg_on=(taskset -c "$last")
-        if [ "$last" -eq 1 ]; then bench_on=(taskset -c 0); else bench_on=(taskset -c "0-$((last - 1))"); fi
-        ;;
-    *) echo "PIN must be 0, same or split" >&2; exit 2 ;;
-esac
-if [ "${#pg_on[@]}" -gt 0 ] && ! command -v taskset >/dev/null 2>&1; then
-    echo "PIN=$PIN needs taskset (util-linux)" >&2
-    exit 2
-fi
+# server_on and bench_on, from PIN.
+source scripts/pin.sh
 
 # Build first, so the server does not sit idle through a compile.
 cargo bench -p hookshield-postgres --bench store --no-run >&2
 
 stop() { scripts/postgres.sh stop "$NAME" >/dev/null 2>&1 || true; }
 trap stop EXIT
-started=$(HOOKSHIELD_POSTGRES_PRELOAD=pg_stat_statements "${pg_on[@]}" scripts/postgres.sh start "$NAME")
+started=$(HOOKSHIELD_POSTGRES_PRELOAD=pg_stat_statements "${server_on[@]}" scripts/postgres.sh start "$NAME")
 eval "$started"
 if [ "$DURABLE" = 1 ]; then
     psql "$HOOKSHIELD_POSTGRES_URL" -qAt >&2 <<'SQL'

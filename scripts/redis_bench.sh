@@ -27,29 +27,8 @@ pidfile=$dir/redis.pid
 mkdir -p "$dir"
 rm -f "$pidfile"
 
-PIN=${PIN:-0}
-CPUS=$(nproc)
-# Command prefixes (taskset execs its command).
-redis_on=()
-bench_on=()
-case "$PIN" in
-    0) ;;
-    same)
-        redis_on=(taskset -c 0)
-        bench_on=(taskset -c 0)
-        ;;
-    1 | split)
-        if [ "$CPUS" -lt 2 ]; then echo "PIN=split needs 2 CPUs or more" >&2; exit 2; fi
-        last=$((CPUS - 1))
-        redis_on=(taskset -c "$last")
-        if [ "$last" -eq 1 ]; then bench_on=(taskset -c 0); else bench_on=(taskset -c "0-$((last - 1))"); fi
-        ;;
-    *) echo "PIN must be 0, same or split" >&2; exit 2 ;;
-esac
-if [ "${#redis_on[@]}" -gt 0 ] && ! command -v taskset >/dev/null 2>&1; then
-    echo "PIN=$PIN needs taskset (util-linux)" >&2
-    exit 2
-fi
+# server_on and bench_on, from PIN.
+source scripts/pin.sh
 
 # Build first, so the server does not sit idle through a compile.
 cargo bench -p hookshield-redis --bench store --no-run >&2
@@ -62,7 +41,7 @@ stop() {
     fi
 }
 trap stop EXIT
-"${redis_on[@]}" redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
+"${server_on[@]}" redis-server --bind 127.0.0.1 --port "$port" --save '' --appendonly no \
     --daemonize yes --pidfile "$pidfile" --logfile "$dir/redis.log" --dir "$dir" >&2
 for _ in $(seq 1 100); do
     if redis-cli -p "$port" ping >/dev/null 2>&1; then break; fi
