@@ -19,13 +19,11 @@ impl FromRequest for Inbox {
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
         let extensions = request.extensions();
-        ready(if let Some(claim) = extensions.get::<Claim>() {
-            Ok(Self::new(claim.clone()))
-        } else if extensions.get::<Verified>().is_some() {
-            Ok(Self::unprotected())
-        } else {
-            Err(Rejection::not_configured().into())
-        })
+        let inbox = Self::from_extensions(
+            extensions.get::<Claim>(),
+            extensions.get::<Verified>().is_some(),
+        );
+        ready(inbox.ok_or_else(|| Rejection::not_configured().into()))
     }
 }
 

@@ -15,13 +15,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Inbox {
     type Rejection = WebhookRejection;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        if let Some(claim) = parts.extensions.get::<Claim>() {
-            return Ok(Self::new(claim.clone()));
-        }
-        if parts.extensions.get::<Verified>().is_some() {
-            return Ok(Self::unprotected());
-        }
-        Err(Rejection::not_configured().into())
+        let extensions = &parts.extensions;
+        Self::from_extensions(
+            extensions.get::<Claim>(),
+            extensions.get::<Verified>().is_some(),
+        )
+        .ok_or_else(|| Rejection::not_configured().into())
     }
 }
 

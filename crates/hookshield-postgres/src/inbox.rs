@@ -105,10 +105,15 @@ impl Inbox {
         Self { claim: Some(claim) }
     }
 
-    /// The inbox of an event that runs unprotected (the receiver failed open).
+    /// The inbox the layer left in a request's extensions: its `claim`'s, or, beside a
+    /// `Verified` without a claim (the receiver failed open), an unprotected one; `None`
+    /// when no layer verified the request. What both extractors answer.
     #[cfg(any(feature = "axum", feature = "actix"))]
-    pub(crate) fn unprotected() -> Self {
-        Self { claim: None }
+    pub(crate) fn from_extensions(claim: Option<&Claim>, verified: bool) -> Option<Self> {
+        match claim {
+            Some(claim) => Some(Self::new(claim.clone())),
+            None => verified.then_some(Self { claim: None }),
+        }
     }
 
     /// The event id, or `None` when the event runs unprotected.
