@@ -23,16 +23,15 @@
 mod credits;
 
 use std::error::Error;
-use std::process::{ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use credits::Crash;
+use credits::{Crash, ReceiverProcess};
 use hookshield::axum::Server;
 use hookshield::{Secret, SignOptions, Signer, presets};
 use sqlx::PgPool;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 const DEMO_SECRET: &str = "whsec_credits_demo_secret";
 
@@ -92,44 +91,11 @@ async fn serve(url: &str, args: &[String]) -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// The receiver, as a child process.
-struct Receiver {
-    child: Child,
-    url: String,
-}
-
-impl Receiver {
-    async fn start(crash: &str) -> Result<Self, Box<dyn Error>> {
-        let mut child = Command::new(std::env::current_exe()?)
-            .args(["--serve", "127.0.0.1:0", "--crash", crash])
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let mut line = String::new();
-        tokio::time::timeout(
-            Duration::from_secs(30),
-            BufReader::new(stdout).read_line(&mut line),
-        )
-        .await??;
-        let base = line
-            .trim()
-            .strip_prefix("listening on ")
-            .ok_or("the receiver did not start")?;
-        Ok(Self {
-            child,
-            url: format!("{base}{}", credits::PATH),
-        })
-    }
-
-    /// Waits for the receiver to have crashed (it aborts itself at its crash point).
-    async fn crashed(mut self) -> Result<(), Box<dyn Error>> {
-        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await??;
-        if status.success() {
-            return Err("the receiver exited instead of crashing".into());
-        }
-        Ok(())
-    }
+/// The receiver, as a child process of this program, crashing at `crash`.
+async fn spawn_receiver(crash: &str) -> Result<ReceiverProcess, Box<dyn Error>> {
+    let mut command = Command::new(std::env::current_exe()?);
+    command.args(["--serve", "127.0.0.1:0", "--crash", crash]);
+    ReceiverProcess::start(command).await
 }
 
 /// Stripe, sending signed deliveries.
@@ -175,7 +141,7 @@ async fn demo(url: &str) -> Result<bool, Box<dyn Error>> {
         signer: Signer::new(presets::stripe(), Secret::from_text(&secret())?)?,
     });
     let mut rows: Vec<Row> = Vec::new();
-    let mut receiver = Receiver::start("never").await?;
+    let mut receiver = spawn_receiver("never").await?;
     println!("credits: receiver on {}\n", receiver.url);
 
     let mut record = async |case: &str, status: String, id: &str, want: (&str, i64, i64)| {
@@ -225,7 +191,7 @@ async fn demo(url: &str) -> Result<bool, Box<dyn Error>> {
 
     // Killed right after COMMIT: the credits are in; the provider saw no answer.
     drop(receiver);
-    let crashing = Receiver::start("after-commit").await?;
+    let crashing = spawn_receiver("after-commit").await?;
     let body = credits::purchase_body(&event(3), &account, 10);
     let status = stripe.deliver(&crashing.url, &body).await?;
     crashing.crashed().await?;
@@ -236,13 +202,13 @@ async fn demo(url: &str) -> Result<bool, Box<dyn Error>> {
         ("no answer", 135, 1),
     )
     .await?;
-    receiver = Receiver::start("never").await?;
+    receiver = spawn_receiver("never").await?;
     let status = stripe.deliver(&receiver.url, &body).await?;
     record("  the provider's retry", status, &event(3), ("200", 135, 1)).await?;
 
     // Killed right before COMMIT: nothing is in; the event waits for its lease to lapse.
     drop(receiver);
-    let crashing = Receiver::start("before-commit").await?;
+    let crashing = spawn_receiver("before-commit").await?;
     let body = credits::purchase_body(&event(4), &account, 5);
     let status = stripe.deliver(&crashing.url, &body).await?;
     crashing.crashed().await?;
@@ -253,7 +219,7 @@ async fn demo(url: &str) -> Result<bool, Box<dyn Error>> {
         ("no answer", 135, 0),
     )
     .await?;
-    receiver = Receiver::start("never").await?;
+    receiver = spawn_receiver("never").await?;
     let status = stripe.deliver(&receiver.url, &body).await?;
     record(
         "  a retry within the lease",

@@ -24,16 +24,14 @@
 #[path = "../examples/support/credits.rs"]
 mod credits;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use credits::Crash;
+use credits::{Crash, ReceiverProcess};
 use hookshield::axum::Server;
 use hookshield::replay::OwnerToken;
 use hookshield::{Secret, SignOptions, Signer, presets};
 use sqlx::PgPool;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Command;
 
 const CHILD: &str = "HOOKSHIELD_CREDITS_CHILD";
 const SECRET: &str = "whsec_credits_crash_test";
@@ -69,52 +67,21 @@ async fn child_receiver() {
     Server::new().serve(listener, app).await.unwrap();
 }
 
-/// A receiver process.
-struct Receiver {
-    child: Child,
-    url: String,
-}
-
-impl Receiver {
-    async fn start(crash: &str) -> Self {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args([
-                "--exact",
-                "child_receiver",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD, crash)
-            .stdout(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("spawn the receiver");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let base = tokio::time::timeout(Duration::from_secs(30), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                // libtest has written `test child_receiver ... ` on the same line.
-                if let Some((_, base)) = line.split_once("listening on ") {
-                    return base.to_owned();
-                }
-            }
-            panic!("the receiver ended before listening")
-        })
+/// A receiver process: this test binary, running only [`child_receiver`], crashing at
+/// `crash`.
+async fn spawn_receiver(crash: &str) -> ReceiverProcess {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command
+        .args([
+            "--exact",
+            "child_receiver",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(CHILD, crash);
+    ReceiverProcess::start(command)
         .await
-        .expect("the receiver starts");
-        Self {
-            child,
-            url: format!("{base}{}", credits::PATH),
-        }
-    }
-
-    /// Waits for the process to have killed itself.
-    async fn crashed(mut self) {
-        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
-            .await
-            .expect("the receiver crashes")
-            .unwrap();
-        assert!(!status.success(), "the receiver crashed: {status}");
-    }
+        .expect("the receiver starts")
 }
 
 /// What a delivery got: a status and `Retry-After`, or no answer (the connection dropped).
@@ -171,15 +138,15 @@ async fn killed_after_commit_the_retry_is_a_duplicate() {
     };
     let body = credits::purchase_body(&id, &account, 70);
 
-    let crashing = Receiver::start("after-commit").await;
+    let crashing = spawn_receiver("after-commit").await;
     assert_eq!(deliver(&crashing.url, &body).await, Answer::None);
-    crashing.crashed().await;
+    crashing.crashed().await.expect("the receiver crashes");
     // The transaction committed: the credits and the mark are in.
     assert_eq!(credits::balance(&pool, &account).await.unwrap(), 70);
     assert_eq!(credits::credited(&pool, &id).await.unwrap(), 1);
     assert_eq!(event_state(&pool, &id).await.as_deref(), Some("done"));
 
-    let receiver = Receiver::start("never").await;
+    let receiver = spawn_receiver("never").await;
     for _ in 0..3 {
         assert_eq!(
             deliver(&receiver.url, &body).await,
@@ -198,16 +165,16 @@ async fn killed_before_commit_the_retry_is_handled_once() {
     };
     let body = credits::purchase_body(&id, &account, 30);
 
-    let crashing = Receiver::start("before-commit").await;
+    let crashing = spawn_receiver("before-commit").await;
     assert_eq!(deliver(&crashing.url, &body).await, Answer::None);
-    crashing.crashed().await;
+    crashing.crashed().await.expect("the receiver crashes");
     // The transaction died with the process: nothing is in; the reservation is in flight
     // until its lease lapses.
     assert_eq!(credits::balance(&pool, &account).await.unwrap(), 0);
     assert_eq!(credits::credited(&pool, &id).await.unwrap(), 0);
     assert_eq!(event_state(&pool, &id).await.as_deref(), Some("in_flight"));
 
-    let receiver = Receiver::start("never").await;
+    let receiver = spawn_receiver("never").await;
     let started = Instant::now();
     let mut told_to_wait = 0;
     loop {

@@ -198,3 +198,58 @@ pub(crate) async fn credited(pool: &PgPool, id: &str) -> Result<i64, sqlx::Error
         .fetch_one(pool)
         .await
 }
+
+/// A receiver running as a child process (the demo's, the crash tests'); killed when
+/// dropped.
+pub(crate) struct ReceiverProcess {
+    child: tokio::process::Child,
+    /// The service's URL.
+    pub(crate) url: String,
+}
+
+impl ReceiverProcess {
+    /// Spawns `command`, a process that serves the service and prints `listening on
+    /// http://…` once it accepts connections, and waits (at most 30 s) for that line.
+    pub(crate) async fn start(
+        mut command: tokio::process::Command,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or("the receiver's stdout is not piped")?;
+        let mut lines = tokio::io::BufReader::new(stdout).lines();
+        let listening = async {
+            while let Some(line) = lines.next_line().await? {
+                // A test binary's child has written `test child_receiver ... ` before it.
+                if let Some((_, base)) = line.split_once("listening on ") {
+                    return Ok(base.to_owned());
+                }
+            }
+            Err::<_, Box<dyn std::error::Error>>("the receiver ended before listening".into())
+        };
+        let base = tokio::time::timeout(Duration::from_secs(30), listening)
+            .await
+            .map_err(|_| "the receiver did not start within 30 s")??;
+        Ok(Self {
+            child,
+            url: format!("{base}{PATH}"),
+        })
+    }
+
+    /// Waits (at most 10 s) for the process to have crashed: it aborts itself at its crash
+    /// point. An exit with success is an error.
+    pub(crate) async fn crashed(mut self) -> Result<(), Box<dyn std::error::Error>> {
+        let status = tokio::time::timeout(Duration::from_secs(10), self.child.wait())
+            .await
+            .map_err(|_| "the receiver did not crash within 10 s")??;
+        if status.success() {
+            return Err("the receiver exited instead of crashing".into());
+        }
+        Ok(())
+    }
+}
