@@ -116,11 +116,12 @@ impl<S: ReplayStore> Armed<S> {
             .is_some_and(Claim::is_committed_by_handler)
     }
 
-    /// After a handler that settled its claim: releases what its transaction left in flight
-    /// (all of it when the transaction rolled back; nothing when it committed).
-    async fn release_leftovers(&self, handler_succeeded: bool) -> Result<bool, StoreError> {
+    /// After a handler that settled its claim and answered success: releases what its
+    /// transaction left in flight (all of it when the transaction rolled back, which is
+    /// worth a warning; nothing when it committed).
+    async fn release_leftovers(&self) -> Result<bool, StoreError> {
         let released = self.release().await;
-        if handler_succeeded && matches!(released, Ok(true)) {
+        if matches!(released, Ok(true)) {
             tracing::warn!(
                 event_id = %self.id.id,
                 "the handler answered success and marked the event settled, but its \
@@ -245,7 +246,7 @@ impl<S: ReplayStore> Ticket<S> {
                 Ok(true)
             }
             Some(armed) if armed.settled_by_handler() => {
-                let released = armed.release_leftovers(true).await;
+                let released = armed.release_leftovers().await;
                 // Handled unless the handler's transaction left its mark uncommitted.
                 #[cfg(feature = "metrics")]
                 self.settle_metrics(!matches!(released, Ok(true)));
@@ -279,8 +280,9 @@ impl<S: ReplayStore> Ticket<S> {
             armed => {
                 #[cfg(feature = "metrics")]
                 self.settle_metrics(false);
+                // Owner-checked, in flight only: a mark the handler committed stays.
                 match armed {
-                    Some(armed) => armed.release_leftovers(false).await,
+                    Some(armed) => armed.release().await,
                     None => Ok(false),
                 }
             }
