@@ -375,7 +375,8 @@ fn bench_setting(
                     let start = Instant::now();
                     inbox.mark_handled(&mut transaction).await.unwrap();
                     elapsed = elapsed.saturating_add(start.elapsed());
-                    // Marked already: `commit` only commits, and the ticket sends nothing.
+                    // Not timed: `commit` marks again (harmless in one transaction) and commits;
+                    // the ticket then sends nothing.
                     inbox.commit(transaction).await.unwrap();
                     assert!(ticket.settle(true).await.unwrap());
                 }
